@@ -1,0 +1,50 @@
+"""What a mechanism is: parameters with an on/off switch, and rules hooked into named phases.
+
+A mechanism never writes an outcome. It may (a) change the institutional rules agents
+follow (``configure``: who may decide what, how reports are routed, what a channel costs)
+and (b) add actions to the day's phases (``hooks``: patrols, visits, meetings, summons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
+
+#: Phases of a simulated day at which mechanisms may act, in the order ``model.step`` runs them.
+PHASES: tuple[str, ...] = ("events", "detect", "route", "handle", "close", "social")
+
+
+class MechanismParams(BaseModel):
+    """Base of every mechanism's parameters: an ``enabled`` switch plus its own keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    enabled: bool = Field(False, description="Switch the mechanism on.")
+
+
+Configure = Callable[["Rules", Any], None]
+Hook = Callable[["GovernanceModel", Any], None]
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A registered mechanism: its key, a one-line summary, its source in the article,
+    its parameter model, and the rules it changes."""
+
+    key: str
+    summary: str
+    source: str
+    params: type[MechanismParams]
+    configure: Configure | None = None
+    hooks: Mapping[str, Hook] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.hooks) - set(PHASES)
+        if unknown:
+            raise ValueError(f"mechanism {self.key}: unknown phases {sorted(unknown)}")

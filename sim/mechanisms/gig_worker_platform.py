@@ -1,0 +1,28 @@
+"""Gig-worker deliberation platform (驱动机制, seed §2(二): 小哥议事平台 turns riders from
+bystanders into participants).
+
+Rule: gig workers get a channel usable on the move (their channel access rises to
+``channel_access``) and periodic deliberation sessions where attending gig workers lower
+their participation threshold and strengthen ties with each other.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.mechanisms.base import Mechanism, MechanismParams
+
+
+class Params(MechanismParams):
+    channel_access: float = Field(0.9, ge=0, le=1, description="Gig workers' channel access through the platform.")
+    session_interval_days: int = Field(14, ge=1, le=365, description="Days between deliberation sessions.")
+    attendance: float = Field(0.3, ge=0, le=1, description="Share of gig workers invited who attend a session, scaled by trust.")
+    threshold_drop: float = Field(0.1, ge=0, le=1, description="Drop of an attendee's participation threshold per session.")
+
+
+MECHANISM = Mechanism(
+    key="gig_worker_platform",
+    summary="Gig-worker deliberation platform",
+    source="spec §4 row B; §2(二)",
+    params=Params,
+)

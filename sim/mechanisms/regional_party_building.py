@@ -1,0 +1,24 @@
+"""Regional party-building (整合机制, seed §2(三): 区域化党建 pools resources of units in a region).
+
+Rule: resident units and enterprises pay into a shared pool; a handler short of budget
+for a resource-heavy issue (cost at least ``resource_threshold``) may draw the rest from it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.mechanisms.base import Mechanism, MechanismParams
+
+
+class Params(MechanismParams):
+    pool_per_day: float = Field(6.0, ge=0, le=1e6, description="Budget units the member units pool per day for the street.")
+    resource_threshold: float = Field(2.0, ge=0, le=1e6, description="Cost from which an issue may draw on the pool.")
+
+
+MECHANISM = Mechanism(
+    key="regional_party_building",
+    summary="Regional party-building",
+    source="spec §4 row C; §2(三)",
+    params=Params,
+)

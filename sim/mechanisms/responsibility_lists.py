@@ -1,0 +1,24 @@
+"""Responsibility, task and problem lists (P3, seed §3(三): 权责清单/事务清单/问题清单 against 推诿扯皮).
+
+Rule: clear jurisdiction makes the first routing correct more often and lowers the chance
+that a handler with authority refers an issue on.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.mechanisms.base import Mechanism, MechanismParams
+
+
+class Params(MechanismParams):
+    routing_accuracy: float = Field(0.95, ge=0, le=1, description="Probability of a correct first routing with lists.")
+    buck_passing: float = Field(0.03, ge=0, le=1, description="Probability a handler with authority still refers the issue on.")
+
+
+MECHANISM = Mechanism(
+    key="responsibility_lists",
+    summary="Responsibility, task and problem lists",
+    source="spec §4 row P3; §3(三)",
+    params=Params,
+)

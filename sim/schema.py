@@ -1,0 +1,268 @@
+"""The one parameter schema: defaults, ranges and descriptions of every scenario key.
+
+YAML files, the CLI and the browser app all read this module; no default is written
+anywhere else. Mechanism parameters live beside their rules in ``sim.mechanisms.*`` and
+are assembled here from the explicit registry.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from sim.mechanisms import REGISTRY
+
+#: Issue categories of spec §3 (order fixes array indices and department ids).
+CATEGORIES: tuple[str, ...] = (
+    "sanitation",
+    "pets",
+    "lift_renovation",
+    "parking",
+    "property",
+    "neighbour_dispute",
+    "care",
+    "public_safety",
+)
+#: Issue scopes, narrowest first (spec §3).
+SCOPES: tuple[str, ...] = ("household", "building", "compound", "cross_community")
+#: Resident groups (spec §2).
+GROUPS: tuple[str, ...] = ("local", "migrant", "gig", "elderly")
+#: Handler levels, lowest first. Building and compound exist only under the five-level grid
+#: (seed §2(三): 街镇—片区(网格)—社区—小区—楼栋); area is the 片区 between street and community.
+LEVELS: tuple[str, ...] = ("building", "compound", "community", "area", "street")
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+PosFloat = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, values are immutable once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class GroupShares(Strict):
+    """Population shares of the resident groups; they must sum to 1."""
+
+    local: Prob = Field(0.55, description="Long-term local residents.")
+    migrant: Prob = Field(0.25, description="Migrant tenants.")
+    gig: Prob = Field(0.08, description="Gig workers (delivery riders, drivers).")
+    elderly: Prob = Field(0.12, description="Elderly residents living alone or as couples.")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> GroupShares:
+        total = self.local + self.migrant + self.gig + self.elderly
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"group shares must sum to 1, they sum to {total:.4g}")
+        return self
+
+
+class GroupValues(Strict):
+    """A value per resident group."""
+
+    local: float
+    migrant: float
+    gig: float
+    elderly: float
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.local, self.migrant, self.gig, self.elderly)
+
+
+def _group_field(local: float, migrant: float, gig: float, elderly: float, desc: str) -> Any:
+    return Field(
+        default_factory=lambda: GroupValues(local=local, migrant=migrant, gig=gig, elderly=elderly),
+        description=desc,
+    )
+
+
+class TieConfig(Strict):
+    """Social ties of the spatial hierarchy (spec §2: dense within households and
+    buildings, sparser across compounds, a few long-range ties)."""
+
+    building_degree: PosFloat = Field(4.0, le=50, description="Mean ties per resident to others in the same building.")
+    compound_degree: PosFloat = Field(2.0, le=50, description="Mean ties per resident to others in the same compound, other buildings.")
+    community_degree: PosFloat = Field(1.0, le=50, description="Mean ties per resident to other compounds of the community (school, work, interest groups).")
+    long_range_degree: PosFloat = Field(0.3, le=20, description="Mean long-range ties per resident anywhere in the street (small-world shortcuts).")
+    household_strength: Prob = Field(0.9, description="Initial strength of household ties (close).")
+    building_strength: Prob = Field(0.35, description="Mean initial strength of building ties.")
+    compound_strength: Prob = Field(0.2, description="Mean initial strength of compound ties.")
+    community_strength: Prob = Field(0.3, description="Mean initial strength of community ties.")
+    long_range_strength: Prob = Field(0.45, description="Mean initial strength of long-range ties.")
+    acquaintance_threshold: Prob = Field(1 / 3, description="Strength from which a tie counts as acquaintance (below: stranger).")
+    close_threshold: Prob = Field(2 / 3, description="Strength from which a tie counts as close.")
+
+
+class PopulationConfig(Strict):
+    """Population and the spatial hierarchy street → area → community → compound → building → household."""
+
+    residents: int = Field(10_000, ge=10, le=5_000_000, description="Residents of the street (a street has tens of thousands to ~100,000; spec §7).")
+    household_size: float = Field(2.6, ge=1.0, le=8.0, description="Mean household size (China 2020 census: 2.62).")
+    households_per_building: int = Field(24, ge=1, le=1000, description="Households per residential building.")
+    buildings_per_compound: int = Field(12, ge=1, le=1000, description="Buildings per compound (小区).")
+    compounds_per_community: int = Field(4, ge=1, le=1000, description="Compounds per community (社区).")
+    communities_per_area: int = Field(3, ge=1, le=1000, description="Communities per area (片区) of the five-level grid.")
+    group_shares: GroupShares = Field(default_factory=GroupShares, description="Shares of resident groups.")
+    party_member_share: Prob = Field(0.07, description="Share of residents who are party members (national ~7%).")
+    digital_literacy: GroupValues = _group_field(0.7, 0.75, 0.9, 0.3, "Mean digital literacy (0..1) by group.")
+    ties: TieConfig = Field(default_factory=TieConfig, description="Social-tie generator.")
+
+
+class CategoryConfig(Strict):
+    """One issue category: how often it arises, what it needs."""
+
+    share: Prob = Field(description="Share of arising issues in this category.")
+    resource_cost: PosFloat = Field(description="Mean budget units a resolution costs.")
+    cross_department: Prob = Field(description="Probability the issue needs a second department.")
+    scope: tuple[Prob, Prob, Prob, Prob] = Field(description="Probabilities of household, building, compound, cross-community scope.")
+
+    @model_validator(mode="after")
+    def _scope_sums(self) -> CategoryConfig:
+        if abs(sum(self.scope) - 1.0) > 1e-6:
+            raise ValueError(f"scope probabilities must sum to 1, they sum to {sum(self.scope):.4g}")
+        return self
+
+
+def _default_categories() -> dict[str, CategoryConfig]:
+    # Shares follow the Shanghai large-estate survey (pets most named, 17.7%) and Beijing
+    # 12345's top domains (spec §7); costs and scopes are the author's assumptions.
+    c = CategoryConfig
+    return {
+        "sanitation": c(share=0.18, resource_cost=0.3, cross_department=0.15, scope=(0.3, 0.4, 0.3, 0.0)),
+        "pets": c(share=0.17, resource_cost=0.1, cross_department=0.05, scope=(0.4, 0.5, 0.1, 0.0)),
+        "lift_renovation": c(share=0.07, resource_cost=6.0, cross_department=0.6, scope=(0.0, 0.7, 0.3, 0.0)),
+        "parking": c(share=0.12, resource_cost=1.0, cross_department=0.4, scope=(0.0, 0.2, 0.6, 0.2)),
+        "property": c(share=0.14, resource_cost=0.8, cross_department=0.2, scope=(0.3, 0.3, 0.4, 0.0)),
+        "neighbour_dispute": c(share=0.12, resource_cost=0.1, cross_department=0.1, scope=(0.7, 0.3, 0.0, 0.0)),
+        "care": c(share=0.12, resource_cost=0.5, cross_department=0.2, scope=(0.9, 0.1, 0.0, 0.0)),
+        "public_safety": c(share=0.08, resource_cost=0.6, cross_department=0.5, scope=(0.1, 0.2, 0.4, 0.3)),
+    }
+
+
+class IssueConfig(Strict):
+    """Arrival of issues (诉求) and residents' patience (spec §3)."""
+
+    rate_per_resident_day: float = Field(
+        0.003, ge=0.0, le=1.0,
+        description="Issues arising per resident per day (Beijing 12345 2023: ~1 call per resident-year, 41.5% requests; most issues never reach the hotline).",
+    )
+    categories: dict[str, CategoryConfig] = Field(default_factory=_default_categories, description="Per-category shares, costs and scopes.")
+    patience_days: float = Field(60.0, gt=0, le=3650, description="Mean days a reporter waits on an open issue before giving up.")
+    latent_lifetime_days: float = Field(90.0, gt=0, le=3650, description="Mean days an unreported issue lingers before the resident lives with it (abandoned).")
+
+    @model_validator(mode="after")
+    def _categories_complete(self) -> IssueConfig:
+        keys = set(self.categories)
+        if keys != set(CATEGORIES):
+            missing = sorted(set(CATEGORIES) - keys)
+            extra = sorted(keys - set(CATEGORIES))
+            raise ValueError(f"categories must be exactly {list(CATEGORIES)}; missing {missing}, unknown {extra}")
+        total = sum(c.share for c in self.categories.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"category shares must sum to 1, they sum to {total:.4g}")
+        return self
+
+
+class CapacityConfig(Strict):
+    """Handlers' daily capacity, budget and authority (spec §2 Organisation)."""
+
+    households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300–500).")
+    grid_worker_cases_per_day: float = Field(4.0, ge=0, le=100, description="Cases a grid worker handles per day.")
+    patrol_households_per_day: float = Field(30.0, ge=0, le=1000, description="Households a grid worker's patrol covers per day (finds latent issues).")
+    community_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases the community committee handles per day, besides its grid workers.")
+    area_cases_per_day: float = Field(4.0, ge=0, le=1000, description="Cases an area (片区) office handles per day (five-level grid only).")
+    street_cases_per_day: float = Field(10.0, ge=0, le=1000, description="Cases the street office handles per day.")
+    department_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases each functional department handles per day.")
+    property_cases_per_day: float = Field(1.0, ge=0, le=100, description="Cases a compound's property manager handles per day.")
+    community_budget_per_day: PosFloat = Field(1.0, le=1e6, description="Budget units a community can spend per day.")
+    street_budget_per_day: PosFloat = Field(20.0, le=1e6, description="Budget units the street and departments can spend per day.")
+    budget_carryover_days: float = Field(30.0, ge=1, le=3650, description="Unspent budget accumulates up to this many days' worth.")
+    community_authority: tuple[str, ...] = Field(
+        ("sanitation", "pets", "neighbour_dispute", "care", "property"),
+        description="Categories the community may decide on itself (others need the street or a department).",
+    )
+    routing_accuracy: Prob = Field(0.7, description="Probability an issue is first sent to a handler with authority over it.")
+    buck_passing: Prob = Field(0.15, description="Probability a handler with authority still refers an issue on (推诿扯皮) when jurisdiction is unclear.")
+    handoff_days: float = Field(2.0, ge=0, le=60, description="Days lost at each referral or escalation (files move, queues restart).")
+    false_closure_pressure: Prob = Field(0.25, description="Probability a handler closes on paper an issue it cannot resolve when its queue exceeds a week of capacity.")
+    resolve_quality: Prob = Field(0.9, description="Probability a handled issue with authority and resources is really resolved.")
+    feedback_probability: Prob = Field(0.4, description="Probability a reporter is told the outcome without a closed-loop rule.")
+
+
+class BehaviourConfig(Strict):
+    """Residents' trust, efficacy and participation rules (spec §8 forms)."""
+
+    trust_initial: GroupValues = _group_field(0.55, 0.45, 0.4, 0.6, "Initial mean trust in grassroots governance by group.")
+    trust_sd: Prob = Field(0.12, description="SD of initial trust.")
+    efficacy_initial: Prob = Field(0.4, description="Initial mean sense of efficacy.")
+    expectation_initial: Prob = Field(0.5, description="Initial expected performance (Van Ryzin 2004).")
+    expected_days: float = Field(10.0, gt=0, le=365, description="Resolution time residents take as normal; slower counts against performance.")
+    trust_learning_rate: Prob = Field(0.2, description="Weight of one experience's disconfirmation on trust (expectancy-disconfirmation).")
+    expectation_adaptation: Prob = Field(0.1, description="Rate at which expectations move toward experienced performance.")
+    voice_weight: Prob = Field(0.3, description="Weight of being heard (feedback) in perceived performance (procedural justice).")
+    false_closure_discovery: Prob = Field(0.6, description="Probability a reporter finds out an issue was closed on paper only.")
+    betrayal_penalty: PosFloat = Field(0.6, le=5, description="Extra performance loss when a paper closure is discovered (worse than slow honest work).")
+    influence_rate: Prob = Field(0.03, description="Daily susceptibility to neighbours' trust (Friedkin–Johnsen weighted averaging).")
+    report_base: Prob = Field(0.04, description="Daily probability that a resident with average trust reports a latent issue.")
+    report_trust_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of reporting per unit trust.")
+    report_efficacy_slope: float = Field(2.0, ge=0, le=20, description="Log-odds change of reporting per unit efficacy.")
+    channel_access: GroupValues = _group_field(1.0, 0.7, 0.35, 0.8, "Ease of reaching an offline channel by group (gig workers are away during office hours).")
+    efficacy_gain: Prob = Field(0.08, description="Efficacy gained when one's own action leads to a resolution.")
+    efficacy_loss: Prob = Field(0.05, description="Efficacy lost when a reported issue is abandoned or found falsely closed.")
+    efficacy_reversion: Prob = Field(0.002, description="Daily reversion of efficacy toward its initial mean.")
+    participation_threshold_mean: Prob = Field(0.35, description="Mean Granovetter threshold on weighted share of participating neighbours.")
+    participation_trust_shift: float = Field(0.4, ge=0, le=2, description="How much trust and efficacy above 0.5 lower one's threshold.")
+    tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
+
+
+class RecordingConfig(Strict):
+    """What gets recorded besides the daily outcomes and per-issue table."""
+
+    snapshot_every: int = Field(0, ge=0, le=3650, description="Record per-resident state every N days (0: never; heavy).")
+
+
+_mech_fields: dict[str, Any] = {
+    key: (m.params, Field(default_factory=m.params, description=m.summary)) for key, m in REGISTRY.items()
+}
+MechanismsConfig: type[Strict] = create_model(  # type: ignore[call-overload]
+    "MechanismsConfig",
+    __base__=Strict,
+    __doc__="Switches and parameters of the governance mechanisms (spec §4).",
+    **_mech_fields,
+)
+
+
+class ScenarioConfig(Strict):
+    """One scenario: structure, rates, capacities, mechanisms, horizon and seed."""
+
+    name: str = Field("scenario", min_length=1, max_length=200, description="Short name used in tables and figures.")
+    description: str = Field("", max_length=5000, description="What the scenario represents and its sources.")
+    days: int = Field(365, ge=1, le=36500, description="Simulated days.")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Master seed; streams are split from it by purpose.")
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    issues: IssueConfig = Field(default_factory=IssueConfig)
+    capacity: CapacityConfig = Field(default_factory=CapacityConfig)
+    behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig)
+    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig)  # type: ignore[valid-type]
+    recording: RecordingConfig = Field(default_factory=RecordingConfig)
+
+    @model_validator(mode="after")
+    def _authority_known(self) -> ScenarioConfig:
+        bad = [c for c in self.capacity.community_authority if c not in CATEGORIES]
+        if bad:
+            raise ValueError(f"capacity.community_authority: unknown categories {bad}; known: {list(CATEGORIES)}")
+        return self
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors' completion and validation."""
+    schema = ScenarioConfig.model_json_schema()
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "Path (relative to this file) of a scenario this one builds on.",
+    }
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "govsim scenario"
+    return schema
+
