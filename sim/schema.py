@@ -211,8 +211,16 @@ class BehaviourConfig(Strict):
     efficacy_gain: Prob = Field(0.08, description="Efficacy gained when one's own action leads to a resolution.")
     efficacy_loss: Prob = Field(0.05, description="Efficacy lost when a reported issue is abandoned or found falsely closed.")
     efficacy_reversion: Prob = Field(0.002, description="Daily reversion of efficacy toward its initial mean.")
-    participation_threshold_mean: Prob = Field(0.35, description="Mean Granovetter threshold on weighted share of participating neighbours.")
-    participation_trust_shift: float = Field(0.4, ge=0, le=2, description="How much trust and efficacy above 0.5 lower one's threshold.")
+    participation_base: Prob = Field(0.4, description="Daily participation probability of an available resident with average trust, efficacy and neighbours.")
+    participation_trust_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of participating per unit trust.")
+    participation_efficacy_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of participating per unit efficacy.")
+    participation_social_slope: float = Field(4.0, ge=0, le=50, description="Log-odds change per unit of (participating share of contacts − own threshold) (Granovetter with noise).")
+    participation_threshold_mean: Prob = Field(0.3, description="Mean Granovetter threshold on the tie-weighted share of participating contacts.")
+    availability: GroupValues = _group_field(0.6, 0.45, 0.25, 0.75, "Time availability for community participation by group (Shanghai turnout: age 18–29 13.8% vs 70–79 77.7%).")
+    patrol_visibility: Prob = Field(0.5, description="Probability a patrol passing a household notices a latent issue there (DeciUrban-style inspection).")
+    consent_probability: Prob = Field(0.1, description="Probability a handling attempt obtains residents' consent for a collective issue without deliberation.")
+    self_governance_rate: Prob = Field(0.05, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
+    base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
     tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
 
 

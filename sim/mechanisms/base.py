@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
     from sim.rules import Rules
 
-#: Phases of a simulated day at which mechanisms may act, in the order ``model.step`` runs them.
-PHASES: tuple[str, ...] = ("events", "detect", "route", "handle", "close", "social")
+#: Phases at which mechanisms may act: ``setup`` once after the population exists, then the
+#: day's phases in the order ``model.step`` runs them.
+PHASES: tuple[str, ...] = ("setup", "events", "detect", "route", "handle", "close", "social")
 
 
 class MechanismParams(BaseModel):

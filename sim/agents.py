@@ -1,0 +1,87 @@
+"""Mesa agents: the object model people read and the browser app draws.
+
+Their state lives in the model's arrays (``model.state``, ``model.handlers``), which the
+day's phases update in vectorised form; an agent is a named view onto its row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.rules import KIND_NAMES
+from sim.schema import GROUPS
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+
+class Resident(mesa.Agent):
+    """A resident (spec §2); party members are residents with ``is_party_member``."""
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def group(self) -> str:
+        return GROUPS[int(self.model.pop.group[self.index])]
+
+    @property
+    def is_party_member(self) -> bool:
+        return bool(self.model.pop.party_member[self.index])
+
+    @property
+    def trust(self) -> float:
+        return float(self.model.state.trust[self.index])
+
+    @property
+    def efficacy(self) -> float:
+        return float(self.model.state.efficacy[self.index])
+
+    @property
+    def participating(self) -> bool:
+        return bool(self.model.state.participating[self.index])
+
+    @property
+    def household(self) -> int:
+        return int(self.model.pop.household[self.index])
+
+    @property
+    def building(self) -> int:
+        return int(self.model.pop.building[self.index])
+
+
+class GridWorker(mesa.Agent):
+    """A grid worker (网格员) assigned to one grid cell of a community (spec §2)."""
+
+    def __init__(self, model: GovernanceModel, cell: int, community: int) -> None:
+        super().__init__(model)
+        self.cell = cell
+        self.community = community
+
+
+class Organisation(mesa.Agent):
+    """A handler: building head, compound manager, community committee, area office,
+    street office or department (spec §2 Organisation)."""
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, handler: int) -> None:
+        super().__init__(model)
+        self.handler = handler
+
+    @property
+    def kind(self) -> str:
+        return KIND_NAMES[int(self.model.handlers.kind[self.handler])]
+
+    @property
+    def capacity(self) -> float:
+        return float(self.model.handlers.rate[self.handler])
+
+    @property
+    def queue_length(self) -> int:
+        return int(self.model.queue_lengths()[self.handler])

@@ -1,0 +1,81 @@
+"""Organisations that handle issues: one row per handler, grouped by kind (spec §2).
+
+Handler ids are laid out kind by kind: buildings, compounds, communities, areas, the
+street office, then one department per category. Capacity accrues as daily credit
+(fractional capacities work), budgets accrue into pools (one per community, one for the
+street) up to a carry-over cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.graph import Population
+from sim.rules import KIND_LEVEL, Kind, Rules
+from sim.schema import CATEGORIES, ScenarioConfig
+
+
+@dataclass
+class Handlers:
+    """Handler state as arrays (the Organisation agents read from here)."""
+
+    offset: np.ndarray  #: kind -> first handler id
+    kind: np.ndarray  #: handler -> Kind
+    unit: np.ndarray  #: handler -> unit index within its kind (building id, compound id, …; category for departments)
+    community: np.ndarray  #: handler -> community it serves (-1 above community)
+    rate: np.ndarray  #: cases per day
+    credit: np.ndarray  #: capacity credit available today
+    pool: np.ndarray  #: handler -> budget pool index
+    budget: np.ndarray  #: pool -> budget units available
+    budget_rate: np.ndarray  #: pool -> units per day
+    budget_cap: np.ndarray  #: pool -> carry-over cap
+    regional: float = 0.0  #: regional party-building pool
+
+    @property
+    def n(self) -> int:
+        return len(self.kind)
+
+    @property
+    def level(self) -> np.ndarray:
+        return KIND_LEVEL[self.kind]
+
+    def of(self, kind: int, unit: np.ndarray | int) -> np.ndarray | int:
+        """Handler id of ``kind`` for unit index ``unit``."""
+        return self.offset[kind] + unit
+
+    @classmethod
+    def build(cls, pop: Population, rules: Rules, cfg: ScenarioConfig) -> Handlers:
+        counts = [pop.n_buildings, pop.n_compounds, pop.n_communities, pop.n_areas, 1, len(CATEGORIES)]
+        offset = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        kind = np.concatenate([np.full(c, k, dtype=np.int8) for k, c in enumerate(counts)])
+        unit = np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
+        community = np.full(len(kind), -1, dtype=np.int32)
+        community[offset[Kind.BUILDING]: offset[Kind.BUILDING] + counts[0]] = pop.compound_community[pop.building_compound]
+        community[offset[Kind.COMPOUND]: offset[Kind.COMPOUND] + counts[1]] = pop.compound_community
+        community[offset[Kind.COMMUNITY]: offset[Kind.COMMUNITY] + counts[2]] = np.arange(counts[2])
+        rate = rules.capacity[kind].astype(np.float64) * rules.active[kind]
+        # Grid workers add to their community's handling capacity (spec §2 GridWorker).
+        workers = np.bincount(pop.community[_first_per(pop.grid_cell)], minlength=pop.n_communities)
+        sl = slice(offset[Kind.COMMUNITY], offset[Kind.COMMUNITY] + counts[2])
+        rate[sl] += workers * cfg.capacity.grid_worker_cases_per_day
+        n_pools = pop.n_communities + 1
+        pool = np.where(community >= 0, community, n_pools - 1).astype(np.int32)
+        budget_rate = np.full(n_pools, rules.community_budget_per_day)
+        budget_rate[-1] = rules.street_budget_per_day
+        budget_cap = budget_rate * cfg.capacity.budget_carryover_days
+        return cls(offset=offset, kind=kind, unit=unit, community=community, rate=rate, credit=np.zeros_like(rate),
+                   pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap)
+
+    def new_day(self, rules: Rules) -> None:
+        """Accrue a day's capacity credit and budget (credit carries over at most one day's worth)."""
+        self.credit = np.minimum(self.credit, 0.0) + self.rate + np.minimum(np.maximum(self.credit, 0.0), self.rate)
+        self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
+        self.regional = min(self.regional + rules.pool_per_day, rules.pool_per_day * 30)
+
+
+def _first_per(labels: np.ndarray) -> np.ndarray:
+    """Index of the first resident of each label (labels are 0..k-1)."""
+    _, first = np.unique(labels, return_index=True)
+    return first

@@ -1,0 +1,98 @@
+"""The social phase: self-governance of collective issues, trust spreading over ties,
+participation as a threshold decision, and ties drifting back without interaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.issues import Status
+from sim.lifecycle import COLLECTIVE_SCOPES, close_issues
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+
+def unit_of(model: GovernanceModel, ids: np.ndarray) -> np.ndarray:
+    """The residential unit a collective issue belongs to: its building, or its compound
+    (offset past the buildings) for compound-scope issues."""
+    iss, pop = model.issues, model.pop
+    res = iss.reporter[ids]
+    return np.where(iss.scope[ids] == COLLECTIVE_SCOPES[0], pop.building[res], pop.n_buildings + pop.compound[res])
+
+
+def unit_participation(model: GovernanceModel) -> np.ndarray:
+    """Share of participating residents per unit (buildings, then compounds)."""
+    pop, part = model.pop, model.state.participating.astype(np.float64)
+    b = np.bincount(pop.building, weights=part, minlength=pop.n_buildings) / np.maximum(
+        np.bincount(pop.building, minlength=pop.n_buildings), 1)
+    c = np.bincount(pop.compound, weights=part, minlength=pop.n_compounds) / np.maximum(
+        np.bincount(pop.compound, minlength=pop.n_compounds), 1)
+    return np.concatenate([b, c])
+
+
+def self_govern(model: GovernanceModel) -> None:
+    """Residents resolve collective issues themselves (self-governance, spec §4 P1) with a
+    daily probability = rate × coordination of their community × participating share of
+    their unit. Participants gain efficacy; issues taken over by the party are not theirs."""
+    iss, b = model.issues, model.config.behaviour
+    cand = iss.ids_with(Status.LATENT, Status.QUEUED)
+    cand = cand[np.isin(iss.scope[cand], COLLECTIVE_SCOPES) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0)]
+    if len(cand) == 0:
+        return
+    unit = unit_of(model, cand)
+    share = unit_participation(model)[unit]
+    coord = model.state.coordination[model.pop.community[iss.reporter[cand]]]
+    p = b.self_governance_rate * coord * share
+    done = cand[model.streams.social.random(len(cand)) < p]
+    if len(done) == 0:
+        return
+    iss.self_resolved[done] = True
+    close_issues(model, done, Status.RESOLVED)
+    # Efficacy for the participants of the units that solved something.
+    pop, st = model.pop, model.state
+    solved_units = np.zeros(pop.n_buildings + pop.n_compounds, dtype=bool)
+    solved_units[unit_of(model, done)] = True
+    mine = (solved_units[pop.building] | solved_units[pop.n_buildings + pop.compound]) & st.participating
+    st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
+
+
+def spread_trust(model: GovernanceModel) -> None:
+    """Friedkin–Johnsen style influence: each resident moves ``influence_rate`` toward the
+    tie-strength-weighted mean trust of their contacts, plus any event-driven anchor shift."""
+    st, rate = model.state, model.config.behaviour.influence_rate
+    w = st.ties
+    strength = st.strength()
+    has = strength > 0
+    neigh = np.zeros_like(st.trust)
+    neigh[has] = (w @ st.trust)[has] / strength[has]
+    st.trust[has] += rate * (neigh[has] - st.trust[has])
+    if model.climate:
+        st.trust += rate * model.climate * np.where(model.climate > 0, 1 - st.trust, st.trust)
+    np.clip(st.trust, 0.0, 1.0, out=st.trust)
+
+
+def update_participation(model: GovernanceModel) -> None:
+    """Participation as a noisy threshold decision (Granovetter 1978 with random utility):
+    log-odds rise with trust, efficacy and the tie-weighted share of participating contacts
+    above one's own threshold; time availability of one's group caps it."""
+    st, b, pop = model.state, model.config.behaviour, model.pop
+    w = st.ties
+    strength = st.strength()
+    share = (w @ st.participating.astype(np.float64)) / np.maximum(strength, 1e-9)
+    logit = (np.log(b.participation_base / (1 - b.participation_base))
+             + b.participation_trust_slope * (st.trust - 0.5)
+             + b.participation_efficacy_slope * (st.efficacy - 0.5)
+             + b.participation_social_slope * (share - st.threshold))
+    p = st.availability / (1.0 + np.exp(-logit))
+    st.participating = model.streams.social.random(len(p)) < p
+
+
+def relax(model: GovernanceModel) -> None:
+    """Ties drift back toward their initial strength; efficacy toward its initial mean."""
+    st, b = model.state, model.config.behaviour
+    st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
+    st.ties_changed()
+    st.efficacy += b.efficacy_reversion * (b.efficacy_initial - st.efficacy)
+    np.clip(st.efficacy, 0.0, 1.0, out=st.efficacy)
