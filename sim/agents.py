@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.rules import KIND_NAMES
+from sim.vocab import KIND_NAMES
 from sim.schema import GROUPS
 
 if TYPE_CHECKING:

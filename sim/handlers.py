@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.graph import Population
-from sim.rules import KIND_LEVEL, Kind, Rules
+from sim.rules import Rules
+from sim.vocab import KIND_LEVEL, Kind
 from sim.schema import CATEGORIES, ScenarioConfig
 
 
@@ -69,8 +70,9 @@ class Handlers:
                    pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap)
 
     def new_day(self, rules: Rules) -> None:
-        """Accrue a day's capacity credit and budget (credit carries over at most one day's worth)."""
-        self.credit = np.minimum(self.credit, 0.0) + self.rate + np.minimum(np.maximum(self.credit, 0.0), self.rate)
+        """Accrue a day's capacity credit (unused credit carries over up to one case or one
+        day's worth, so fractional capacities add up) and a day's budget."""
+        self.credit = np.minimum(self.credit + self.rate, np.maximum(2 * self.rate, 1.0) * (self.rate > 0))
         self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
         self.regional = min(self.regional + rules.pool_per_day, rules.pool_per_day * 30)
 

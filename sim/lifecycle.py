@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.issues import Channel, Status
-from sim.rules import KIND_LEVEL, Kind
-from sim.schema import CATEGORIES, SCOPES
+from sim.vocab import KIND_LEVEL, Kind
+from sim.vocab import CATEGORIES, SCOPES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -172,7 +172,7 @@ def reassign(model: GovernanceModel, ids: np.ndarray, target: np.ndarray) -> Non
 
 
 # ---------------------------------------------------------------- handling
-def _group_rank(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def group_cumsum(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cumulative weight within runs of equal ``keys`` (keys sorted)."""
     cw = np.cumsum(weights)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
@@ -187,14 +187,14 @@ def due_today(model: GovernanceModel) -> np.ndarray:
     """
     iss, h, day = model.issues, model.handlers, model.day
     q = iss.ids_with(Status.QUEUED)
-    q = q[iss.ready_day[q] <= day]
+    q = q[(iss.ready_day[q] <= day) & ~iss.taken_over[q]]
     if len(q) == 0:
         return q
     hq = iss.handler[q]
     order = np.lexsort((q, iss.queue_day[q], hq))
     q, hq = q[order], hq[order]
     weight = (~(iss.batched[q] | iss.summoned[q])).astype(np.float64)
-    rank = _group_rank(hq, weight)
+    rank = group_cumsum(hq, weight)
     take = rank <= np.floor(h.credit[hq]) + (weight == 0)
     np.subtract.at(h.credit, hq[take], weight[take])
     return q[take]
@@ -239,7 +239,7 @@ def handle(model: GovernanceModel) -> None:
     iss.ready_day[sid] = day + int(np.ceil(rules.whistle_deadline))
     for depts in (cat[summon], d2[summon]):
         np.subtract.at(h.credit, h.offset[Kind.DEPARTMENT] + depts, 1.0)
-    model.ledger.add("department_hours", 2.0 * len(sid) * rules.extras.get("hours_per_summons", 0.0))
+    model.ledger.add("department_hours", 2.0 * len(sid) * rules.hours_per_summons)
     work &= ~summon
 
     # 4. Sequential referral: the first department does its part and refers to the second.
@@ -286,7 +286,7 @@ def _pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarra
     cost = iss.cost[ids[idx]].astype(np.float64)
     pool = h.pool[iss.handler[ids[idx]]]
     order = np.argsort(pool, kind="stable")
-    spent = _group_rank(pool[order], cost[order])
+    spent = group_cumsum(pool[order], cost[order])
     ok_sorted = spent <= h.budget[pool[order]]
     ok = np.empty_like(ok_sorted)
     ok[order] = ok_sorted

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.issues import Channel, Status
-from sim.rules import KIND_NAMES
+from sim.vocab import KIND_NAMES
 from sim.schema import CATEGORIES, GROUPS, SCOPES
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def daily_row(model: GovernanceModel) -> dict[str, float]:
     sat = sat[~np.isnan(sat)]
     row["satisfaction"] = float(sat.mean()) if len(sat) else np.nan
     data = st.ties.data
-    nonhh = model.tie_kind_sorted != 0
+    nonhh = st.tie_kind != 0
     row["tie_strength_mean"] = float(data.mean()) if len(data) else 0.0
     row["acquaintance_share"] = (float((data[nonhh] >= model.config.population.ties.acquaintance_threshold).mean())
                                  if nonhh.any() else 0.0)

@@ -12,7 +12,8 @@ from sim.handlers import Handlers
 from sim.issues import IssueTable, Status
 from sim.mechanisms import REGISTRY, Mechanism, MechanismParams
 from sim.rng import make_streams
-from sim.rules import Kind, Rules
+from sim.rules import Rules
+from sim.vocab import Kind
 from sim.schema import CATEGORIES, ScenarioConfig
 from sim.state import Ledger, ResidentState, channel_access
 
@@ -29,7 +30,8 @@ class GovernanceModel(mesa.Model):
         super().__init__(rng=self.streams.mesa)
         self.config = config
         self.day = 0
-        self.climate = 0.0
+        self.climate = 0.0  #: trust-anchor shift of an emotional-climate event today
+        self.scratch: dict[str, float] = {}  #: values a mechanism carries between phases of one day
         self.mechanisms: list[tuple[Mechanism, MechanismParams]] = [
             (m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items() if getattr(config.mechanisms, key).enabled
         ]
@@ -55,7 +57,6 @@ class GovernanceModel(mesa.Model):
         self.cell_households = np.maximum(hh_cell, 1).astype(np.float64)
         self.n_grid_workers = self.pop.n_grid_cells
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
-        self.tie_kind_sorted = self.pop.tie_kind  # graph CSR is canonical: data order is stable
         self._run_setup_hooks()
         self.residents = [Resident(self, i) for i in range(self.pop.n)]
         first = _first_of(self.pop.grid_cell)
@@ -109,8 +110,8 @@ class GovernanceModel(mesa.Model):
         return np.bincount(self.issues.handler[q], minlength=self.handlers.n)
 
     def queue_pressure(self) -> np.ndarray:
-        """Handlers whose queue exceeds a week of their capacity."""
-        return self.queue_lengths() > 7.0 * np.maximum(self.handlers.rate, 1e-9)
+        """Handlers whose queue exceeds ``capacity.pressure_days`` days of their capacity."""
+        return self.queue_lengths() > self.config.capacity.pressure_days * np.maximum(self.handlers.rate, 1e-9)
 
     def handler_of(self, kind: int, residents: np.ndarray) -> np.ndarray:
         """Each resident's handler of ``kind``."""

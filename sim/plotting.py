@@ -33,3 +33,116 @@ def plot_run(daily: pa.Table, path: Path, *, title: str) -> Path:
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return path
+
+
+# --------------------------------------------------------------------------- compare
+
+#: One band series of a scenario: day -> (mean, low, high) arrays per daily column.
+Bands = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def scenario_colors(n: int) -> list[str]:
+    """``n`` distinct colours, the same scenario getting the same colour in every figure."""
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [matplotlib.colors.to_hex(cmap(i % cmap.N)) for i in range(n)]
+
+
+def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
+                 panels: dict[str, tuple[str, str]], title: str, n_seeds: int) -> Path:
+    """Daily outcomes of several scenarios: across-seed mean (line) with 95% t-interval
+    (band), one colour per scenario, one panel per daily column in ``panels``
+    (column -> (panel title, y-axis label))."""
+    colors = scenario_colors(len(series))
+    ncols = 3 if len(panels) > 4 else 2
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 3.1 * nrows + 0.9), sharex=True,
+                             layout="constrained", squeeze=False)
+    for ax, (col, (label, ylabel)) in zip(axes.flat, panels.items()):
+        for (name, day, bands), color in zip(series, colors):
+            mean, low, high = bands[col]
+            ax.fill_between(day, low, high, color=color, alpha=0.18, lw=0)
+            ax.plot(day, mean, color=color, lw=1.6, label=name)
+        ax.set_title(label, fontsize=10)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        ax.margins(x=0)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("day", fontsize=9)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    handles = [matplotlib.lines.Line2D([], [], color=c, lw=2.5) for c in colors]
+    fig.suptitle(title, fontsize=12)
+    fig.legend(handles, [name for name, _, _ in series], loc="outside lower center",
+               ncol=min(len(series), 6), frameon=False, fontsize=9,
+               title=f"lines: mean over {n_seeds} seeds; bands: 95% t-interval", title_fontsize=8)
+    fig.savefig(path, dpi=160)
+    plt.close(fig)
+    return path
+
+
+def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float, float, float, float]]]],
+                         path: Path, *, scenarios: list[str], title: str) -> Path:
+    """Forest plot of paired differences to the first scenario: one panel per headline
+    outcome (``(key, label, higher_is_better, [(scenario, diff, ci_low, ci_high, p), ...])``),
+    one marker with 95% CI per later scenario, filled when the CI excludes 0; the better
+    side of 0 is shaded green. Colours match :func:`plot_compare` (``scenarios`` in order)."""
+    import textwrap
+
+    colors = dict(zip(scenarios, scenario_colors(len(scenarios))))
+    others = scenarios[1:]
+    ncols = 3
+    nrows = -(-len(diffs) // ncols)
+    row_h = 0.32 * len(others) + 1.05
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, row_h * nrows + 1.0), layout="constrained",
+                             squeeze=False)
+    for ax, (key, label, higher, entries) in zip(axes.flat, diffs):
+        ys = {name: len(others) - 1 - k for k, name in enumerate(others)}
+        finite = []
+        for name, diff, low, high, _p in entries:
+            y = ys[name]
+            if diff is None or not np.isfinite(diff):
+                continue
+            has_ci = low is not None and high is not None and np.isfinite(low) and np.isfinite(high)
+            sig = has_ci and (low > 0 or high < 0)
+            if has_ci:
+                ax.errorbar(diff, y, xerr=[[diff - low], [high - diff]], fmt="none", ecolor=colors[name],
+                            elinewidth=1.6, capsize=3)
+                finite += [low, high]
+            ax.plot(diff, y, "o", ms=6, color=colors[name], mfc=colors[name] if sig else "white", mew=1.6)
+            finite.append(diff)
+        lo, hi = (min(finite), max(finite)) if finite else (-1.0, 1.0)
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        lo, hi = lo - 0.12 * span, hi + 0.12 * span
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(-0.7, len(others) - 0.3)
+        if higher:
+            ax.axvspan(0, hi, color="#2ca02c", alpha=0.07, lw=0)
+        else:
+            ax.axvspan(lo, 0, color="#2ca02c", alpha=0.07, lw=0)
+        ax.text(0.98 if higher else 0.02, 0.94, "better →" if higher else "← better", transform=ax.transAxes,
+                ha="right" if higher else "left", va="top", fontsize=7, color="#2ca02c")
+        ax.axvline(0, color="0.3", lw=0.9, ls="--")
+        ax.set_yticks([])
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
+        ax.xaxis.get_offset_text().set_fontsize(7)
+        ax.set_title("\n".join(textwrap.wrap(label, 44)), fontsize=9)
+        ax.set_xlabel(f"Δ {key}", fontsize=8)
+        if not finite:
+            ax.text(0.5, 0.5, "n/a", transform=ax.transAxes, ha="center", va="center", color="0.5")
+    for ax in axes.flat[len(diffs):]:
+        ax.set_visible(False)
+    handles = [matplotlib.lines.Line2D([], [], color=colors[n], marker="o", lw=1.6) for n in others]
+    fig.suptitle(title, fontsize=12)
+    fig.legend(handles, [f"{n} − {scenarios[0]}" for n in others], loc="outside lower center",
+               ncol=min(len(others), 4), frameon=False, fontsize=9,
+               title="marker: mean paired difference (per seed); bar: 95% t-interval; filled: interval excludes 0",
+               title_fontsize=8)
+    fig.savefig(path, dpi=160)
+    plt.close(fig)
+    return path

@@ -7,27 +7,16 @@ settings of the institutions, never outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from sim.schema import CATEGORIES, SCOPES, ScenarioConfig
+from sim.schema import ScenarioConfig
+from sim.vocab import CATEGORIES, KIND_LEVEL, KIND_NAMES, SCOPES, SIMPLE, Kind
+
+__all__ = ["KIND_LEVEL", "KIND_NAMES", "Kind", "Rules", "SIMPLE"]
 
 
-class Kind:
-    """Handler kinds; the level each sits at is :data:`KIND_LEVEL`."""
-
-    BUILDING = 0  #: building head (楼栋长), five-level grid only
-    COMPOUND = 1  #: property manager, plus a compound steward under the five-level grid
-    COMMUNITY = 2  #: community party committee / residents' committee with its grid workers
-    AREA = 3  #: area office (片区), five-level grid only
-    STREET = 4  #: street office (summons departments under whistle_summon)
-    DEPARTMENT = 5  #: one functional department per issue category
-
-
-KIND_NAMES = ("building", "compound", "community", "area", "street", "department")
-KIND_LEVEL = np.array([0, 1, 2, 3, 4, 4], dtype=np.int8)
-SIMPLE = ("sanitation", "pets", "neighbour_dispute", "care")
 
 
 def _mask(cats: tuple[str, ...]) -> np.ndarray:
@@ -57,10 +46,9 @@ class Rules:
     pool_threshold: float = np.inf
     whistle: bool = False
     whistle_deadline: float = 0.0
+    hours_per_summons: float = 0.0
     consent_base: float = 0.1
     hours_per_feedback: float = 0.0
-    platform_budget_per_day: float = 0.0
-    extras: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, cfg: ScenarioConfig) -> Rules:
@@ -93,6 +81,8 @@ class Rules:
             channel_access=np.array(cfg.behaviour.channel_access.as_tuple(), dtype=np.float64),
             community_budget_per_day=cap.community_budget_per_day,
             street_budget_per_day=cap.street_budget_per_day,
+            hours_per_feedback=cap.hours_per_feedback,
+            consent_base=cfg.behaviour.consent_probability,
         )
 
 

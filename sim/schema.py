@@ -12,25 +12,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from sim.mechanisms import REGISTRY
+from sim.vocab import CATEGORIES, GROUPS, LEVELS, SCOPES
 
-#: Issue categories of spec §3 (order fixes array indices and department ids).
-CATEGORIES: tuple[str, ...] = (
-    "sanitation",
-    "pets",
-    "lift_renovation",
-    "parking",
-    "property",
-    "neighbour_dispute",
-    "care",
-    "public_safety",
-)
-#: Issue scopes, narrowest first (spec §3).
-SCOPES: tuple[str, ...] = ("household", "building", "compound", "cross_community")
-#: Resident groups (spec §2).
-GROUPS: tuple[str, ...] = ("local", "migrant", "gig", "elderly")
-#: Handler levels, lowest first. Building and compound exist only under the five-level grid
-#: (seed §2(三): 街镇—片区(网格)—社区—小区—楼栋); area is the 片区 between street and community.
-LEVELS: tuple[str, ...] = ("building", "compound", "community", "area", "street")
+__all__ = ["CATEGORIES", "GROUPS", "LEVELS", "SCOPES", "ScenarioConfig", "json_schema"]
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 PosFloat = Annotated[float, Field(ge=0.0)]
@@ -185,9 +169,11 @@ class CapacityConfig(Strict):
     routing_accuracy: Prob = Field(0.7, description="Probability an issue is first sent to a handler with authority over it.")
     buck_passing: Prob = Field(0.15, description="Probability a handler with authority still refers an issue on (推诿扯皮) when jurisdiction is unclear.")
     handoff_days: float = Field(2.0, ge=0, le=60, description="Days lost at each referral or escalation (files move, queues restart).")
-    false_closure_pressure: Prob = Field(0.25, description="Probability a handler closes on paper an issue it cannot resolve when its queue exceeds a week of capacity.")
+    false_closure_pressure: Prob = Field(0.3, description="Probability a handler under pressure closes on paper an issue it cannot resolve today.")
+    pressure_days: float = Field(3.0, gt=0, le=365, description="A handler is under pressure when its queue exceeds this many days of its capacity.")
     resolve_quality: Prob = Field(0.9, description="Probability a handled issue with authority and resources is really resolved.")
     feedback_probability: Prob = Field(0.4, description="Probability a reporter is told the outcome without a closed-loop rule.")
+    hours_per_feedback: float = Field(0.25, ge=0, le=10, description="Staff hours a feedback call or visit costs.")
 
 
 class BehaviourConfig(Strict):

@@ -15,6 +15,9 @@ from sim.rules import Rules
 from sim.schema import ScenarioConfig
 
 
+NEVER = -(10**6)  #: day stamp for "never happened"
+
+
 @dataclass
 class ResidentState:
     """Trust, efficacy, expectation, participation and ties of every resident."""
@@ -29,8 +32,12 @@ class ResidentState:
     coordination: np.ndarray  #: per community: coordination available to self-governing residents
     ties: sp.csr_matrix  #: tie strengths (symmetric)
     tie_base: np.ndarray  #: initial strength per stored tie (aligned with ``ties.data``)
+    tie_kind: np.ndarray  #: origin of each stored tie (aligned with ``ties.data``; see ``sim.graph``)
+    last_deliberation: np.ndarray  #: last day each resident attended a meeting or session
+    last_volunteering: np.ndarray  #: last day each resident volunteered (self-governance, vanguard)
 
     _strength: np.ndarray | None = None
+    _reverse: np.ndarray | None = None
 
     def strength(self) -> np.ndarray:
         """Sum of tie strengths per resident (cached until ties change)."""
@@ -53,11 +60,55 @@ class ResidentState:
         availability = np.asarray(b.availability.as_tuple())[pop.group]
         participating = rng.random(pop.n) < 0.1
         ties = pop.ties.astype(np.float64)
-        ties.sort_indices()
+        if not ties.has_sorted_indices:
+            raise ValueError("population ties must be a canonical CSR (sorted indices) so tie_kind stays aligned")
         return cls(trust=trust, efficacy=efficacy, expectation=np.full(pop.n, b.expectation_initial),
                    threshold=threshold, participating=participating, availability=availability, access=channel_access(pop, rules),
                    coordination=np.full(pop.n_communities, b.base_coordination),
-                   ties=ties, tie_base=ties.data.copy())
+                   ties=ties, tie_base=ties.data.copy(), tie_kind=pop.tie_kind.copy(),
+                   last_deliberation=np.full(pop.n, NEVER, dtype=np.int32),
+                   last_volunteering=np.full(pop.n, NEVER, dtype=np.int32))
+
+    # ------------------------------------------------------------ tie edits
+    def reverse_index(self) -> np.ndarray:
+        """For each stored tie (i, j), the data index of (j, i) (cached until the structure changes)."""
+        if self._reverse is None:
+            t = self.ties
+            rows = np.repeat(np.arange(t.shape[0], dtype=np.int64), np.diff(t.indptr))
+            key = rows * t.shape[0] + t.indices  # sorted: CSR rows in order, indices sorted
+            self._reverse = np.searchsorted(key, t.indices.astype(np.int64) * t.shape[0] + rows)
+        return self._reverse
+
+    def strengthen(self, k: np.ndarray, gain: float) -> None:
+        """Add ``gain`` to stored ties ``k`` and their reverses (capped at 1)."""
+        if len(k) == 0:
+            return
+        both = np.concatenate([k, self.reverse_index()[k]])
+        np.add.at(self.ties.data, both, gain)
+        np.minimum(self.ties.data, 1.0, out=self.ties.data)
+        self.ties_changed()
+
+    def add_ties(self, i: np.ndarray, j: np.ndarray, strength: np.ndarray, kind: int) -> None:
+        """Add undirected ties (or raise existing ones to ``strength``), keeping aligned arrays."""
+        keep = i != j
+        i, j, strength = i[keep], j[keep], strength[keep]
+        n = self.ties.shape[0]
+        t = self.ties.tocoo()
+        rows = np.concatenate([t.row, i, j])
+        cols = np.concatenate([t.col, j, i])
+        data = np.concatenate([t.data, strength, strength])
+        base = np.concatenate([self.tie_base, strength, strength])
+        kinds = np.concatenate([self.tie_kind, np.full(2 * len(i), kind, dtype=self.tie_kind.dtype)])
+        # Keep one entry per pair: the strongest (ties to existing pairs raise them).
+        order = np.lexsort((-data, cols, rows))
+        rows, cols, data, base, kinds = rows[order], cols[order], data[order], base[order], kinds[order]
+        first = np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]
+        rows, cols, data, base, kinds = rows[first], cols[first], data[first], base[first], kinds[first]
+        indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
+        self.ties = sp.csr_matrix((data, cols, indptr), shape=(n, n))
+        self.tie_base, self.tie_kind = base, kinds
+        self._reverse = None
+        self.ties_changed()
 
 
 def channel_access(pop: Population, rules: Rules) -> np.ndarray:

@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
-    from sim.rules import Rules
-
+    
 #: Phases at which mechanisms may act: ``setup`` once after the population exists, then the
 #: day's phases in the order ``model.step`` runs them.
 PHASES: tuple[str, ...] = ("setup", "events", "detect", "route", "handle", "close", "social")

@@ -7,9 +7,15 @@ directly with higher accuracy; shared case records shorten each hand-off.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -19,9 +25,23 @@ class Params(MechanismParams):
     budget_per_day: float = Field(0.2, ge=0, le=1000, description="Budget units the platform costs per community per day.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """A digital channel, direct routing and shared case records."""
+    rules.digital_access = max(rules.digital_access, p.digital_access)
+    rules.routing_accuracy = max(rules.routing_accuracy, p.routing_accuracy)
+    rules.handoff_days = min(rules.handoff_days, p.handoff_days)
+
+
+def running_cost(model: GovernanceModel, p: Params) -> None:
+    """The platform's running cost, per community and day."""
+    model.ledger.add("budget", p.budget_per_day * model.pop.n_communities)
+
+
 MECHANISM = Mechanism(
     key="digital_platform",
     summary="Digital platforms",
     source="spec §4 row B; §2(二)",
     params=Params,
+    configure=configure,
+    hooks={"route": running_cost},
 )

@@ -9,11 +9,19 @@ unchanged); a ``demolition`` adds neighbour-dispute and property issues of compo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from typing import Literal
 
+from sim import lifecycle
+from sim.vocab import CATEGORIES, SCOPES
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Event(BaseModel):
@@ -30,9 +38,29 @@ class Params(MechanismParams):
     timeline: tuple[Event, ...] = Field((), description="Events in any order.")
 
 
+def apply(model: GovernanceModel, p: Params) -> None:
+    """Apply the events active today; extra arrivals come from the ``events`` stream."""
+    model.climate = 0.0
+    for ev in p.timeline:
+        if not ev.day <= model.day < ev.day + ev.duration_days:
+            continue
+        if ev.kind == "emotional_climate":
+            model.climate += ev.magnitude
+        elif ev.kind == "crisis":
+            lifecycle.arrive(model, rate_scale=ev.magnitude, categories=_CRISIS, rng=model.streams.events)
+        else:
+            lifecycle.arrive(model, rate_scale=ev.magnitude, categories=_DEMOLITION,
+                             scope=SCOPES.index("compound"), rng=model.streams.events)
+
+
+_CRISIS = [CATEGORIES.index("public_safety"), CATEGORIES.index("care")]
+_DEMOLITION = [CATEGORIES.index("neighbour_dispute"), CATEGORIES.index("property")]
+
+
 MECHANISM = Mechanism(
     key="events",
     summary="Exogenous events on a timeline",
     source="spec §4 row D; §2(四)",
     params=Params,
+    hooks={"events": apply},
 )

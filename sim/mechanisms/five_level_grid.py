@@ -7,9 +7,16 @@ between community and street; without it the ladder is street – community – 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from sim.vocab import CATEGORIES, SIMPLE, Kind
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -18,9 +25,36 @@ class Params(MechanismParams):
     hours_per_case: float = Field(1.5, ge=0, le=40, description="Party-member hours a first-line case costs.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """Building heads, compound stewards and area offices join the ladder."""
+    rules.active[Kind.BUILDING] = rules.active[Kind.COMPOUND] = rules.active[Kind.AREA] = True
+    rules.capacity[Kind.BUILDING] = p.building_cases_per_day
+    rules.capacity[Kind.COMPOUND] += p.compound_cases_per_day
+    for cat in SIMPLE:
+        rules.authority[Kind.COMPOUND, CATEGORIES.index(cat)] = True
+
+
+def before_handling(model: GovernanceModel, p: Params) -> None:
+    """Remember first-line credit, to cost the cases handled today."""
+    model.scratch["five_level_credit"] = _first_line_credit(model)
+
+
+def cost(model: GovernanceModel, p: Params) -> None:
+    """Party-member hours for first-line cases (buildings heads' and stewards' share)."""
+    used = model.scratch.pop("five_level_credit", 0.0) - _first_line_credit(model)
+    model.ledger.add("party_member_hours", max(0.0, used) * p.hours_per_case)
+
+
+def _first_line_credit(model: GovernanceModel) -> float:
+    h = model.handlers
+    return float(h.credit[(h.kind == Kind.BUILDING) | (h.kind == Kind.COMPOUND)].sum())
+
+
 MECHANISM = Mechanism(
     key="five_level_grid",
     summary="Five-level party grid",
     source="spec §4 row C; §2(三)",
     params=Params,
+    configure=configure,
+    hooks={"handle": before_handling, "close": cost},
 )

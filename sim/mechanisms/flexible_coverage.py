@@ -7,9 +7,18 @@ migrant or gig residents of the community, which vanguard detection and outreach
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.vocab import GROUPS
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -17,9 +26,34 @@ class Params(MechanismParams):
     tie_strength: float = Field(0.4, ge=0, le=1, description="Strength of a coverage tie.")
 
 
+def setup(model: GovernanceModel, p: Params) -> None:
+    """Each member forms about ``ties_per_member`` ties to migrant or gig residents of the
+    same community (coverage through new economic and social organisations)."""
+    pop, rng = model.pop, model.streams.social
+    members = np.flatnonzero(pop.party_member)
+    targets = np.flatnonzero(np.isin(pop.group, [GROUPS.index("migrant"), GROUPS.index("gig")]))
+    if len(members) == 0 or len(targets) == 0:
+        return
+    k = rng.poisson(p.ties_per_member, size=len(members))
+    src = np.repeat(members, k)
+    # A random uncovered resident of the same community: sort targets by community, draw within.
+    order = targets[np.argsort(pop.community[targets], kind="stable")]
+    comm = pop.community[order]
+    lo = np.searchsorted(comm, pop.community[src], side="left")
+    hi = np.searchsorted(comm, pop.community[src], side="right")
+    has = hi > lo
+    src, lo, hi = src[has], lo[has], hi[has]
+    dst = order[lo + (rng.random(len(src)) * (hi - lo)).astype(np.int64)]
+    model.state.add_ties(src, dst, np.full(len(src), p.tie_strength), kind=COVERAGE_TIE)
+
+
+COVERAGE_TIE = 5  #: tie-kind code of coverage ties (after the graph's five kinds)
+
+
 MECHANISM = Mechanism(
     key="flexible_coverage",
     summary="Flexible party-organisation coverage",
     source="spec §4 row C, P2; §2(三)",
     params=Params,
+    hooks={"setup": setup},
 )

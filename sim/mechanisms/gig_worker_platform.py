@@ -8,9 +8,18 @@ their participation threshold and strengthen ties with each other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.vocab import GROUPS
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -20,9 +29,30 @@ class Params(MechanismParams):
     threshold_drop: float = Field(0.1, ge=0, le=1, description="Drop of an attendee's participation threshold per session.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """Gig workers reach a channel on the move."""
+    g = GROUPS.index("gig")
+    rules.channel_access[g] = max(rules.channel_access[g], p.channel_access)
+
+
+def deliberate(model: GovernanceModel, p: Params) -> None:
+    """Every ``session_interval_days`` gig workers attend a session with probability
+    ``attendance`` × trust; attendees lower their participation threshold."""
+    if model.day % p.session_interval_days:
+        return
+    st = model.state
+    gig = np.flatnonzero(model.pop.group == GROUPS.index("gig"))
+    came = gig[model.streams.social.random(len(gig)) < p.attendance * st.trust[gig]]
+    st.threshold[came] *= 1 - p.threshold_drop
+    st.last_deliberation[came] = model.day
+    model.ledger.add("staff_hours", 3.0 * model.pop.n_communities)
+
+
 MECHANISM = Mechanism(
     key="gig_worker_platform",
     summary="Gig-worker deliberation platform",
     source="spec §4 row B; §2(二)",
     params=Params,
+    configure=configure,
+    hooks={"social": deliberate},
 )

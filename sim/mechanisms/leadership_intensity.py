@@ -10,9 +10,19 @@ participating neighbours.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import lifecycle, social
+from sim.issues import Status
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -23,9 +33,52 @@ class Params(MechanismParams):
     crowd_out: float = Field(0.03, ge=0, le=1, description="Efficacy a resident loses when a collective issue of theirs is taken over.")
 
 
+def steer(model: GovernanceModel, p: Params) -> None:
+    """Take over a share ``level`` of newly routed collective issues, resolve taken-over
+    issues with steering hours (first come, first served), and give the hours left to
+    coordinating residents' self-governance of the rest."""
+    iss, pop, st, day = model.issues, model.pop, model.state, model.day
+    rng = model.streams.handling
+    members = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities).astype(np.float64)
+    hours = members * p.hours_per_member * p.level
+    queued = iss.ids_with(Status.QUEUED)
+    coll = queued[np.isin(iss.scope[queued], lifecycle.COLLECTIVE_SCOPES) & (iss.dept2[queued] < 0)]
+    new = coll[(iss.day_routed[coll] == day) & ~iss.taken_over[coll] & (iss.reassignments[coll] == 0)]
+    take = new[rng.random(len(new)) < p.level]
+    iss.taken_over[take] = True
+    # Crowding out: participating residents of the unit lose efficacy.
+    unit = social.unit_of(model, take)
+    lost = np.zeros(pop.n_buildings + pop.n_compounds, dtype=bool)
+    lost[unit] = True
+    hit = (lost[pop.building] | lost[pop.n_buildings + pop.compound]) & st.participating
+    st.efficacy[hit] -= p.crowd_out * st.efficacy[hit]
+    # Resolve taken-over issues with steering hours.
+    over = coll[iss.taken_over[coll]]
+    over = over[np.lexsort((over, iss.queue_day[over]))]
+    comm = pop.community[iss.reporter[over]]
+    order = np.argsort(comm, kind="stable")
+    over, comm = over[order], comm[order]
+    need = np.full(len(over), p.hours_per_takeover)
+    done = np.zeros(len(over), dtype=bool)
+    if len(over):
+        cum = lifecycle.group_cumsum(comm, need)
+        done = cum <= hours[comm]
+    lifecycle.close_issues(model, over[done], Status.RESOLVED)
+    used = np.bincount(comm[done], weights=need[done], minlength=pop.n_communities)
+    left = np.maximum(hours - used, 0.0)
+    # Coordination of self-governed collective issues with the hours left.
+    selfgov = coll[~iss.taken_over[coll]]
+    n_self = np.bincount(pop.community[iss.reporter[selfgov]], minlength=pop.n_communities)
+    b = model.config.behaviour
+    support = np.minimum(1.0, left / np.maximum(n_self * p.hours_per_coordination, 1e-9))
+    st.coordination[:] = b.base_coordination + (1 - b.base_coordination) * support * (p.level > 0)
+    model.ledger.add("party_member_hours", float(used.sum() + np.minimum(left, n_self * p.hours_per_coordination).sum()))
+
+
 MECHANISM = Mechanism(
     key="leadership_intensity",
     summary="Leadership intensity",
     source="spec §4 row P1; §3(一)",
     params=Params,
+    hooks={"social": steer},
 )

@@ -6,9 +6,15 @@ for a resource-heavy issue (cost at least ``resource_threshold``) may draw the r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -16,9 +22,16 @@ class Params(MechanismParams):
     resource_threshold: float = Field(2.0, ge=0, le=1e6, description="Cost from which an issue may draw on the pool.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """Member units pool resources that resource-heavy issues may draw on."""
+    rules.pool_per_day = p.pool_per_day
+    rules.pool_threshold = p.resource_threshold
+
+
 MECHANISM = Mechanism(
     key="regional_party_building",
     summary="Regional party-building",
     source="spec §4 row C; §2(三)",
     params=Params,
+    configure=configure,
 )

@@ -6,9 +6,15 @@ that a handler with authority refers an issue on.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -16,9 +22,16 @@ class Params(MechanismParams):
     buck_passing: float = Field(0.03, ge=0, le=1, description="Probability a handler with authority still refers the issue on.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """Clear jurisdiction: better first routing, less buck-passing."""
+    rules.routing_accuracy = max(rules.routing_accuracy, p.routing_accuracy)
+    rules.buck_passing = min(rules.buck_passing, p.buck_passing)
+
+
 MECHANISM = Mechanism(
     key="responsibility_lists",
     summary="Responsibility, task and problem lists",
     source="spec §4 row P3; §3(三)",
     params=Params,
+    configure=configure,
 )

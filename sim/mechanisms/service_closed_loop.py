@@ -5,20 +5,31 @@ Rule: every reporter whose issue closes is told the outcome (instead of with the
 ``capacity.feedback_probability``), and a share of reporters' suggestions is adopted, which
 residents perceive as being heard. Being heard enters perceived performance through
 ``behaviour.voice_weight``; trust then moves by expectancy-disconfirmation. Each feedback
-costs staff hours.
+costs ``capacity.hours_per_feedback`` staff hours.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
 
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
+
 
 class Params(MechanismParams):
     feedback_probability: float = Field(1.0, ge=0, le=1, description="Probability a reporter is told the outcome when the issue closes.")
     adoption_rate: float = Field(0.985, ge=0, le=1, description="Share of reporters' suggestions adopted (Shanghai: 98.3–98.5%).")
-    hours_per_feedback: float = Field(0.25, ge=0, le=10, description="Staff hours a feedback call or visit costs.")
+
+
+def configure(rules: Rules, p: Params) -> None:
+    """Every closure is fed back; suggestions are adopted at ``adoption_rate``."""
+    rules.feedback_probability = p.feedback_probability
+    rules.adoption_rate = p.adoption_rate
 
 
 MECHANISM = Mechanism(
@@ -26,4 +37,5 @@ MECHANISM = Mechanism(
     summary="Closed-loop suggestion channel",
     source="spec §4 row A; §2(一)",
     params=Params,
+    configure=configure,
 )

@@ -7,9 +7,20 @@ ties as volunteer capacity at compound level for simple issues.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import lifecycle
+from sim.issues import Channel, Status
+from sim.vocab import CATEGORIES, SIMPLE, Kind
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -18,9 +29,32 @@ class Params(MechanismParams):
     hours_per_day: float = Field(0.5, ge=0, le=24, description="Hours a member spends on linkage per day.")
 
 
+def setup(model: GovernanceModel, p: Params) -> None:
+    """Members' volunteer networks add simple-issue capacity to their compound's handler."""
+    h, pop = model.handlers, model.pop
+    members = np.bincount(pop.compound[pop.party_member], minlength=pop.n_compounds)
+    sl = slice(h.offset[Kind.COMPOUND], h.offset[Kind.COMPOUND] + pop.n_compounds)
+    h.rate[sl] += members * p.volunteer_cases_per_member
+    for cat in SIMPLE:
+        model.rules.authority[Kind.COMPOUND, CATEGORIES.index(cat)] = True
+
+
+def notice(model: GovernanceModel, p: Params) -> None:
+    """Members notice neighbours' latent issues through their ties and report them."""
+    iss = model.issues
+    latent = iss.ids_with(Status.LATENT)
+    reach = model.state.ties @ model.pop.party_member.astype(np.float64)  # tie strength to members
+    prob = 1.0 - np.exp(-p.notice_probability * reach[iss.reporter[latent]])
+    found = latent[model.streams.detection.random(len(latent)) < prob]
+    lifecycle.mark_detected(model, found, Channel.PARTY_MEMBER)
+    model.state.last_volunteering[model.pop.party_member] = model.day
+    model.ledger.add("party_member_hours", float(model.pop.party_member.sum()) * p.hours_per_day)
+
+
 MECHANISM = Mechanism(
     key="vanguard_linkage",
     summary="Vanguard party members",
     source="spec §4 row C; §2(三)",
     params=Params,
+    hooks={"setup": setup, "detect": notice},
 )

@@ -7,9 +7,17 @@ department; the street office summons all of them at once and they must report w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
+from sim.vocab import Kind
+
 from sim.mechanisms.base import Mechanism, MechanismParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
@@ -17,9 +25,18 @@ class Params(MechanismParams):
     hours_per_summons: float = Field(2.0, ge=0, le=100, description="Department hours one summons costs each department.")
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """Cross-department issues belong to the street office, which summons departments."""
+    rules.whistle = True
+    rules.active[Kind.STREET] = True
+    rules.whistle_deadline = p.deadline_days
+    rules.hours_per_summons = p.hours_per_summons
+
+
 MECHANISM = Mechanism(
     key="whistle_summon",
     summary="Street whistles, departments report",
     source="spec §4 row C; §2(三)",
     params=Params,
+    configure=configure,
 )

@@ -1,0 +1,45 @@
+"""Fixed vocabularies of the model: issue categories, scopes, resident groups, grid levels.
+
+The order of each tuple fixes array indices; append, never reorder."""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Issue categories of spec §3 (order fixes array indices and department ids).
+CATEGORIES: tuple[str, ...] = (
+    "sanitation",
+    "pets",
+    "lift_renovation",
+    "parking",
+    "property",
+    "neighbour_dispute",
+    "care",
+    "public_safety",
+)
+#: Issue scopes, narrowest first (spec §3).
+SCOPES: tuple[str, ...] = ("household", "building", "compound", "cross_community")
+#: Resident groups (spec §2).
+GROUPS: tuple[str, ...] = ("local", "migrant", "gig", "elderly")
+#: Handler levels, lowest first. Building and compound exist only under the five-level grid
+#: (seed §2(三): 街镇—片区(网格)—社区—小区—楼栋); area is the 片区 between street and community.
+LEVELS: tuple[str, ...] = ("building", "compound", "community", "area", "street")
+
+
+class Kind:
+    """Handler kinds (organisations that handle issues); the level of each is :data:`KIND_LEVEL`."""
+
+    BUILDING = 0  #: building head (楼栋长), five-level grid only
+    COMPOUND = 1  #: property manager, plus a compound steward under the five-level grid
+    COMMUNITY = 2  #: community party committee / residents' committee with its grid workers
+    AREA = 3  #: area office (片区), five-level grid only
+    STREET = 4  #: street office (summons departments under whistle_summon)
+    DEPARTMENT = 5  #: one functional department per issue category
+
+
+KIND_NAMES: tuple[str, ...] = ("building", "compound", "community", "area", "street", "department")
+#: Level (index into LEVELS) of each handler kind.
+KIND_LEVEL = np.array([0, 1, 2, 3, 4, 4], dtype=np.int8)
+
+#: Categories simple enough for first-line handlers (building heads, stewards, volunteers).
+SIMPLE: tuple[str, ...] = ("sanitation", "pets", "neighbour_dispute", "care")
