@@ -183,7 +183,7 @@ def plan(scenario_paths: Sequence[str | Path], seeds: int | Iterable[int],
     """
     from sim.loading import load_scenario
 
-    seed_list = list(range(seeds)) if isinstance(seeds, int) else sorted(set(int(s) for s in seeds))
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else sorted({int(s) for s in seeds})
     over = tuple(sorted((k, v) for k, v in (overrides or {}).items() if k != "seed"))
     paths = [Path(p) for p in scenario_paths]
     cfgs = [load_scenario(p, overrides=dict(over)) for p in paths]
@@ -392,8 +392,9 @@ def compare(scenario_paths: Sequence[str | Path], seeds: int | Iterable[int], ou
     jobs = plan(scenario_paths, seeds, overrides)
     if not jobs:
         raise ScenarioError("nothing to compare: give at least one seed (--seeds N with N >= 1)")
-    todo = [j for j in jobs if not is_done(out, j)]
-    skipped = [j for j in jobs if j not in todo]
+    done = {j.key for j in jobs if is_done(out, j)}
+    todo = [j for j in jobs if j.key not in done]
+    skipped = [j for j in jobs if j.key in done]
     if executor is None:
         n = workers if workers is not None else (os.cpu_count() or 1)
         n = min(n, len(todo))
@@ -409,8 +410,7 @@ def compare(scenario_paths: Sequence[str | Path], seeds: int | Iterable[int], ou
     if todo:
         from tqdm import tqdm
 
-        with tqdm(total=len(todo), desc="compare", unit="run", file=log, disable=quiet or None,
-                  dynamic_ncols=True) as bar:
+        with tqdm(total=len(todo), desc="compare", unit="run", file=log, disable=quiet or None) as bar:
             ran = execute(todo, out, executor, on_done=lambda r: bar.update(1))
     names = sorted({(j.index, j.name) for j in jobs})
     rows, files = summarize(jobs, out, plots=plots)
@@ -484,7 +484,7 @@ def summarize(jobs: Sequence[Job], out: str | Path, *, plots: bool = True) -> tu
     return rows, files
 
 
-def _title(jobs: Sequence[Job], names: Sequence[str]) -> str:
+def _title(jobs: Sequence[Job], names: Sequence[str], *, with_names: bool = True) -> str:
     seeds = sorted({j.seed for j in jobs})
     cfgs = {}
     for j in jobs:
@@ -492,7 +492,7 @@ def _title(jobs: Sequence[Job], names: Sequence[str]) -> str:
     loaded = [cfgs[i].load() for i in sorted(cfgs)]
     residents = {c.population.residents for c in loaded}
     days = {c.days for c in loaded}
-    bits = [" vs ".join(names) if len(names) <= 4 else f"{len(names)} scenarios"]
+    bits = [" vs ".join(names) if len(names) <= 4 else f"{len(names)} scenarios"] if with_names else []
     bits.append(f"{len(seeds)} seed{'s' if len(seeds) != 1 else ''}")
     if len(residents) == 1:
         bits.append(f"{residents.pop():,} residents")
@@ -524,7 +524,7 @@ def _plot(jobs: Sequence[Job], names: Sequence[str], rows: Sequence[Mapping[str,
                        for r in rows if r["outcome"] == outcome and r["diff"] is not None]
             diffs.append((outcome, label, higher, entries))
         files.append(plot_compare_summary(diffs, out / "comparison_summary.png", scenarios=list(names),
-                                          title=f"Paired difference to '{names[0]}' — {title}"))
+                                          title=f"Paired difference to '{names[0]}' — {_title(jobs, names, with_names=False)}"))
     return files
 
 
@@ -536,6 +536,8 @@ def _g(x: float | None, signed: bool = False) -> str:
         return "–"
     if math.isinf(x):
         return ("+" if signed and x > 0 else "") + ("inf" if x > 0 else "-inf")
+    if x == 0:
+        return "0"
     return f"{x:+.4g}" if signed else f"{x:.4g}"
 
 
@@ -556,7 +558,7 @@ def _dz(d: float | None) -> str:
         return "–"
     if math.isinf(d):
         return "+inf" if d > 0 else "-inf"
-    return f"{d:+.2f}"
+    return "0" if d == 0 else f"{d:+.2f}"
 
 
 def format_table(comparison: Comparison) -> str:
@@ -566,33 +568,40 @@ def format_table(comparison: Comparison) -> str:
     names = comparison.names
     seeds = sorted({j.seed for j in comparison.jobs})
     base = names[0]
-    w = max(8, min(24, max(len(n) for n in names)))
+    w = max(8, min(20, max(len(n) for n in names)))
     by = {(r["scenario"], r["outcome"]): r for r in comparison.rows}
-    seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}"
+    if len(seeds) == 1:
+        seed_text = f"seed {seeds[0]}"
+    elif seeds == list(range(seeds[0], seeds[-1] + 1)):
+        seed_text = f"seeds {seeds[0]}–{seeds[-1]}"
+    else:
+        seed_text = "seeds " + ", ".join(map(str, seeds))
+    plural = "s" if len(names) != 1 else ""
     lines = [
-        f"{len(names)} scenario{'s' if len(names) != 1 else ''} × {len(seeds)} seeds ({seed_text}, common random numbers)."
+        (f"{len(names)} scenario{plural} × {len(seeds)} seed{'s' if len(seeds) != 1 else ''} "
+         f"({seed_text}, common random numbers); mean and 95% t-interval over seeds.")
     ]
     if len(names) > 1:
-        lines.append(f"Δ = scenario − '{base}', paired by seed; p = paired t-test; d_z = mean Δ / sd Δ; "
-                     f"better/worse: 95% CI of Δ excludes 0.")
-    head = f"  {'scenario':<{w}} {'n':>3} {'mean':>10}  {'95% CI':<21}"
+        lines.append(f"Δ = scenario − {base}, paired by seed; p = paired t-test; d_z = mean Δ / sd Δ;")
+        lines.append("better/worse: the 95% CI of Δ excludes 0.")
+    head = f"  {'scenario':<{w}} {'n':>3} {'mean':>9}  {'95% CI':<23}"
     if len(names) > 1:
-        head += f" {'Δ vs ' + base[:10]:>15}  {'95% CI of Δ':<21} {'p':>6} {'d_z':>6}"
+        head += f" {'Δ':>10}  {'95% CI of Δ':<23} {'p':>6} {'d_z':>6}"
     for outcome, (label, higher) in HEADLINE.items():
         lines.append("")
-        lines.append(f"{outcome} — {label} ({'higher' if higher else 'lower'} is better)")
-        lines.append(head)
+        lines.append(f"{outcome}: {label} ({'higher' if higher else 'lower'} is better)")
+        lines.append(head.rstrip())
         for i, name in enumerate(names):
             r = by[(name, outcome)]
             shown = name if len(name) <= w else name[: w - 1] + "…"
-            line = f"  {shown:<{w}} {r['n']:>3} {_g(r['mean']):>10}  {_ci(r['ci_low'], r['ci_high']):<21}"
+            line = f"  {shown:<{w}} {r['n']:>3} {_g(r['mean']):>9}  {_ci(r['ci_low'], r['ci_high']):<23}"
             if i > 0:
                 verdict = ""
                 lo, hi = r["diff_ci_low"], r["diff_ci_high"]
-                if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
-                    if lo > 0 or hi < 0:
-                        verdict = "better" if (lo > 0) == higher else "worse"
-                line += (f" {_g(r['diff'], True):>15}  {_ci(lo, hi, True):<21} {_p(r['p_t']):>6} "
+                known = lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi))
+                if known and (lo > 0 or hi < 0):
+                    verdict = "better" if (lo > 0) == higher else "worse"
+                line += (f" {_g(r['diff'], True):>10}  {_ci(lo, hi, True):<23} {_p(r['p_t']):>6} "
                          f"{_dz(r['d_z']):>6}  {verdict}")
             lines.append(line.rstrip())
     return "\n".join(lines)

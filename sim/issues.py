@@ -91,6 +91,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "discovered": (np.bool_, False),
     "reopened": (np.int8, 0),
     "satisfaction": (np.float32, np.nan),
+    "exogenous": (np.bool_, False),
 }
 
 

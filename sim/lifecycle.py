@@ -30,12 +30,13 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- arrivals
 def arrive(model: GovernanceModel, *, rate_scale: float = 1.0, categories: np.ndarray | None = None,
-           scope: int | None = None, rng: np.random.Generator | None = None) -> np.ndarray:
+           scope: int | None = None, rng: np.random.Generator | None = None,
+           exogenous: bool = False) -> np.ndarray:
     """New latent issues: Poisson arrivals per resident-day by category shares (spec §3).
 
     The baseline call draws only from the ``arrivals`` stream, in a fixed order, so the
     arriving issues are identical whatever mechanisms are on (common random numbers).
-    Events pass their own stream, categories and scope for extra arrivals.
+    Events pass their own stream, categories and scope for extra (``exogenous``) arrivals.
     """
     cfg = model.config.issues
     rng = rng or model.streams.arrivals
@@ -55,7 +56,7 @@ def arrive(model: GovernanceModel, *, rate_scale: float = 1.0, categories: np.nd
     scope_idx = np.minimum(scope_idx, len(SCOPES) - 1) if scope is None else np.full(k, scope)
     dept2 = np.where(cross < cats["cross"][category], dept2_raw + (dept2_raw >= category), -1)
     return model.issues.add(
-        day=model.day, reporter=reporter.astype(np.int32), category=category.astype(np.int8),
+        day=model.day, exogenous=np.full(k, exogenous), reporter=reporter.astype(np.int32), category=category.astype(np.int8),
         scope=scope_idx.astype(np.int8), dept2=dept2.astype(np.int8), cost=cost.astype(np.float32),
         severity=severity.astype(np.float32), ready_day=np.full(k, model.day, dtype=np.int32),
     )
@@ -174,6 +175,8 @@ def reassign(model: GovernanceModel, ids: np.ndarray, target: np.ndarray) -> Non
 # ---------------------------------------------------------------- handling
 def group_cumsum(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cumulative weight within runs of equal ``keys`` (keys sorted)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.float64)
     cw = np.cumsum(weights)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     base = np.repeat(cw[starts] - weights[starts], np.diff(np.r_[starts, len(keys)]))

@@ -181,4 +181,5 @@ def issue_table(model: GovernanceModel) -> dict[str, np.ndarray]:
         "discovered_false_closure": iss.col("discovered"),
         "reopened": iss.col("reopened"),
         "satisfaction": iss.col("satisfaction"),
+        "exogenous": iss.col("exogenous"),
     }

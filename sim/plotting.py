@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -47,6 +48,10 @@ def scenario_colors(n: int) -> list[str]:
     return [matplotlib.colors.to_hex(cmap(i % cmap.N)) for i in range(n)]
 
 
+#: Line styles cycled over scenarios so that coinciding curves stay distinguishable.
+LINE_STYLES = ("-", "--", "-.", ":")
+
+
 def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
                  panels: dict[str, tuple[str, str]], title: str, n_seeds: int) -> Path:
     """Daily outcomes of several scenarios: across-seed mean (line) with 95% t-interval
@@ -58,10 +63,10 @@ def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 3.1 * nrows + 0.9), sharex=True,
                              layout="constrained", squeeze=False)
     for ax, (col, (label, ylabel)) in zip(axes.flat, panels.items()):
-        for (name, day, bands), color in zip(series, colors):
+        for k, ((name, day, bands), color) in enumerate(zip(series, colors)):
             mean, low, high = bands[col]
             ax.fill_between(day, low, high, color=color, alpha=0.18, lw=0)
-            ax.plot(day, mean, color=color, lw=1.6, label=name)
+            ax.plot(day, mean, color=color, lw=1.6, ls=LINE_STYLES[k % len(LINE_STYLES)], label=name)
         ax.set_title(label, fontsize=10)
         ax.set_ylabel(ylabel, fontsize=9)
         ax.tick_params(labelsize=8)
@@ -72,8 +77,9 @@ def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
     for ax in axes[-1]:
         ax.set_xlabel("day", fontsize=9)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    handles = [matplotlib.lines.Line2D([], [], color=c, lw=2.5) for c in colors]
-    fig.suptitle(title, fontsize=12)
+    handles = [matplotlib.lines.Line2D([], [], color=c, lw=2.0, ls=LINE_STYLES[k % len(LINE_STYLES)])
+               for k, c in enumerate(colors)]
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)), fontsize=12)
     fig.legend(handles, [name for name, _, _ in series], loc="outside lower center",
                ncol=min(len(series), 6), frameon=False, fontsize=9,
                title=f"lines: mean over {n_seeds} seeds; bands: 95% t-interval", title_fontsize=8)
@@ -87,9 +93,7 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
     """Forest plot of paired differences to the first scenario: one panel per headline
     outcome (``(key, label, higher_is_better, [(scenario, diff, ci_low, ci_high, p), ...])``),
     one marker with 95% CI per later scenario, filled when the CI excludes 0; the better
-    side of 0 is shaded green. Colours match :func:`plot_compare` (``scenarios`` in order)."""
-    import textwrap
-
+    side of 0 is shaded green (and marked in the axis label). Colours match :func:`plot_compare` (``scenarios`` in order)."""
     colors = dict(zip(scenarios, scenario_colors(len(scenarios))))
     others = scenarios[1:]
     ncols = 3
@@ -100,9 +104,11 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
     for ax, (key, label, higher, entries) in zip(axes.flat, diffs):
         ys = {name: len(others) - 1 - k for k, name in enumerate(others)}
         finite = []
+        missing = []
         for name, diff, low, high, _p in entries:
             y = ys[name]
             if diff is None or not np.isfinite(diff):
+                missing.append((name, y))
                 continue
             has_ci = low is not None and high is not None and np.isfinite(low) and np.isfinite(high)
             sig = has_ci and (low > 0 or high < 0)
@@ -122,8 +128,6 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
             ax.axvspan(0, hi, color="#2ca02c", alpha=0.07, lw=0)
         else:
             ax.axvspan(lo, 0, color="#2ca02c", alpha=0.07, lw=0)
-        ax.text(0.98 if higher else 0.02, 0.94, "better →" if higher else "← better", transform=ax.transAxes,
-                ha="right" if higher else "left", va="top", fontsize=7, color="#2ca02c")
         ax.axvline(0, color="0.3", lw=0.9, ls="--")
         ax.set_yticks([])
         ax.grid(axis="x", alpha=0.3)
@@ -132,13 +136,14 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.xaxis.get_offset_text().set_fontsize(7)
         ax.set_title("\n".join(textwrap.wrap(label, 44)), fontsize=9)
-        ax.set_xlabel(f"Δ {key}", fontsize=8)
-        if not finite:
-            ax.text(0.5, 0.5, "n/a", transform=ax.transAxes, ha="center", va="center", color="0.5")
+        ax.set_xlabel(f"Δ {key}   (better →)" if higher else f"(← better)   Δ {key}", fontsize=8)
+        for name, y in missing:
+            ax.text(0.5, y, "n/a", transform=matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData),
+                    ha="center", va="center", fontsize=8, color=colors[name])
     for ax in axes.flat[len(diffs):]:
         ax.set_visible(False)
     handles = [matplotlib.lines.Line2D([], [], color=colors[n], marker="o", lw=1.6) for n in others]
-    fig.suptitle(title, fontsize=12)
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)), fontsize=12)
     fig.legend(handles, [f"{n} − {scenarios[0]}" for n in others], loc="outside lower center",
                ncol=min(len(others), 4), frameon=False, fontsize=9,
                title="marker: mean paired difference (per seed); bar: 95% t-interval; filled: interval excludes 0",

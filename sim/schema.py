@@ -45,10 +45,10 @@ class GroupShares(Strict):
 class GroupValues(Strict):
     """A value per resident group."""
 
-    local: float
-    migrant: float
-    gig: float
-    elderly: float
+    local: float = Field(description="Value for long-term local residents.")
+    migrant: float = Field(description="Value for migrant tenants.")
+    gig: float = Field(description="Value for gig workers.")
+    elderly: float = Field(description="Value for elderly residents.")
 
     def as_tuple(self) -> tuple[float, float, float, float]:
         return (self.local, self.migrant, self.gig, self.elderly)
@@ -234,12 +234,12 @@ class ScenarioConfig(Strict):
     description: str = Field("", max_length=5000, description="What the scenario represents and its sources.")
     days: int = Field(365, ge=1, le=36500, description="Simulated days.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Master seed; streams are split from it by purpose.")
-    population: PopulationConfig = Field(default_factory=PopulationConfig)
-    issues: IssueConfig = Field(default_factory=IssueConfig)
-    capacity: CapacityConfig = Field(default_factory=CapacityConfig)
-    behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig)
-    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig)  # type: ignore[valid-type]
-    recording: RecordingConfig = Field(default_factory=RecordingConfig)
+    population: PopulationConfig = Field(default_factory=PopulationConfig, description="Population and spatial hierarchy.")
+    issues: IssueConfig = Field(default_factory=IssueConfig, description="Issue arrivals and patience.")
+    capacity: CapacityConfig = Field(default_factory=CapacityConfig, description="Handlers' capacity, budget and authority.")
+    behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig, description="Residents' behavioural rules.")
+    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig, description="Governance mechanisms (spec §4).")  # type: ignore[valid-type]
+    recording: RecordingConfig = Field(default_factory=RecordingConfig, description="Optional extra recording.")
 
     @model_validator(mode="after")
     def _authority_known(self) -> ScenarioConfig:

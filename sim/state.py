@@ -90,7 +90,7 @@ class ResidentState:
 
     def add_ties(self, i: np.ndarray, j: np.ndarray, strength: np.ndarray, kind: int) -> None:
         """Add undirected ties (or raise existing ones to ``strength``), keeping aligned arrays."""
-        keep = i != j
+        keep = (i != j) & (strength > 0)
         i, j, strength = i[keep], j[keep], strength[keep]
         n = self.ties.shape[0]
         t = self.ties.tocoo()

@@ -15,7 +15,7 @@ from typing import Literal
 
 from sim import lifecycle
 from sim.vocab import CATEGORIES, SCOPES
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.mechanisms.base import Mechanism, MechanismParams
 
@@ -33,6 +33,12 @@ class Event(BaseModel):
     magnitude: float = Field(ge=-1, le=10, description="Size: trust-anchor shift, or extra arrivals as a multiple of the usual rate.")
     duration_days: int = Field(30, ge=1, le=3650, description="How long it lasts.")
 
+    @model_validator(mode="after")
+    def _arrivals_not_negative(self) -> Event:
+        if self.kind != "emotional_climate" and self.magnitude < 0:
+            raise ValueError(f"a {self.kind} adds arrivals: magnitude must be >= 0, got {self.magnitude}")
+        return self
+
 
 class Params(MechanismParams):
     timeline: tuple[Event, ...] = Field((), description="Events in any order.")
@@ -47,10 +53,11 @@ def apply(model: GovernanceModel, p: Params) -> None:
         if ev.kind == "emotional_climate":
             model.climate += ev.magnitude
         elif ev.kind == "crisis":
-            lifecycle.arrive(model, rate_scale=ev.magnitude, categories=_CRISIS, rng=model.streams.events)
+            lifecycle.arrive(model, rate_scale=ev.magnitude, categories=_CRISIS, rng=model.streams.events,
+                             exogenous=True)
         else:
             lifecycle.arrive(model, rate_scale=ev.magnitude, categories=_DEMOLITION,
-                             scope=SCOPES.index("compound"), rng=model.streams.events)
+                             scope=SCOPES.index("compound"), rng=model.streams.events, exogenous=True)
 
 
 _CRISIS = [CATEGORIES.index("public_safety"), CATEGORIES.index("care")]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 class Params(MechanismParams):
     ties_per_member: float = Field(3.0, ge=0, le=50, description="New ties per party member to migrant and gig residents.")
-    tie_strength: float = Field(0.4, ge=0, le=1, description="Strength of a coverage tie.")
+    tie_strength: float = Field(0.4, gt=0, le=1, description="Strength of a coverage tie.")
 
 
 def setup(model: GovernanceModel, p: Params) -> None:

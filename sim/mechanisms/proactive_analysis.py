@@ -55,6 +55,8 @@ def analyse(model: GovernanceModel, p: Params) -> None:
     # One case per cluster: every queued member but the oldest rides on it.
     queued = recent[(iss.status[recent] == Status.QUEUED) & hot[key]]
     qkey = key[(iss.status[recent] == Status.QUEUED) & hot[key]]
+    if len(queued) == 0:
+        return
     order = np.lexsort((queued, qkey))
     first = np.r_[True, qkey[order][1:] != qkey[order][:-1]]
     iss.batched[queued[order][~first]] = True

@@ -1,0 +1,92 @@
+"""Hypothesis strategies shared by the test modules (one place, Axelrod style)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+from pydantic.fields import FieldInfo
+
+from sim.mechanisms import REGISTRY
+from sim.schema import ScenarioConfig
+
+
+def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """Closed bounds of a field (open bounds nudged inwards)."""
+    lo = hi = None
+    for m in info.metadata:
+        if getattr(m, "ge", None) is not None:
+            lo = m.ge
+        if getattr(m, "gt", None) is not None:
+            lo = m.gt + 1e-3
+        if getattr(m, "le", None) is not None:
+            hi = m.le
+        if getattr(m, "lt", None) is not None:
+            hi = m.lt - 1e-3
+    return lo, hi
+
+
+def _value(name: str, info: FieldInfo, extreme: bool) -> st.SearchStrategy[Any]:
+    ann = info.annotation
+    lo, hi = _bounds(info)
+    if ann is bool:
+        return st.booleans()
+    if ann is int:
+        lo_i, hi_i = int(lo if lo is not None else 0), int(min(hi if hi is not None else 60, 60))
+        return st.sampled_from([lo_i, hi_i]) if extreme else st.integers(lo_i, hi_i)
+    if ann is float:
+        lo_f = float(lo if lo is not None else 0.0)
+        hi_f = float(min(hi if hi is not None else 10.0, 50.0))
+        return st.sampled_from([lo_f, hi_f]) if extreme else st.floats(lo_f, hi_f, allow_nan=False)
+    return st.just(info.get_default(call_default_factory=True))
+
+
+def mechanism_params(key: str, *, extreme: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Parameters of one mechanism, switched on, anywhere in (or at the ends of) their ranges."""
+    params = REGISTRY[key].params
+    fields = {n: _value(n, f, extreme) for n, f in params.model_fields.items() if n not in ("enabled", "timeline")}
+    if key == "events":
+        fields["timeline"] = st.lists(st.one_of(
+            st.fixed_dictionaries({
+                "day": st.integers(0, 30),
+                "kind": st.just("emotional_climate"),
+                "magnitude": st.floats(-1, 3) if not extreme else st.sampled_from([-1.0, 10.0]),
+                "duration_days": st.integers(1, 20),
+            }),
+            st.fixed_dictionaries({
+                "day": st.integers(0, 30),
+                "kind": st.sampled_from(["crisis", "demolition"]),
+                "magnitude": st.floats(0, 3) if not extreme else st.sampled_from([0.0, 10.0]),
+                "duration_days": st.integers(1, 20),
+            })), max_size=3)
+    return st.fixed_dictionaries({"enabled": st.just(True), **fields})
+
+
+@st.composite
+def mechanism_sets(draw: st.DrawFn, *, extreme: bool = False) -> dict[str, Any]:
+    """A random subset of mechanisms, each with random parameters."""
+    keys = draw(st.lists(st.sampled_from(sorted(REGISTRY)), unique=True, max_size=len(REGISTRY)))
+    return {k: draw(mechanism_params(k, extreme=extreme)) for k in keys}
+
+
+@st.composite
+def small_configs(draw: st.DrawFn, *, extreme: bool = False) -> ScenarioConfig:
+    """Small, quick scenarios: a few hundred residents, a few weeks, random mechanisms."""
+    return ScenarioConfig(
+        seed=draw(st.integers(0, 2**32)),
+        days=draw(st.integers(3, 25)),
+        population={
+            "residents": draw(st.integers(20, 400)),
+            "party_member_share": draw(st.floats(0, 0.3)),
+        },
+        issues={"rate_per_resident_day": draw(st.floats(0.0, 0.05))},
+        capacity={"handoff_days": draw(st.floats(0, 5)), "routing_accuracy": draw(st.floats(0, 1))},
+        mechanisms=draw(mechanism_sets(extreme=extreme)),
+    )
+
+
+def tiny(**overrides: Any) -> ScenarioConfig:
+    """A fixed small scenario for example-based tests."""
+    base: dict[str, Any] = {"days": 30, "seed": 1, "population": {"residents": 400}}
+    base.update(overrides)
+    return ScenarioConfig(**base)

@@ -1,0 +1,68 @@
+"""Architecture rules: the core stays free of plotting and UI; one schema; one registry."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.mechanisms import PHASES, REGISTRY
+from sim.schema import ScenarioConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC_KEYS = {
+    "service_closed_loop", "devolved_authority", "digital_platform", "gig_worker_platform", "proactive_analysis",
+    "five_level_grid", "whistle_summon", "regional_party_building", "vanguard_linkage", "flexible_coverage",
+    "emotional_outreach", "community_activities", "responsibility_lists", "supervision", "leadership_intensity",
+    "events",
+}
+
+
+def test_core_never_imports_matplotlib_or_solara() -> None:
+    code = ("import sys, sim.run, sim.model, sim.loading, sim.summary; "
+            "from sim.run import run; from sim.schema import ScenarioConfig; "
+            "run(ScenarioConfig(days=3, population={'residents': 100})); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'solara')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_every_spec_mechanism_registered_with_its_own_module() -> None:
+    assert set(REGISTRY) == SPEC_KEYS
+    for key, mech in REGISTRY.items():
+        module = sys.modules[mech.params.__module__]
+        assert module.__name__ == f"sim.mechanisms.{key}"
+        doc = module.__doc__ or ""
+        assert "seed §" in doc and "Rule" in doc, key
+        assert mech.configure or mech.hooks, f"{key} changes no rule"
+        assert set(mech.hooks) <= set(PHASES)
+
+
+def test_every_parameter_has_description_and_default() -> None:
+    def walk(model: type) -> None:
+        for name, info in model.model_fields.items():
+            assert info.description, f"{model.__name__}.{name} has no description"
+            ann = info.annotation
+            if isinstance(ann, type) and hasattr(ann, "model_fields"):
+                walk(ann)
+
+    walk(ScenarioConfig)
+    ScenarioConfig()  # every default validates
+
+
+def test_step_reads_as_the_days_phases() -> None:
+    tree = ast.parse((ROOT / "sim" / "model.py").read_text())
+    step = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "step")
+    calls = [ast.unparse(s.value.func) for s in step.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    order = ["lifecycle.arrive", "lifecycle.detect", "lifecycle.route", "lifecycle.handle",
+             "lifecycle.feedback_and_experience", "lifecycle.abandon", "social.self_govern", "social.spread_trust"]
+    positions = [calls.index(c) for c in order]
+    assert positions == sorted(positions)
+
+
+def test_agents_do_not_write_model_totals() -> None:
+    src = (ROOT / "sim" / "agents.py").read_text()
+    assert "self.model." not in src.replace("self.model.pop", "").replace("self.model.state", "").replace(
+        "self.model.handlers", "").replace("self.model.queue_lengths", "")
