@@ -32,6 +32,7 @@ class Handlers:
     budget: np.ndarray  #: pool -> budget units available
     budget_rate: np.ndarray  #: pool -> units per day
     budget_cap: np.ndarray  #: pool -> carry-over cap
+    regional_rate: float = 0.0  #: units member units pay into the regional pool per day
     regional: float = 0.0  #: regional party-building pool
 
     @property
@@ -56,7 +57,8 @@ class Handlers:
         community[offset[Kind.BUILDING]: offset[Kind.BUILDING] + counts[0]] = pop.compound_community[pop.building_compound]
         community[offset[Kind.COMPOUND]: offset[Kind.COMPOUND] + counts[1]] = pop.compound_community
         community[offset[Kind.COMMUNITY]: offset[Kind.COMMUNITY] + counts[2]] = np.arange(counts[2])
-        rate = rules.capacity[kind].astype(np.float64) * rules.active[kind]
+        scale = np.where(kind >= Kind.STREET, pop.n / 10_000, 1.0)  # street-wide handlers scale with the street
+        rate = rules.capacity[kind].astype(np.float64) * rules.active[kind] * scale
         # Grid workers add to their community's handling capacity (spec §2 GridWorker).
         workers = np.bincount(pop.community[_first_per(pop.grid_cell)], minlength=pop.n_communities)
         sl = slice(offset[Kind.COMMUNITY], offset[Kind.COMMUNITY] + counts[2])
@@ -64,17 +66,18 @@ class Handlers:
         n_pools = pop.n_communities + 1
         pool = np.where(community >= 0, community, n_pools - 1).astype(np.int32)
         budget_rate = np.full(n_pools, rules.community_budget_per_day)
-        budget_rate[-1] = rules.street_budget_per_day
+        budget_rate[-1] = rules.street_budget_per_10k * pop.n / 10_000
         budget_cap = budget_rate * cfg.capacity.budget_carryover_days
         return cls(offset=offset, kind=kind, unit=unit, community=community, rate=rate, credit=np.zeros_like(rate),
-                   pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap)
+                   pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap,
+                   regional_rate=rules.pool_per_10k * pop.n / 10_000)
 
-    def new_day(self, rules: Rules) -> None:
+    def new_day(self) -> None:
         """Accrue a day's capacity credit (unused credit carries over up to one case or one
         day's worth, so fractional capacities add up) and a day's budget."""
         self.credit = np.minimum(self.credit + self.rate, np.maximum(2 * self.rate, 1.0) * (self.rate > 0))
         self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
-        self.regional = min(self.regional + rules.pool_per_day, rules.pool_per_day * 30)
+        self.regional = min(self.regional + self.regional_rate, self.regional_rate * 30)
 
 
 def _first_per(labels: np.ndarray) -> np.ndarray:

@@ -72,7 +72,7 @@ class GovernanceModel(mesa.Model):
         """One day: events, arrivals, detection, routing, handling, closure, the social phase."""
         self.day = self.steps - 1
         self.ledger.new_day()
-        self.handlers.new_day(self.rules)
+        self.handlers.new_day()
         self._hooks("events")
         lifecycle.arrive(self)
         lifecycle.detect(self)

@@ -30,7 +30,7 @@ class Rules:
     authority: np.ndarray  #: (kind, category) -> may decide
     reach: np.ndarray  #: kind -> widest scope index it may handle
     active: np.ndarray  #: kind -> handler kind exists
-    capacity: np.ndarray  #: kind -> cases per handler per day (community: plus grid workers)
+    capacity: np.ndarray  #: kind -> cases per handler per day (street and departments: per 10,000 residents)
     routing_accuracy: float
     buck_passing: float
     handoff_days: float
@@ -41,8 +41,8 @@ class Rules:
     channel_access: np.ndarray  #: group -> offline channel access
     digital_access: float = 0.0  #: access through a digital channel at full literacy (0: none)
     community_budget_per_day: float = 0.0
-    street_budget_per_day: float = 0.0
-    pool_per_day: float = 0.0
+    street_budget_per_10k: float = 0.0
+    pool_per_10k: float = 0.0
     pool_threshold: float = np.inf
     whistle: bool = False
     whistle_deadline: float = 0.0
@@ -65,7 +65,7 @@ class Rules:
                           SCOPES.index("cross_community")], dtype=np.int8)
         active = np.array([False, True, True, False, False, True])
         capacity = np.array([0.0, cap.property_cases_per_day, cap.community_cases_per_day, cap.area_cases_per_day,
-                             cap.street_cases_per_day, cap.department_cases_per_day])
+                             cap.street_cases_per_10k, cap.department_cases_per_10k])
         return cls(
             authority=authority,
             reach=reach,
@@ -80,7 +80,7 @@ class Rules:
             resolve_quality=cap.resolve_quality,
             channel_access=np.array(cfg.behaviour.channel_access.as_tuple(), dtype=np.float64),
             community_budget_per_day=cap.community_budget_per_day,
-            street_budget_per_day=cap.street_budget_per_day,
+            street_budget_per_10k=cap.street_budget_per_10k,
             hours_per_feedback=cap.hours_per_feedback,
             consent_base=cfg.behaviour.consent_probability,
         )

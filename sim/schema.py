@@ -156,11 +156,11 @@ class CapacityConfig(Strict):
     patrol_households_per_day: float = Field(30.0, ge=0, le=1000, description="Households a grid worker's patrol covers per day (finds latent issues).")
     community_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases the community committee handles per day, besides its grid workers.")
     area_cases_per_day: float = Field(4.0, ge=0, le=1000, description="Cases an area (片区) office handles per day (five-level grid only).")
-    street_cases_per_day: float = Field(10.0, ge=0, le=1000, description="Cases the street office handles per day.")
-    department_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases each functional department handles per day.")
+    street_cases_per_10k: float = Field(10.0, ge=0, le=10000, description="Cases the street office handles per day, per 10,000 residents (street offices scale with the street).")
+    department_cases_per_10k: float = Field(6.0, ge=0, le=10000, description="Cases each functional department handles per day, per 10,000 residents.")
     property_cases_per_day: float = Field(1.0, ge=0, le=100, description="Cases a compound's property manager handles per day.")
     community_budget_per_day: PosFloat = Field(1.0, le=1e6, description="Budget units a community can spend per day.")
-    street_budget_per_day: PosFloat = Field(20.0, le=1e6, description="Budget units the street and departments can spend per day.")
+    street_budget_per_10k: PosFloat = Field(10.0, le=1e6, description="Budget units the street and departments can spend per day, per 10,000 residents.")
     budget_carryover_days: float = Field(30.0, ge=1, le=3650, description="Unspent budget accumulates up to this many days' worth.")
     community_authority: tuple[str, ...] = Field(
         ("sanitation", "pets", "neighbour_dispute", "care", "property"),
@@ -204,7 +204,7 @@ class BehaviourConfig(Strict):
     participation_threshold_mean: Prob = Field(0.3, description="Mean Granovetter threshold on the tie-weighted share of participating contacts.")
     availability: GroupValues = _group_field(0.6, 0.45, 0.25, 0.75, "Time availability for community participation by group (Shanghai turnout: age 18–29 13.8% vs 70–79 77.7%).")
     patrol_visibility: Prob = Field(0.5, description="Probability a patrol passing a household notices a latent issue there (DeciUrban-style inspection).")
-    consent_probability: Prob = Field(0.1, description="Probability a handling attempt obtains residents' consent for a collective issue without deliberation.")
+    consent_probability: Prob = Field(0.25, description="Probability a handling attempt obtains residents' consent for a collective issue without deliberation.")
     self_governance_rate: Prob = Field(0.05, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
     base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
     tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 
 
 class Params(MechanismParams):
-    pool_per_day: float = Field(6.0, ge=0, le=1e6, description="Budget units the member units pool per day for the street.")
+    pool_per_10k: float = Field(6.0, ge=0, le=1e6, description="Budget units the member units pool per day, per 10,000 residents.")
     resource_threshold: float = Field(2.0, ge=0, le=1e6, description="Cost from which an issue may draw on the pool.")
 
 
 def configure(rules: Rules, p: Params) -> None:
     """Member units pool resources that resource-heavy issues may draw on."""
-    rules.pool_per_day = p.pool_per_day
+    rules.pool_per_10k = p.pool_per_10k
     rules.pool_threshold = p.resource_threshold
 
 
