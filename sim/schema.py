@@ -193,7 +193,7 @@ class BehaviourConfig(Strict):
     report_base: Prob = Field(0.04, description="Daily probability that a resident with average trust reports a latent issue.")
     report_trust_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of reporting per unit trust.")
     report_efficacy_slope: float = Field(2.0, ge=0, le=20, description="Log-odds change of reporting per unit efficacy.")
-    channel_access: GroupValues = _group_field(1.0, 0.7, 0.35, 0.8, "Ease of reaching an offline channel by group (gig workers are away during office hours).")
+    channel_access: GroupValues = _group_field(0.6, 0.45, 0.2, 0.6, "Ease of reaching an offline channel (office hours, hotline queues) by group; gig workers are away during office hours.")
     efficacy_gain: Prob = Field(0.08, description="Efficacy gained when one's own action leads to a resolution.")
     efficacy_loss: Prob = Field(0.05, description="Efficacy lost when a reported issue is abandoned or found falsely closed.")
     efficacy_reversion: Prob = Field(0.002, description="Daily reversion of efficacy toward its initial mean.")
@@ -205,7 +205,7 @@ class BehaviourConfig(Strict):
     availability: GroupValues = _group_field(0.6, 0.45, 0.25, 0.75, "Time availability for community participation by group (Shanghai turnout: age 18–29 13.8% vs 70–79 77.7%).")
     patrol_visibility: Prob = Field(0.5, description="Probability a patrol passing a household notices a latent issue there (DeciUrban-style inspection).")
     consent_probability: Prob = Field(0.25, description="Probability a handling attempt obtains residents' consent for a collective issue without deliberation.")
-    self_governance_rate: Prob = Field(0.05, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
+    self_governance_rate: Prob = Field(0.5, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
     base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
     tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
 

@@ -1,0 +1,788 @@
+"""The parts of the ODD document (``docs/ODD.md``) that come from code, so they cannot drift.
+
+The document is hand-written prose with generated blocks between markers::
+
+    <!-- BEGIN GENERATED: params-behaviour -->
+    ...generated Markdown, never edited by hand...
+    <!-- END GENERATED: params-behaviour -->
+
+:func:`render` replaces the content of every generated block in a text; :func:`main`
+rewrites ``docs/ODD.md`` in place (``python -m sim.odd``) or, with ``--check``, exits 1 with
+a one-line message naming the stale or missing blocks (``python -m sim.odd --check``).
+
+Everything generated is read from the code: parameter tables from the pydantic schema
+(:class:`sim.schema.ScenarioConfig` and each mechanism's ``Params``: key path, default,
+range from ``FieldInfo.metadata``, description), the mechanism list from
+:data:`sim.mechanisms.REGISTRY`, the rule changes each mechanism's ``configure`` makes (by
+applying it to the default rules), the day's schedule from the source of
+:meth:`sim.model.GovernanceModel.step`, the status and transition table from
+:data:`sim.issues.TRANSITIONS`, the outcome tables from :data:`sim.metrics.DAILY` and
+:data:`sim.summary.HEADLINE`, and the random streams from :data:`sim.rng.PURPOSES` with the
+functions that draw from each (found by reading the package's source).
+
+Output is deterministic: fixed orderings (schema, registry and enum order; sorted where
+the source is a set) and fixed number formatting. This module never imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import inspect
+import math
+import re
+import sys
+import textwrap
+import types
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import numpy as np
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from sim import issues as issues_mod
+from sim import rng as rng_mod
+from sim.mechanisms import PHASES, REGISTRY, Mechanism
+from sim.metrics import DAILY
+from sim.rules import Rules
+from sim.schema import ScenarioConfig
+from sim.summary import HEADLINE
+from sim.vocab import CATEGORIES, GROUPS, KIND_LEVEL, KIND_NAMES, LEVELS, SCOPES
+
+__all__ = ["BLOCKS", "DOC", "block_names", "generate", "main", "render", "stale_blocks"]
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The ODD document this module maintains.
+DOC = ROOT / "docs" / "ODD.md"
+PACKAGE = Path(__file__).resolve().parent
+
+_BEGIN = "<!-- BEGIN GENERATED: {} -->"
+_END = "<!-- END GENERATED: {} -->"
+_NAME = r"[A-Za-z0-9_.:-]+"
+_BLOCK_RE = re.compile(
+    r"(?P<begin><!-- BEGIN GENERATED: (?P<name>" + _NAME + r") -->)\n(?P<body>.*?)(?P<end><!-- END GENERATED: (?P=name) -->)",
+    re.DOTALL,
+)
+_MARKER_RE = re.compile(r"<!-- (BEGIN|END) GENERATED: (" + _NAME + r") -->")
+
+
+# =========================================================================== formatting
+
+
+def _num(v: float) -> str:
+    """A number, formatted the same way on every machine."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        v = int(v)
+        if v == 2**63 - 1:
+            return "2^63 − 1"
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
+    v = float(v)
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if math.isnan(v):
+        return "NaN"
+    if v == int(v) and abs(v) < 1e15:
+        iv = int(v)
+        if abs(iv) >= 1_000_000 and str(abs(iv)).rstrip("0") == "1":
+            return f"{'-' if iv < 0 else ''}1e{len(str(abs(iv))) - 1}"
+        return f"{iv:,}" if abs(iv) >= 10_000 else str(iv)
+    s = f"{v:.6g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}e{int(exp)}"
+    return s
+
+
+def _value(v: Any) -> str:
+    """A default value in YAML flow style (what a scenario file would say)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _num(v)
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, BaseModel):
+        return "{" + ", ".join(f"{k}: {_value(getattr(v, k))}" for k in type(v).model_fields) + "}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if v is None:
+        return "null"
+    return str(v)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _first_paragraph(doc: str | None) -> str:
+    """The first paragraph of a docstring, on one line."""
+    if not doc:
+        return ""
+    para = inspect.cleandoc(doc).split("\n\n")[0]
+    return " ".join(para.split())
+
+
+# =========================================================================== ranges
+
+
+def _bounds(metadata: Sequence[Any]) -> str | None:
+    """Interval notation from annotated_types constraints (Ge, Gt, Le, Lt)."""
+    lo = hi = None
+    lo_open = hi_open = False
+    for m in metadata:
+        if getattr(m, "ge", None) is not None:
+            lo, lo_open = m.ge, False
+        if getattr(m, "gt", None) is not None:
+            lo, lo_open = m.gt, True
+        if getattr(m, "le", None) is not None:
+            hi, hi_open = m.le, False
+        if getattr(m, "lt", None) is not None:
+            hi, hi_open = m.lt, True
+    if lo is None and hi is None:
+        return None
+    left = "(−∞" if lo is None else ("(" if lo_open else "[") + _num(lo)
+    right = "∞)" if hi is None else _num(hi) + (")" if hi_open else "]")
+    return f"{left}, {right}"
+
+
+def _lengths(metadata: Sequence[Any]) -> str | None:
+    lo = next((m.min_length for m in metadata if getattr(m, "min_length", None) is not None), None)
+    hi = next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
+    if lo is None and hi is None:
+        return None
+    if lo is None:
+        return f"length ≤ {_num(hi)}"
+    if hi is None:
+        return f"length ≥ {_num(lo)}"
+    return f"length {_num(lo)}–{_num(hi)}"
+
+
+def _split_annotated(tp: Any) -> tuple[Any, list[Any]]:
+    """(bare type, constraints) of a possibly ``Annotated`` type."""
+    if get_origin(tp) is Annotated:
+        base, *extra = get_args(tp)
+        meta: list[Any] = []
+        for e in extra:
+            meta.extend(e.metadata if isinstance(e, FieldInfo) else [e])
+        inner, more = _split_annotated(base)
+        return inner, more + meta
+    return tp, []
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _type_range(tp: Any, metadata: Sequence[Any], default: Any = None) -> str:
+    """Type and admissible values of a field, for the range column."""
+    tp, more = _split_annotated(tp)
+    metadata = list(more) + list(metadata)
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_range(a, metadata) for a in get_args(tp))
+    if tp is bool:
+        return "bool"
+    if tp in (int, float):
+        b = _bounds(metadata)
+        return f"{tp.__name__} in {b}" if b else f"{tp.__name__}, unbounded"
+    if tp is str:
+        n = _lengths(metadata)
+        return f"string, {n}" if n else "string"
+    if origin is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in get_args(tp))
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = args[0]
+            if item is str and default and all(x in CATEGORIES for x in default):
+                return "list of issue categories"
+            if _is_model(item):
+                return f"list of {item.__name__} entries (rows below)"
+            return f"list of {_type_range(item, [])}"
+        parts = {_type_range(a, []) for a in args}
+        if len(parts) == 1:
+            return f"{len(args)} values, each {parts.pop()}"
+        return "tuple (" + "; ".join(_type_range(a, []) for a in args) + ")"
+    if origin is dict:
+        return "mapping"
+    if _is_model(tp):
+        fields = tp.model_fields
+        kinds = {_type_range(f.annotation, f.metadata) for f in fields.values()}
+        each = kinds.pop() if len(kinds) == 1 else "see fields"
+        return "{" + ", ".join(fields) + "}: each " + each
+    return getattr(tp, "__name__", str(tp))
+
+
+# =========================================================================== parameter tables
+
+
+def _has_required(model: type[BaseModel]) -> bool:
+    return any(f.is_required() for f in model.model_fields.values())
+
+
+def _default_of(info: FieldInfo) -> Any:
+    if info.is_required():
+        return None
+    return info.get_default(call_default_factory=True)
+
+
+def _param_rows(model: type[BaseModel], prefix: str, instance: BaseModel | None,
+                skip: tuple[str, ...] = ()) -> list[list[str]]:
+    """Rows (key, default, range, description) for the fields of ``model``, recursing into
+    nested parameter groups; ``instance`` supplies defaults (None: fields are required)."""
+    rows: list[list[str]] = []
+    for name, info in model.model_fields.items():
+        if name in skip:
+            continue
+        path = f"{prefix}{name}"
+        ann = info.annotation
+        if instance is not None:
+            default: Any = getattr(instance, name)
+            shown = f"`{_value(default)}`"
+        elif info.is_required():
+            default, shown = None, "required"
+        else:
+            default = _default_of(info)
+            shown = f"`{_value(default)}`"
+        desc = info.description or ""
+        if _is_model(ann) and not _has_required(ann):
+            rows.extend(_param_rows(ann, path + ".", default))
+            continue
+        rows.append([f"`{path}`", shown, _type_range(ann, info.metadata, default), desc])
+        args = get_args(ann)
+        if get_origin(ann) is tuple and len(args) == 2 and args[1] is Ellipsis and _is_model(args[0]):
+            rows.extend(_param_rows(args[0], path + "[].", None))
+    return rows
+
+
+def _param_table(rows: list[list[str]]) -> str:
+    return _table(["key", "default", "range", "description"], rows)
+
+
+def _section_table(section: str, skip: tuple[str, ...] = (), note: dict[str, str] | None = None) -> str:
+    """Parameter table of one top-level section of the scenario schema."""
+    cfg = ScenarioConfig()
+    info = ScenarioConfig.model_fields[section]
+    model = info.annotation
+    rows = _param_rows(model, f"{section}.", getattr(cfg, section), skip=tuple(skip) + tuple(note or ()))
+    for key, text in (note or {}).items():
+        rows.append([f"`{section}.{key}`", "see below", "", text])
+    return _param_table(rows)
+
+
+def _top_level() -> str:
+    cfg = ScenarioConfig()
+    rows = [
+        [f"`{name}`", f"`{_value(getattr(cfg, name))}`", _type_range(info.annotation, info.metadata), info.description or ""]
+        for name, info in ScenarioConfig.model_fields.items()
+        if not _is_model(info.annotation)
+    ]
+    return _param_table(rows)
+
+
+#: Nested parts of a section that get their own block: (section, field) -> (block, note).
+_SPLIT: dict[tuple[str, str], tuple[str, str]] = {
+    ("population", "ties"): ("params-ties", "Social-tie generator: table below."),
+    ("issues", "categories"): ("params-categories",
+                               "Per-category shares, costs, cross-department probabilities and scopes: table below."),
+}
+
+
+def _section_block(section: str) -> Callable[[], str]:
+    def block() -> str:
+        note = {f: text for (sec, f), (_, text) in _SPLIT.items() if sec == section}
+        return _section_table(section, note=note)
+
+    return block
+
+
+def _ties() -> str:
+    cfg = ScenarioConfig()
+    info = type(cfg.population).model_fields["ties"]
+    return _param_table(_param_rows(info.annotation, "population.ties.", cfg.population.ties))
+
+
+def _categories() -> str:
+    cfg = ScenarioConfig()
+    cats = cfg.issues.categories
+    model = type(next(iter(cats.values())))
+    fields = _param_table(_param_rows(model, "issues.categories.<category>.", None))
+    header = ["category", *[f for f in model.model_fields if f != "scope"],
+              *[f"scope: {s}" for s in SCOPES]]
+    rows = []
+    for c in CATEGORIES:
+        cc = cats[c]
+        row = [f"`{c}`"] + [_value(getattr(cc, f)) for f in model.model_fields if f != "scope"]
+        row += [_value(x) for x in cc.scope]
+        rows.append(row)
+    total = sum(cats[c].share for c in CATEGORIES)
+    return (fields + "\n\nDefaults per category (shares sum to " + _num(round(total, 9)) + "):\n\n"
+            + _table(header, rows))
+
+
+def _hooks_text(m: Mechanism) -> str:
+    hooks = [f"{phase} → `{m.hooks[phase].__name__}`" for phase in PHASES if phase in m.hooks]
+    return ", ".join(hooks) if hooks else "none"
+
+
+def _mechanism_block(key: str) -> Callable[[], str]:
+    def block() -> str:
+        m = REGISTRY[key]
+        module = m.params.__module__.replace(".", "/") + ".py"
+        wiring = (f"Module `{module}`; source: {m.source}. "
+                  f"Configures rules at set-up: {'yes (`' + m.configure.__name__ + '`)' if m.configure else 'no'}; "
+                  f"hooks: {_hooks_text(m)}.")
+        rows = _param_rows(m.params, f"mechanisms.{key}.", m.params())
+        return wiring + "\n\n" + _param_table(rows)
+
+    return block
+
+
+# =========================================================================== mechanisms and rules
+
+
+def _mechanisms() -> str:
+    rows = []
+    for i, (key, m) in enumerate(REGISTRY.items(), start=1):
+        rows.append([str(i), f"`{key}`", m.summary, m.source,
+                     f"`{m.configure.__name__}`" if m.configure else "—", _hooks_text(m)])
+    return _table(["#", "key", "summary", "source", "configures rules", "hooks (phase → function)"], rows)
+
+
+_RULE_INDEX: dict[str, tuple[tuple[str, ...], ...]] = {
+    "authority": (KIND_NAMES, CATEGORIES),
+    "reach": (KIND_NAMES,),
+    "active": (KIND_NAMES,),
+    "capacity": (KIND_NAMES,),
+    "channel_access": (GROUPS,),
+}
+
+
+def _rule_value(name: str, v: Any) -> str:
+    if name == "reach":
+        return SCOPES[int(v)]
+    return _value(v.item() if isinstance(v, np.generic) else v)
+
+
+def _rule_diff(name: str, before: Any, after: Any) -> list[str]:
+    """Human-readable changes of one ``Rules`` field."""
+    if isinstance(before, np.ndarray):
+        if np.array_equal(before, after):
+            return []
+        labels = _RULE_INDEX.get(name)
+        out = []
+        if before.ndim == 2 and labels and len(labels) == 2:
+            for i in range(before.shape[0]):
+                gained = [labels[1][j] for j in range(before.shape[1]) if after[i, j] and not before[i, j]]
+                lost = [labels[1][j] for j in range(before.shape[1]) if before[i, j] and not after[i, j]]
+                if gained:
+                    out.append(f"`{name}[{labels[0][i]}]` gains {', '.join(gained)}")
+                if lost:
+                    out.append(f"`{name}[{labels[0][i]}]` loses {', '.join(lost)}")
+            return out
+        for idx in zip(*np.nonzero(before != after)):
+            label = ",".join(labels[k][i] if labels else str(i) for k, i in enumerate(idx))
+            out.append(f"`{name}[{label}]`: {_rule_value(name, before[idx])} → {_rule_value(name, after[idx])}")
+        return out
+    if before == after or (isinstance(before, float) and isinstance(after, float)
+                           and math.isclose(before, after, rel_tol=0, abs_tol=0)):
+        return []
+    return [f"`{name}`: {_rule_value(name, before)} → {_rule_value(name, after)}"]
+
+
+def _rule_changes() -> str:
+    base_cfg = ScenarioConfig()
+    rows = []
+    for key, m in REGISTRY.items():
+        if not m.configure:
+            continue
+        base = Rules.from_config(base_cfg)
+        rules = Rules.from_config(base_cfg)
+        m.configure(rules, m.params(enabled=True))
+        changes: list[str] = []
+        for f in dataclasses.fields(Rules):
+            changes += _rule_diff(f.name, getattr(base, f.name), getattr(rules, f.name))
+        rows.append([f"`{key}`", "; ".join(changes) if changes else "no change at default parameters"])
+    return _table(["mechanism", "rule changes at default parameters (base scenario → with the mechanism alone)"], rows)
+
+
+def _handler_kinds() -> str:
+    cfg = ScenarioConfig()
+    rules = Rules.from_config(cfg)
+    rows = []
+    for k, name in enumerate(KIND_NAMES):
+        auth = [c for j, c in enumerate(CATEGORIES) if rules.authority[k, j]]
+        if name == "department":
+            auth_s = "its own category (one department per category)"
+        else:
+            auth_s = ", ".join(auth) if auth else "none"
+        rows.append([f"`{name}`", LEVELS[int(KIND_LEVEL[k])], "yes" if rules.active[k] else "no",
+                     _num(float(rules.capacity[k])), auth_s, SCOPES[int(rules.reach[k])]])
+    capacity_note = _member_comments(Rules).get("capacity", "cases per handler per day")
+    return (_table(["handler kind", "level", "exists in the base scenario", "capacity (base)",
+                    "authority (base)", "widest scope it may handle"], rows)
+            + f"\n\nCapacity column: `Rules.capacity`, {capacity_note}; a community's capacity also adds "
+            + "`capacity.grid_worker_cases_per_day` per grid worker of the community.")
+
+
+# =========================================================================== schedule
+
+
+_ATTR_TYPES: dict[str, str] = {"ledger": "sim.state.Ledger", "handlers": "sim.handlers.Handlers",
+                               "state": "sim.state.ResidentState", "issues": "sim.issues.IssueTable"}
+
+
+def _resolve(obj_path: str) -> Any:
+    module, _, attr = obj_path.rpartition(".")
+    mod = sys.modules.get(module) or __import__(module, fromlist=[attr])
+    return getattr(mod, attr)
+
+
+def _call_doc(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str]:
+    """(qualified name, first docstring paragraph) of a call in ``step``."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in namespace:
+        target = getattr(namespace[func.value.id], func.attr, None)
+        name = f"{namespace[func.value.id].__name__}.{func.attr}"
+        return name, _first_paragraph(getattr(target, "__doc__", None))
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
+            and isinstance(func.value.value, ast.Name) and func.value.value.id == "self"
+            and func.value.attr in _ATTR_TYPES):
+        cls = _resolve(_ATTR_TYPES[func.value.attr])
+        name = f"{cls.__module__}.{cls.__name__}.{func.attr}"
+        return name, _first_paragraph(getattr(getattr(cls, func.attr, None), "__doc__", None))
+    return ast.unparse(func), ""
+
+
+def _schedule() -> str:
+    from sim import model as model_mod
+
+    src = textwrap.dedent(inspect.getsource(model_mod.GovernanceModel.step))
+    fn = ast.parse(src).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    ns = vars(model_mod)
+    lines = []
+    for i, stmt in enumerate(body, start=1):
+        code = ast.unparse(stmt)
+        call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+        if (call is not None and isinstance(call.func, ast.Attribute) and call.func.attr == "_hooks"
+                and call.args and isinstance(call.args[0], ast.Constant)):
+            phase = call.args[0].value
+            hooked = [f"`{k}.{m.hooks[phase].__name__}`" for k, m in REGISTRY.items() if phase in m.hooks]
+            lines.append(f"{i}. **Mechanism hooks, phase `{phase}`** (`{code}`), in registry order: "
+                         + (", ".join(hooked) if hooked else "none") + ".")
+        elif call is not None:
+            _, doc = _call_doc(call, ns)
+            lines.append(f"{i}. `{code}` — {doc}" if doc else f"{i}. `{code}`")
+        else:
+            lines.append(f"{i}. `{code}`")
+    return "\n".join(lines)
+
+
+def _setup() -> str:
+    conf = [f"`{k}.{m.configure.__name__}`" for k, m in REGISTRY.items() if m.configure]
+    setup = [f"`{k}.{m.hooks['setup'].__name__}`" for k, m in REGISTRY.items() if "setup" in m.hooks]
+    return ("- Rule configuration (before the population is built), in registry order: "
+            + (", ".join(conf) if conf else "none") + ".\n"
+            + "- Set-up hooks (after population, resident state and handlers exist; before channel access "
+            + "is computed and the Mesa agents are created), in registry order: "
+            + (", ".join(setup) if setup else "none") + ".")
+
+
+# =========================================================================== issues
+
+
+def _member_comments(cls: type) -> dict[str, str]:
+    """``#:`` comments after the members of an enum or dataclass, by member name."""
+    out = {}
+    for line in inspect.getsource(cls).splitlines():
+        m = re.match(r"\s*(\w+)\s*(?::[^=#]*)?(?:=[^#]*)?#:\s*(.*)$", line)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+_TRANSITION_MEANING: dict[tuple[str, str], str] = {
+    ("LATENT", "REPORTED"): "detection: self-report, grid patrol, party member (vanguard) or proactive analysis",
+    ("LATENT", "RESOLVED"): "residents' self-governance of a collective issue nobody has reported",
+    ("LATENT", "ABANDONED"): "the resident lives with an unreported issue (hazard 1/latent lifetime)",
+    ("REPORTED", "QUEUED"): "routing to a first handler (the same day)",
+    ("QUEUED", "QUEUED"): "reassignment: referral, escalation, buck-passing, sequential referral, no budget",
+    ("QUEUED", "RESOLVED"): "real resolution by a handler, by party takeover, or by self-governance",
+    ("QUEUED", "FALSE_CLOSED"): "closure on paper by a failing handler under queue pressure",
+    ("QUEUED", "ABANDONED"): "the reporter gives up (hazard 1/patience)",
+    ("FALSE_CLOSED", "QUEUED"): "an audit (supervision) finds a paper closure and reopens it",
+}
+
+
+def _transitions() -> str:
+    S = issues_mod.Status
+    notes = _member_comments(S)
+    status_rows = [[str(int(s)), f"`{s.name}`", notes.get(s.name, "")] for s in S]
+    legal = sorted(issues_mod.TRANSITIONS, key=lambda t: (int(t[0]), int(t[1])))
+    trans_rows = [[f"`{a.name}`", f"`{b.name}`", _TRANSITION_MEANING.get((a.name, b.name), "—")] for a, b in legal]
+    grid_header = ["from \\ to", *[s.name for s in S]]
+    grid = [[s.name, *["✓" if (s, t) in issues_mod.TRANSITIONS else "" for t in S]] for s in S]
+    return (_table(["code", "status", "meaning"], status_rows) + "\n\n"
+            + "Legal transitions (`IssueTable.move` refuses any other):\n\n"
+            + _table(["from", "to", "what happens"], trans_rows) + "\n\n"
+            + _table(grid_header, grid))
+
+
+_ISSUE_GLOSS: dict[str, str] = {
+    "reporter": "resident whose issue it is (and who reports or is told)",
+    "category": "index into the issue categories",
+    "scope": "index into the scopes (household, building, compound, cross-community)",
+    "dept2": "second department needed (category index), −1 if none",
+    "cost": "budget units a resolution costs",
+    "severity": "uniform(0, 1); raises the resident's reporting log-odds",
+    "status": "lifecycle status (table above)",
+    "channel": "who detected it: none, self-report, grid patrol, party member, proactive analysis",
+    "day_arisen": "day the issue arose",
+    "day_detected": "day it was detected",
+    "day_routed": "day it was first routed",
+    "day_closed": "day it was resolved, closed on paper or abandoned",
+    "day_feedback": "day the reporter was told the outcome",
+    "handler": "handler currently holding it",
+    "reassignments": "referrals, escalations and buck-passing moves so far",
+    "ready_day": "first day a handler may take it up again (hand-off delay, waiting)",
+    "queue_day": "day it joined its current queue (first come, first served)",
+    "parts_done": "departments that have done their part (sequential referral)",
+    "summoned": "the street office has summoned the departments (whistle)",
+    "consent": "residents have consented (collective lift issues)",
+    "batched": "rides on another case of its cluster (proactive analysis)",
+    "taken_over": "taken over by the party organisation (leadership intensity)",
+    "self_resolved": "resolved by residents' self-governance",
+    "feedback": "the reporter was told the outcome",
+    "heard": "voice: 1 suggestion adopted, 0.5 told only, 0 not told",
+    "discovered": "the reporter found out about a paper closure",
+    "reopened": "times reopened by an audit",
+    "satisfaction": "performance − expectation of the reporter's experience",
+    "exogenous": "arose from an event (crisis, demolition) rather than baseline arrivals",
+}
+
+
+def _issue_attributes() -> str:
+    rows = []
+    for name, (dtype, fill) in issues_mod.COLUMNS.items():
+        if name == "status":
+            init = issues_mod.Status(int(fill)).name
+        elif name == "channel":
+            init = issues_mod.Channel(int(fill)).name
+        else:
+            init = _value(fill.item() if isinstance(fill, np.generic) else fill)
+        rows.append([f"`{name}`", np.dtype(dtype).name, init, _ISSUE_GLOSS.get(name, "")])
+    return _table(["attribute", "type", "initial", "meaning"], rows)
+
+
+# =========================================================================== outcomes, streams
+
+
+def _daily() -> str:
+    return _table(["column", "description"], [[f"`{k}`", v] for k, v in DAILY.items()])
+
+
+def _headline() -> str:
+    return _table(["outcome", "description", "better when"],
+                  [[f"`{k}`", d, "higher" if up else "lower"] for k, (d, up) in HEADLINE.items()])
+
+
+def _stream_users() -> dict[str, list[str]]:
+    """For each random stream, the functions of the package that draw from it."""
+    users: dict[str, set[str]] = {p: set() for p in rng_mod.PURPOSES}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        module = ".".join(rel.parts)
+        if module == __name__ or module.endswith(".odd"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def visit(node: ast.AST, scope: list[str], module: str = module) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    visit(child, [*scope, child.name])
+                    continue
+                if (isinstance(child, ast.Attribute) and child.attr in users
+                        and isinstance(child.value, ast.Attribute) and child.value.attr == "streams"):
+                    users[child.attr].add(".".join([module.removeprefix("sim."), *scope]))
+                visit(child, scope)
+
+        visit(tree, [])
+    return {p: sorted(u) for p, u in users.items()}
+
+
+def _streams() -> str:
+    users = _stream_users()
+    rows = [[str(i), f"`{p}`", ", ".join(f"`{u}`" for u in users[p]) or "—"]
+            for i, p in enumerate(rng_mod.PURPOSES)]
+    return _table(["spawn key", "stream", "drawn from by"], rows)
+
+
+# =========================================================================== registry of blocks
+
+
+def _blocks() -> dict[str, Callable[[], str]]:
+    blocks: dict[str, Callable[[], str]] = {"params-scenario": _top_level}
+    split_blocks = {"params-ties": _ties, "params-categories": _categories}
+    for section, info in ScenarioConfig.model_fields.items():
+        if _is_model(info.annotation) and section != "mechanisms":
+            blocks[f"params-{section}"] = _section_block(section)
+            for (sec, _), (name, _) in _SPLIT.items():
+                if sec == section:
+                    blocks[name] = split_blocks[name]
+    blocks |= {
+        "mechanisms": _mechanisms,
+        "rule-changes": _rule_changes,
+        "handler-kinds": _handler_kinds,
+        "schedule": _schedule,
+        "setup": _setup,
+        "transitions": _transitions,
+        "issue-attributes": _issue_attributes,
+        "daily-outcomes": _daily,
+        "headline-outcomes": _headline,
+        "random-streams": _streams,
+    }
+    for key in REGISTRY:
+        blocks[f"params-mech-{key}"] = _mechanism_block(key)
+    return blocks
+
+
+#: Generated block name -> function producing its Markdown content.
+BLOCKS: dict[str, Callable[[], str]] = _blocks()
+
+
+def block_names() -> list[str]:
+    """Names of every block the document must contain."""
+    return list(BLOCKS)
+
+
+def generate(name: str) -> str:
+    """The content of generated block ``name`` (no markers, ends without a newline)."""
+    try:
+        fn = BLOCKS[name]
+    except KeyError:
+        raise ValueError(f"unknown generated block '{name}'; known: {', '.join(BLOCKS)}") from None
+    return fn().rstrip("\n")
+
+
+def _check_markers(text: str) -> None:
+    """Every BEGIN has its END, in order, unnested, and no name appears twice."""
+    open_name: str | None = None
+    seen: set[str] = set()
+    for m in _MARKER_RE.finditer(text):
+        kind, name = m.group(1), m.group(2)
+        if kind == "BEGIN":
+            if open_name is not None:
+                raise ValueError(f"generated block '{open_name}' is not closed before '{name}' begins")
+            if name in seen:
+                raise ValueError(f"generated block '{name}' appears twice")
+            open_name = name
+            seen.add(name)
+        else:
+            if open_name != name:
+                raise ValueError(f"END marker of '{name}' without its BEGIN")
+            open_name = None
+    if open_name is not None:
+        raise ValueError(f"generated block '{open_name}' has no END marker")
+
+
+def _blocks_in(text: str) -> dict[str, str]:
+    """Block name -> current content, for every block in ``text``."""
+    _check_markers(text)
+    return {m.group("name"): m.group("body") for m in _BLOCK_RE.finditer(text)}
+
+
+def _body(content: str) -> str:
+    """What stands between a block's markers: the content set off by blank lines, so that
+    Markdown renderers never read a marker as part of a table or paragraph."""
+    return f"\n{content}\n\n"
+
+
+def render(text: str) -> str:
+    """``text`` with the content of every generated block replaced by freshly generated content."""
+    _check_markers(text)
+    cache: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name not in cache:
+            cache[name] = generate(name)
+        return f"{m.group('begin')}\n{_body(cache[name])}{m.group('end')}"
+
+    return _BLOCK_RE.sub(sub, text)
+
+
+def stale_blocks(text: str) -> tuple[list[str], list[str]]:
+    """(blocks whose content differs from what would be generated, blocks missing from ``text``)."""
+    present = _blocks_in(text)
+    stale = [name for name, body in present.items() if body != _body(generate(name))]
+    missing = [name for name in BLOCKS if name not in present]
+    return stale, missing
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sim.odd``: regenerate the ODD document; ``--check``: exit 1 if it is stale."""
+    p = argparse.ArgumentParser(prog="python -m sim.odd", description=__doc__.split("\n\n")[0])
+    p.add_argument("--check", action="store_true", help="do not write; exit 1 if any generated block is stale or missing")
+    p.add_argument("--file", type=Path, default=DOC, help="the ODD document (default: docs/ODD.md)")
+    args = p.parse_args(argv)
+    shown = _display(args.file)
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot read {shown}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.check:
+            stale, missing = stale_blocks(text)
+            if stale or missing:
+                parts = []
+                if stale:
+                    parts.append(f"stale generated blocks: {', '.join(stale)}")
+                if missing:
+                    parts.append(f"missing generated blocks: {', '.join(missing)}")
+                print(f"{shown} is out of date ({'; '.join(parts)}); run: python -m sim.odd", file=sys.stderr)
+                return 1
+            print(f"{shown} is up to date ({len(_blocks_in(text))} generated blocks)")
+            return 0
+        new = render(text)
+        _, missing = stale_blocks(new)
+    except ValueError as exc:
+        print(f"error: {shown}: {exc}", file=sys.stderr)
+        return 1
+    if new != text:
+        args.file.write_text(new, encoding="utf-8")
+    print(f"{'wrote' if new != text else 'unchanged'} {shown} ({len(_blocks_in(new))} generated blocks)")
+    if missing:
+        print(f"{shown} lacks generated blocks: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

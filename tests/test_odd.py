@@ -1,0 +1,167 @@
+"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import create_model
+from pydantic.fields import FieldInfo
+
+from sim import odd
+from sim.mechanisms import REGISTRY
+from sim.mechanisms.base import Mechanism
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "ODD.md"
+
+
+@pytest.fixture(scope="module")
+def current() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def _section(text: str, heading: str) -> str:
+    """The text from the level-2 heading starting with ``heading`` to the next level-2 heading."""
+    m = re.search(rf"^## {re.escape(heading)}.*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert m, f"no section '## {heading}'"
+    return m.group(0)
+
+
+def test_committed_document_is_current(current: str) -> None:
+    stale, missing = odd.stale_blocks(current)
+    assert not stale and not missing, f"run `python -m sim.odd`: stale {stale}, missing {missing}"
+    assert odd.render(current) == current
+
+
+def test_every_generated_block_exists_once(current: str) -> None:
+    for name in odd.block_names():
+        assert current.count(f"<!-- BEGIN GENERATED: {name} -->") == 1, name
+        assert current.count(f"<!-- END GENERATED: {name} -->") == 1, name
+
+
+def test_blocks_cover_every_schema_section_and_mechanism() -> None:
+    names = set(odd.block_names())
+    for section in ("population", "ties", "issues", "categories", "capacity", "behaviour", "recording"):
+        assert f"params-{section}" in names
+    for key in REGISTRY:
+        assert f"params-mech-{key}" in names
+    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams"} <= names
+
+
+def test_every_mechanism_has_a_submodel_section(current: str) -> None:
+    submodels = _section(current, "7 Submodels")
+    for key in REGISTRY:
+        assert re.search(rf"^#{{3,5}} .*`{key}`", submodels, re.MULTILINE), f"no submodel heading for `{key}`"
+        heading = re.search(rf"^(#{{3,5}} .*`{key}`.*)$", submodels, re.MULTILINE)
+        assert heading is not None
+        body = submodels[heading.end():]
+        nxt = re.search(r"^#{2,5} ", body, re.MULTILINE)
+        body = body[: nxt.start()] if nxt else body
+        assert f"<!-- BEGIN GENERATED: params-mech-{key} -->" in body, f"`{key}`: parameter table not in its section"
+        assert "seed §" in body, f"`{key}`: no citation of the article"
+        assert "spec §4" in body, f"`{key}`: no spec row"
+
+
+def test_odd_protocol_sections_present(current: str) -> None:
+    for heading in ("1 Purpose and patterns", "2 Entities, state variables and scales",
+                    "3 Process overview and scheduling", "4 Design concepts", "5 Initialisation",
+                    "6 Input data", "7 Submodels"):
+        assert re.search(rf"^## {re.escape(heading)}\b", current, re.MULTILINE), heading
+
+
+def test_render_is_idempotent(current: str) -> None:
+    once = odd.render(current)
+    assert odd.render(once) == once
+
+
+def test_render_replaces_stale_content_and_keeps_prose() -> None:
+    text = ("prose before\n<!-- BEGIN GENERATED: params-recording -->\nold table\n"
+            "<!-- END GENERATED: params-recording -->\nprose after\n")
+    out = odd.render(text)
+    assert out.startswith("prose before\n") and out.endswith("prose after\n")
+    assert "old table" not in out and "`recording.snapshot_every`" in out
+    assert odd.stale_blocks(text)[0] == ["params-recording"]
+    assert odd.stale_blocks(out)[0] == []
+
+
+def test_render_refuses_unknown_or_unbalanced_blocks() -> None:
+    with pytest.raises(ValueError, match="unknown generated block"):
+        odd.render("<!-- BEGIN GENERATED: nonsense -->\n<!-- END GENERATED: nonsense -->\n")
+    with pytest.raises(ValueError, match="no END marker"):
+        odd.render("<!-- BEGIN GENERATED: params-recording -->\nx\n")
+
+
+def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A default changed in a mechanism's Params makes its block stale and --check exit 1."""
+    key = "whistle_summon"
+    mech = REGISTRY[key]
+    field = next(n for n in mech.params.model_fields if n != "enabled")
+    info = mech.params.model_fields[field]
+    old = info.default
+    changed_params = create_model(  # same module, constraints and description; default + 1
+        "Params", __base__=mech.params, __module__=mech.params.__module__,
+        **{field: (info.annotation, FieldInfo.merge_field_infos(info, default=old + 1))},
+    )
+    assert changed_params().model_dump()[field] == old + 1
+    changed = Mechanism(key=mech.key, summary=mech.summary, source=mech.source, params=changed_params,
+                        configure=mech.configure, hooks=mech.hooks)
+    monkeypatch.setitem(REGISTRY, key, changed)
+
+    stale, missing = odd.stale_blocks(current)
+    assert f"params-mech-{key}" in stale and not missing
+    assert set(stale) <= {f"params-mech-{key}", "rule-changes"}  # rule-changes shows configure's effect
+    doc = tmp_path / "ODD.md"
+    doc.write_text(current, encoding="utf-8")
+    assert odd.main(["--check", "--file", str(doc)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"params-mech-{key}" in err
+    # Regenerating brings it back in line, and only that block changed.
+    assert odd.main(["--file", str(doc)]) == 0
+    new = doc.read_text(encoding="utf-8")
+    assert odd.main(["--check", "--file", str(doc)]) == 0
+    assert f"`{odd._value(old + 1)}`" in odd._blocks_in(new)[f"params-mech-{key}"]
+    before, after = odd._blocks_in(current), odd._blocks_in(new)
+    assert [n for n in before if before[n] != after[n]] == stale
+
+
+def test_check_fails_on_an_edited_copy(current: str, tmp_path: Path) -> None:
+    """Editing inside a block (here: a default in the behaviour table) is caught by --check."""
+    block = re.search(r"<!-- BEGIN GENERATED: params-behaviour -->\n(.*?)<!-- END GENERATED", current, re.DOTALL)
+    assert block
+    row = next(line for line in block.group(1).splitlines() if line.startswith("| `behaviour.trust_sd`"))
+    edited = current.replace(row, row.replace("| `behaviour.trust_sd` | `", "| `behaviour.trust_sd` | `9"), 1)
+    assert edited != current
+    doc = tmp_path / "ODD.md"
+    doc.write_text(edited, encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "sim.odd", "--check", "--file", str(doc)],
+                       cwd=ROOT, capture_output=True, text=True, check=False)
+    assert p.returncode == 1
+    assert "params-behaviour" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_missing_block_is_reported(current: str, tmp_path: Path) -> None:
+    cut = re.sub(r"<!-- BEGIN GENERATED: random-streams -->.*?<!-- END GENERATED: random-streams -->\n",
+                 "", current, flags=re.DOTALL)
+    stale, missing = odd.stale_blocks(cut)
+    assert missing == ["random-streams"] and not stale
+
+
+def test_generation_never_imports_matplotlib() -> None:
+    code = ("import sys, sim.odd; [sim.odd.generate(n) for n in sim.odd.block_names()]; "
+            "bad = [m for m in sys.modules if m.split('.')[0] == 'matplotlib']; print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_number_formatting_is_fixed() -> None:
+    assert odd._num(1 / 3) == "0.333333"
+    assert odd._num(1e6) == "1e6"
+    assert odd._num(6.0) == "6"
+    assert odd._num(10_000) == "10,000"
+    assert odd._num(float("inf")) == "∞"
+    assert odd._value(("a", "b")) == '["a", "b"]'

@@ -1,0 +1,85 @@
+"""The scenario files under scenarios/: each loads, runs and documents itself; the
+one-mechanism files and the full regime switch on what their names say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.loading import load_scenario
+from sim.mechanisms import REGISTRY
+from sim.run import run
+from sim.schema import ScenarioConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+FILES = sorted(p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".yml"))
+MECHANISM_FILES = sorted(p for p in FILES if p.parent == SCENARIOS / "mechanisms")
+BASELINE = SCENARIOS / "community_system.yaml"
+QUICK = {"days": 15, "population.residents": 800}
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(SCENARIOS))
+
+
+def _enabled(cfg: ScenarioConfig) -> set[str]:
+    return {key for key in REGISTRY if getattr(cfg.mechanisms, key).enabled}
+
+
+def _own(path: Path) -> dict:
+    """The file's own mapping (before ``extends`` is merged in)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{_id(path)}: not a mapping"
+    return data
+
+
+def test_scenarios_exist() -> None:
+    assert BASELINE in FILES
+    assert len(FILES) >= 3 + len(REGISTRY)
+
+
+@pytest.mark.parametrize("path", FILES, ids=_id)
+def test_scenario_loads_and_runs_with_conservation(path: Path) -> None:
+    cfg = load_scenario(path, overrides=QUICK)
+    assert cfg.days == 15 and cfg.population.residents == 800
+    result = run(cfg)
+    d = {k: np.asarray(result.daily.column(k)) for k in ("arisen", "latent", "open", "resolved", "false_closed", "abandoned")}
+    assert len(d["arisen"]) == 15
+    np.testing.assert_array_equal(d["arisen"], d["latent"] + d["open"] + d["resolved"] + d["false_closed"] + d["abandoned"])
+    assert result.issues.num_rows == d["arisen"][-1]
+
+
+@pytest.mark.parametrize("path", FILES, ids=_id)
+def test_scenario_documents_itself(path: Path) -> None:
+    """A leading comment block (before any key) and a non-empty description of its own."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    first = next((line for line in lines if line), "")
+    assert first.startswith("#"), f"{_id(path)}: no leading comment block"
+    description = _own(path).get("description")
+    assert isinstance(description, str) and description.strip(), f"{_id(path)}: no description"
+
+
+def test_one_mechanism_file_per_mechanism() -> None:
+    assert {p.stem for p in MECHANISM_FILES} == set(REGISTRY)
+
+
+@pytest.mark.parametrize("path", MECHANISM_FILES, ids=_id)
+def test_mechanism_file_enables_exactly_its_mechanism(path: Path) -> None:
+    own = _own(path)
+    assert "extends" in own, f"{_id(path)}: does not extend community_system"
+    assert (path.parent / own["extends"]).resolve() == BASELINE.resolve()
+    cfg = load_scenario(path)
+    assert _enabled(cfg) == {path.stem}
+
+
+def test_baseline_enables_nothing() -> None:
+    assert _enabled(load_scenario(BASELINE)) == set()
+
+
+def test_party_led_full_enables_everything_but_events() -> None:
+    cfg = load_scenario(SCENARIOS / "party_led_full.yaml")
+    assert _enabled(cfg) == set(REGISTRY) - {"events"}
