@@ -34,6 +34,7 @@ class Handlers:
     budget_cap: np.ndarray  #: pool -> carry-over cap
     regional_rate: float = 0.0  #: units member units pay into the regional pool per day
     regional: float = 0.0  #: regional party-building pool
+    regional_cap: float = 0.0  #: carry-over cap of the regional pool
 
     @property
     def n(self) -> int:
@@ -70,14 +71,15 @@ class Handlers:
         budget_cap = budget_rate * cfg.capacity.budget_carryover_days
         return cls(offset=offset, kind=kind, unit=unit, community=community, rate=rate, credit=np.zeros_like(rate),
                    pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap,
-                   regional_rate=rules.pool_per_10k * pop.n / 10_000)
+                   regional_rate=rules.pool_per_10k * pop.n / 10_000,
+                   regional_cap=rules.pool_per_10k * pop.n / 10_000 * cfg.capacity.budget_carryover_days)
 
     def new_day(self) -> None:
         """Accrue a day's capacity credit (unused credit carries over up to one case or one
         day's worth, so fractional capacities add up) and a day's budget."""
         self.credit = np.minimum(self.credit + self.rate, np.maximum(2 * self.rate, 1.0) * (self.rate > 0))
         self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
-        self.regional = min(self.regional + self.regional_rate, self.regional_rate * 30)
+        self.regional = min(self.regional + self.regional_rate, self.regional_cap)
 
 
 def _first_per(labels: np.ndarray) -> np.ndarray:

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 COLLECTIVE_SCOPES = (SCOPES.index("building"), SCOPES.index("compound"))
 LIFT = CATEGORIES.index("lift_renovation")
-WAIT_DAYS = 7  #: a handler that must wait for consent or budget looks at the issue again after a week
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -95,7 +94,7 @@ def detect(model: GovernanceModel) -> None:
     by_patrol = ~by_self & (u[1] < p_patrol)
     mark_detected(model, latent[by_self], Channel.SELF_REPORT)
     mark_detected(model, latent[by_patrol], Channel.GRID_PATROL)
-    model.ledger.add("grid_worker_hours", model.n_grid_workers * 2.0)  # two patrol hours a worker-day
+    model.ledger.add("grid_worker_hours", model.n_grid_workers * model.config.capacity.patrol_hours_per_day)
 
 
 def mark_detected(model: GovernanceModel, ids: np.ndarray, channel: Channel) -> None:
@@ -149,10 +148,11 @@ def route(model: GovernanceModel) -> None:
 
 
 def wrong_department(model: GovernanceModel, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A department other than the one owning each issue's category."""
-    cat = model.issues.category[ids]
+    """A department other than the one whose part of each issue is due."""
+    iss = model.issues
+    due = np.where((iss.parts_done[ids] > 0) & (iss.dept2[ids] >= 0), iss.dept2[ids], iss.category[ids])
     other = rng.integers(0, len(CATEGORIES) - 1, size=len(ids))
-    return model.handlers.offset[Kind.DEPARTMENT] + other + (other >= cat)
+    return model.handlers.offset[Kind.DEPARTMENT] + other + (other >= due)
 
 
 def _send(model: GovernanceModel, ids: np.ndarray, target: np.ndarray, *, delay: float, count: bool) -> None:
@@ -276,7 +276,7 @@ def handle(model: GovernanceModel) -> None:
     paper = failing & pressure & (u[3] < rules.false_closure_pressure)
     close_issues(model, ids[paper], Status.FALSE_CLOSED)
     retry = failing & ~paper
-    iss.ready_day[ids[retry]] = day + np.where(wait[retry], WAIT_DAYS, 1)
+    iss.ready_day[ids[retry]] = day + np.where(wait[retry], model.config.capacity.retry_days, 1)
 
 
 def _pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -355,6 +355,8 @@ def experience(model: GovernanceModel, residents: np.ndarray, performance: np.nd
     if ids is not None:
         model.issues.satisfaction[ids] = sat
     np.add.at(st.trust, residents, b.trust_learning_rate * sat)
+    np.add.at(st.personal, residents, b.trust_learning_rate * sat)
+    np.clip(st.personal, 0.0, 1.0, out=st.personal)
     np.add.at(st.expectation, residents, b.expectation_adaptation * (performance - st.expectation[residents]))
     np.clip(st.trust, 0.0, 1.0, out=st.trust)
     np.clip(st.expectation, 0.0, 1.0, out=st.expectation)

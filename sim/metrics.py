@@ -37,6 +37,8 @@ DAILY: dict[str, str] = {
     "efficacy_mean": "Mean sense of efficacy.",
     "participation": "Share of residents participating (threshold decision).",
     **{f"participation_{g}": f"Participation share of {g} residents." for g in GROUPS},
+    "deliberation": f"Share of residents who attended a meeting, session or visit in the last {WINDOW} days.",
+    "volunteering": f"Share of residents who volunteered (self-governance, vanguard linkage) in the last {WINDOW} days.",
     "report_rate": f"Self-reports per 1,000 residents per day over the last {WINDOW} days.",
     "self_report_share": f"Share of issues detected in the last {WINDOW} days that residents reported themselves.",
     "resolution_days_median": f"Median days from arising to real resolution, issues resolved in the last {WINDOW} days.",
@@ -47,6 +49,7 @@ DAILY: dict[str, str] = {
     "satisfaction": f"Mean satisfaction (performance − expectation) of experiences in the last {WINDOW} days.",
     "tie_strength_mean": "Mean tie strength.",
     "acquaintance_share": "Share of non-household ties at least acquaintance strength.",
+    "close_share": "Share of non-household ties at least close strength.",
     "clustering": "Mean local clustering of the acquaintance-or-closer graph (sampled weekly).",
     "trust_gap_migrant": "Mean trust of locals minus migrants.",
     "trust_gap_gig": "Mean trust of locals minus gig workers.",
@@ -108,6 +111,9 @@ def daily_row(model: GovernanceModel) -> dict[str, float]:
     row["efficacy_mean"] = float(st.efficacy.mean())
     row["participation"] = float(st.participating.mean())
     row.update({f"participation_{g}": float(pg[i]) for i, g in enumerate(GROUPS)})
+    recent = day - WINDOW + 1
+    row["deliberation"] = float((st.last_deliberation >= recent).mean())
+    row["volunteering"] = float((st.last_volunteering >= recent).mean())
     det = _window(model, "day_detected")
     self_rep = iss.channel[det] == Channel.SELF_REPORT
     row["report_rate"] = float(self_rep.sum()) / min(WINDOW, day + 1) / pop.n * 1000
@@ -128,8 +134,9 @@ def daily_row(model: GovernanceModel) -> dict[str, float]:
     data = st.ties.data
     nonhh = st.tie_kind != 0
     row["tie_strength_mean"] = float(data.mean()) if len(data) else 0.0
-    row["acquaintance_share"] = (float((data[nonhh] >= model.config.population.ties.acquaintance_threshold).mean())
-                                 if nonhh.any() else 0.0)
+    tie_cfg = model.config.population.ties
+    row["acquaintance_share"] = float((data[nonhh] >= tie_cfg.acquaintance_threshold).mean()) if nonhh.any() else 0.0
+    row["close_share"] = float((data[nonhh] >= tie_cfg.close_threshold).mean()) if nonhh.any() else 0.0
     if day % 7 == 0 or not hasattr(model, "_clustering"):
         model._clustering = clustering(model)
     row["clustering"] = model._clustering

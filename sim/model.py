@@ -105,8 +105,9 @@ class GovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------ derived state
     def queue_lengths(self) -> np.ndarray:
-        """Queued issues per handler."""
+        """Queued issues per handler (issues the party organisation took over are not in any handler's queue)."""
         q = self.issues.ids_with(Status.QUEUED)
+        q = q[~self.issues.taken_over[q]]
         return np.bincount(self.issues.handler[q], minlength=self.handlers.n)
 
     def queue_pressure(self) -> np.ndarray:

@@ -43,12 +43,12 @@ class GroupShares(Strict):
 
 
 class GroupValues(Strict):
-    """A value per resident group."""
+    """A value in [0, 1] per resident group."""
 
-    local: float = Field(description="Value for long-term local residents.")
-    migrant: float = Field(description="Value for migrant tenants.")
-    gig: float = Field(description="Value for gig workers.")
-    elderly: float = Field(description="Value for elderly residents.")
+    local: Prob = Field(description="Value for long-term local residents.")
+    migrant: Prob = Field(description="Value for migrant tenants.")
+    gig: Prob = Field(description="Value for gig workers.")
+    elderly: Prob = Field(description="Value for elderly residents.")
 
     def as_tuple(self) -> tuple[float, float, float, float]:
         return (self.local, self.migrant, self.gig, self.elderly)
@@ -154,6 +154,7 @@ class CapacityConfig(Strict):
     households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300–500).")
     grid_worker_cases_per_day: float = Field(4.0, ge=0, le=100, description="Cases a grid worker handles per day.")
     patrol_households_per_day: float = Field(30.0, ge=0, le=1000, description="Households a grid worker's patrol covers per day (finds latent issues).")
+    patrol_hours_per_day: float = Field(2.0, ge=0, le=24, description="Hours a grid worker spends patrolling per day.")
     community_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases the community committee handles per day, besides its grid workers.")
     area_cases_per_day: float = Field(4.0, ge=0, le=1000, description="Cases an area (片区) office handles per day (five-level grid only).")
     street_cases_per_10k: float = Field(10.0, ge=0, le=10000, description="Cases the street office handles per day, per 10,000 residents (street offices scale with the street).")
@@ -169,6 +170,7 @@ class CapacityConfig(Strict):
     routing_accuracy: Prob = Field(0.7, description="Probability an issue is first sent to a handler with authority over it.")
     buck_passing: Prob = Field(0.15, description="Probability a handler with authority still refers an issue on (推诿扯皮) when jurisdiction is unclear.")
     handoff_days: float = Field(2.0, ge=0, le=60, description="Days lost at each referral or escalation (files move, queues restart).")
+    retry_days: int = Field(7, ge=1, le=365, description="Days before a handler looks again at an issue waiting for consent or budget.")
     false_closure_pressure: Prob = Field(0.3, description="Probability a handler under pressure closes on paper an issue it cannot resolve today.")
     pressure_days: float = Field(3.0, gt=0, le=365, description="A handler is under pressure when its queue exceeds this many days of its capacity.")
     resolve_quality: Prob = Field(0.9, description="Probability a handled issue with authority and resources is really resolved.")
@@ -190,6 +192,7 @@ class BehaviourConfig(Strict):
     false_closure_discovery: Prob = Field(0.6, description="Probability a reporter finds out an issue was closed on paper only.")
     betrayal_penalty: PosFloat = Field(0.6, le=5, description="Extra performance loss when a paper closure is discovered (worse than slow honest work).")
     influence_rate: Prob = Field(0.03, description="Daily susceptibility to neighbours' trust (Friedkin–Johnsen weighted averaging).")
+    stubbornness: Prob = Field(0.03, description="Daily pull of trust back toward one's own experience-based view (Friedkin–Johnsen anchor; 0: pure averaging, trust converges to consensus).")
     report_base: Prob = Field(0.04, description="Daily probability that a resident with average trust reports a latent issue.")
     report_trust_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of reporting per unit trust.")
     report_efficacy_slope: float = Field(2.0, ge=0, le=20, description="Log-odds change of reporting per unit efficacy.")
@@ -208,12 +211,6 @@ class BehaviourConfig(Strict):
     self_governance_rate: Prob = Field(0.5, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
     base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
     tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
-
-
-class RecordingConfig(Strict):
-    """What gets recorded besides the daily outcomes and per-issue table."""
-
-    snapshot_every: int = Field(0, ge=0, le=3650, description="Record per-resident state every N days (0: never; heavy).")
 
 
 _mech_fields: dict[str, Any] = {
@@ -239,7 +236,6 @@ class ScenarioConfig(Strict):
     capacity: CapacityConfig = Field(default_factory=CapacityConfig, description="Handlers' capacity, budget and authority.")
     behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig, description="Residents' behavioural rules.")
     mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig, description="Governance mechanisms (spec §4).")  # type: ignore[valid-type]
-    recording: RecordingConfig = Field(default_factory=RecordingConfig, description="Optional extra recording.")
 
     @model_validator(mode="after")
     def _authority_known(self) -> ScenarioConfig:

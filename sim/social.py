@@ -56,18 +56,22 @@ def self_govern(model: GovernanceModel) -> None:
     solved_units[unit_of(model, done)] = True
     mine = (solved_units[pop.building] | solved_units[pop.n_buildings + pop.compound]) & st.participating
     st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
+    st.last_volunteering[mine] = model.day
 
 
 def spread_trust(model: GovernanceModel) -> None:
-    """Friedkin–Johnsen style influence: each resident moves ``influence_rate`` toward the
-    tie-strength-weighted mean trust of their contacts, plus any event-driven anchor shift."""
-    st, rate = model.state, model.config.behaviour.influence_rate
+    """Friedkin–Johnsen influence: each resident moves ``influence_rate`` toward the
+    tie-strength-weighted mean trust of their contacts and ``stubbornness`` back toward their
+    own experience-based view (the anchor); an emotional-climate event shifts everyone."""
+    st, b = model.state, model.config.behaviour
+    rate = b.influence_rate
     w = st.ties
     strength = st.strength()
     has = strength > 0
     neigh = np.zeros_like(st.trust)
     neigh[has] = (w @ st.trust)[has] / strength[has]
     st.trust[has] += rate * (neigh[has] - st.trust[has])
+    st.trust += b.stubbornness * (st.personal - st.trust)
     if model.climate:
         st.trust += rate * model.climate * np.where(model.climate > 0, 1 - st.trust, st.trust)
     np.clip(st.trust, 0.0, 1.0, out=st.trust)

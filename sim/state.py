@@ -23,6 +23,7 @@ class ResidentState:
     """Trust, efficacy, expectation, participation and ties of every resident."""
 
     trust: np.ndarray
+    personal: np.ndarray  #: trust from one's own experiences only (Friedkin–Johnsen anchor)
     efficacy: np.ndarray
     expectation: np.ndarray
     threshold: np.ndarray  #: Granovetter participation threshold
@@ -62,7 +63,7 @@ class ResidentState:
         ties = pop.ties.astype(np.float64)
         if not ties.has_sorted_indices:
             raise ValueError("population ties must be a canonical CSR (sorted indices) so tie_kind stays aligned")
-        return cls(trust=trust, efficacy=efficacy, expectation=np.full(pop.n, b.expectation_initial),
+        return cls(trust=trust, personal=trust.copy(), efficacy=efficacy, expectation=np.full(pop.n, b.expectation_initial),
                    threshold=threshold, participating=participating, availability=availability, access=channel_access(pop, rules),
                    coordination=np.full(pop.n_communities, b.base_coordination),
                    ties=ties, tie_base=ties.data.copy(), tie_kind=pop.tie_kind.copy(),

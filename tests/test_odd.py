@@ -45,7 +45,7 @@ def test_every_generated_block_exists_once(current: str) -> None:
 
 def test_blocks_cover_every_schema_section_and_mechanism() -> None:
     names = set(odd.block_names())
-    for section in ("population", "ties", "issues", "categories", "capacity", "behaviour", "recording"):
+    for section in ("population", "ties", "issues", "categories", "capacity", "behaviour"):
         assert f"params-{section}" in names
     for key in REGISTRY:
         assert f"params-mech-{key}" in names
@@ -79,12 +79,12 @@ def test_render_is_idempotent(current: str) -> None:
 
 
 def test_render_replaces_stale_content_and_keeps_prose() -> None:
-    text = ("prose before\n<!-- BEGIN GENERATED: params-recording -->\nold table\n"
-            "<!-- END GENERATED: params-recording -->\nprose after\n")
+    text = ("prose before\n<!-- BEGIN GENERATED: params-capacity -->\nold table\n"
+            "<!-- END GENERATED: params-capacity -->\nprose after\n")
     out = odd.render(text)
     assert out.startswith("prose before\n") and out.endswith("prose after\n")
-    assert "old table" not in out and "`recording.snapshot_every`" in out
-    assert odd.stale_blocks(text)[0] == ["params-recording"]
+    assert "old table" not in out and "`capacity.retry_days`" in out
+    assert odd.stale_blocks(text)[0] == ["params-capacity"]
     assert odd.stale_blocks(out)[0] == []
 
 
@@ -92,7 +92,7 @@ def test_render_refuses_unknown_or_unbalanced_blocks() -> None:
     with pytest.raises(ValueError, match="unknown generated block"):
         odd.render("<!-- BEGIN GENERATED: nonsense -->\n<!-- END GENERATED: nonsense -->\n")
     with pytest.raises(ValueError, match="no END marker"):
-        odd.render("<!-- BEGIN GENERATED: params-recording -->\nx\n")
+        odd.render("<!-- BEGIN GENERATED: params-capacity -->\nx\n")
 
 
 def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.MonkeyPatch,

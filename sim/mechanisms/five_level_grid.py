@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.vocab import CATEGORIES, SIMPLE, Kind
+import numpy as np
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
@@ -40,14 +41,19 @@ def before_handling(model: GovernanceModel, p: Params) -> None:
 
 
 def cost(model: GovernanceModel, p: Params) -> None:
-    """Party-member hours for first-line cases (buildings heads' and stewards' share)."""
+    """Party-member hours for first-line cases handled by building heads and stewards."""
     used = model.scratch.pop("five_level_credit", 0.0) - _first_line_credit(model)
     model.ledger.add("party_member_hours", max(0.0, used) * p.hours_per_case)
 
 
 def _first_line_credit(model: GovernanceModel) -> float:
-    h = model.handlers
-    return float(h.credit[(h.kind == Kind.BUILDING) | (h.kind == Kind.COMPOUND)].sum())
+    """Credit of building heads plus the stewards' share of compound handlers' credit
+    (the rest of a compound's capacity is the property manager's or volunteers')."""
+    h, p = model.handlers, model.config.mechanisms.five_level_grid
+    building = h.kind == Kind.BUILDING
+    compound = h.kind == Kind.COMPOUND
+    steward_share = p.compound_cases_per_day / np.maximum(h.rate[compound], 1e-9)
+    return float(h.credit[building].sum() + (h.credit[compound] * steward_share).sum())
 
 
 MECHANISM = Mechanism(

@@ -1,8 +1,10 @@
 """Flexible party-organisation coverage (整合机制 and P2, seed §2(三): 单独创建、联合组建、区域联建、行业统建).
 
 Rule: party organisations reach new economic and social organisations, and through them
-migrants and gig workers: each party member forms acquaintance ties with uncovered
-migrant or gig residents of the community, which vanguard detection and outreach then use.
+migrants and gig workers: each party member forms about ``ties_per_member`` ties of
+strength ``tie_strength`` with migrant or gig residents of the same community (drawn at
+random; an existing tie is raised to that strength), which trust spreading, vanguard
+detection and participation then use.
 """
 
 from __future__ import annotations

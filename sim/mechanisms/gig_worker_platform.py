@@ -2,8 +2,8 @@
 bystanders into participants).
 
 Rule: gig workers get a channel usable on the move (their channel access rises to
-``channel_access``) and periodic deliberation sessions where attending gig workers lower
-their participation threshold and strengthen ties with each other.
+``channel_access``) and periodic deliberation sessions, attended with probability
+``attendance`` × trust, where attendees lower their participation threshold.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Params(MechanismParams):
     session_interval_days: int = Field(14, ge=1, le=365, description="Days between deliberation sessions.")
     attendance: float = Field(0.3, ge=0, le=1, description="Share of gig workers invited who attend a session, scaled by trust.")
     threshold_drop: float = Field(0.1, ge=0, le=1, description="Drop of an attendee's participation threshold per session.")
+    hours_per_session: float = Field(3.0, ge=0, le=100, description="Staff hours a session costs per community.")
 
 
 def configure(rules: Rules, p: Params) -> None:
@@ -45,7 +46,7 @@ def deliberate(model: GovernanceModel, p: Params) -> None:
     came = gig[model.streams.social.random(len(gig)) < p.attendance * st.trust[gig]]
     st.threshold[came] *= 1 - p.threshold_drop
     st.last_deliberation[came] = model.day
-    model.ledger.add("staff_hours", 3.0 * model.pop.n_communities)
+    model.ledger.add("staff_hours", p.hours_per_session * model.pop.n_communities)
 
 
 MECHANISM = Mechanism(

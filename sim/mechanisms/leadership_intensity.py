@@ -38,7 +38,10 @@ class Params(MechanismParams):
 
 def steer(model: GovernanceModel, p: Params) -> None:
     """Take over newly routed collective issues, resolve taken-over ones with steering
-    hours, and give the hours left to coordinating self-governance of the rest."""
+    hours, and give the hours left to coordinating self-governance of the rest.
+
+    Runs in the handling phase, so takeover resolutions reach residents (feedback and
+    experience) the same day as any other closure."""
     iss, pop, st, day = model.issues, model.pop, model.state, model.day
     hours = np.full(pop.n_communities, p.level * p.steering_hours)
     queued = iss.ids_with(Status.QUEUED)
@@ -81,5 +84,5 @@ MECHANISM = Mechanism(
     summary="Leadership intensity",
     source="spec §4 row P1; §3(一)",
     params=Params,
-    hooks={"social": steer},
+    hooks={"handle": steer},
 )

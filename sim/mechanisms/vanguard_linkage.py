@@ -1,7 +1,7 @@
 """Vanguard party members (整合机制, seed §2(三): 先锋党员 … 个人带动网络、网络整合资源、资源辐射治理).
 
-Rule: a party member notices a close or acquainted neighbour's latent issue with a daily
-probability per tie (weighted by tie strength) and reports it; members also mobilise their
+Rule: party members notice a contact's latent issue with daily probability
+1 − exp(−``notice_probability`` × summed tie strength to members) and report it; members also mobilise their
 ties as volunteer capacity at compound level for simple issues.
 """
 
