@@ -30,7 +30,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from sim.errors import ScenarioError
-from sim.schema import CATEGORIES, ScenarioConfig
+from sim.schema import CATEGORIES, ScenarioConfig, field_bounds
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -613,17 +613,7 @@ def _range_text(field: tuple[Any, list[Any]] | None) -> str:
     """'allowed range [0, 1]' from a field's ge/gt/le/lt constraints."""
     if field is None:
         return ""
-    lo = hi = None
-    lo_open = hi_open = False
-    for m in field[1]:
-        if getattr(m, "ge", None) is not None:
-            lo, lo_open = m.ge, False
-        elif getattr(m, "gt", None) is not None:
-            lo, lo_open = m.gt, True
-        elif getattr(m, "le", None) is not None:
-            hi, hi_open = m.le, False
-        elif getattr(m, "lt", None) is not None:
-            hi, hi_open = m.lt, True
+    lo, lo_open, hi, hi_open = field_bounds(field[1])
     if lo is None and hi is None:
         return ""
     if lo is None:

@@ -49,7 +49,7 @@ from sim import rng as rng_mod
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
 from sim.metrics import DAILY
 from sim.rules import Rules
-from sim.schema import ScenarioConfig
+from sim.schema import ScenarioConfig, field_bounds
 from sim.summary import HEADLINE
 from sim.vocab import CATEGORIES, GROUPS, KIND_LEVEL, KIND_NAMES, LEVELS, SCOPES
 
@@ -142,17 +142,7 @@ def _first_paragraph(doc: str | None) -> str:
 
 def _bounds(metadata: Sequence[Any]) -> str | None:
     """Interval notation from annotated_types constraints (Ge, Gt, Le, Lt)."""
-    lo = hi = None
-    lo_open = hi_open = False
-    for m in metadata:
-        if getattr(m, "ge", None) is not None:
-            lo, lo_open = m.ge, False
-        if getattr(m, "gt", None) is not None:
-            lo, lo_open = m.gt, True
-        if getattr(m, "le", None) is not None:
-            hi, hi_open = m.le, False
-        if getattr(m, "lt", None) is not None:
-            hi, hi_open = m.lt, True
+    lo, lo_open, hi, hi_open = field_bounds(metadata)
     if lo is None and hi is None:
         return None
     left = "(−∞" if lo is None else ("(" if lo_open else "[") + _num(lo)

@@ -12,6 +12,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.run import RunResult
+from sim.summary import by_category
 
 
 def atomic_write(path: Path, write) -> Path:  # noqa: ANN001
@@ -36,7 +37,8 @@ def write_table(table: pa.Table, path: Path) -> Path:
 
 def write_run(result: RunResult, out: Path, *, csv: bool = False) -> list[Path]:
     """The daily and per-issue tables and the resolved scenario of one run."""
-    files = [write_table(result.daily, out / "daily.parquet"), write_table(result.issues, out / "issues.parquet")]
+    files = [write_table(result.daily, out / "daily.parquet"), write_table(result.issues, out / "issues.parquet"),
+             write_table(by_category(result.issues), out / "categories.csv")]
     if csv:
         files += [write_table(result.daily, out / "daily.csv"), write_table(result.issues, out / "issues.csv")]
     cfg = json.dumps(result.config.model_dump(mode="json"), indent=1, sort_keys=True)

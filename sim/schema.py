@@ -7,17 +7,43 @@ are assembled here from the explicit registry.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from sim.mechanisms import REGISTRY
 from sim.vocab import CATEGORIES, GROUPS, LEVELS, SCOPES
 
-__all__ = ["CATEGORIES", "GROUPS", "LEVELS", "SCOPES", "ScenarioConfig", "json_schema"]
+__all__ = ["CATEGORIES", "GROUPS", "LEVELS", "SCOPES", "Bounds", "ScenarioConfig", "field_bounds", "json_schema"]
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 PosFloat = Annotated[float, Field(ge=0.0)]
+
+
+class Bounds(NamedTuple):
+    """A field's numeric range from its ge/gt/le/lt constraints (None: unbounded)."""
+
+    lo: float | None
+    lo_open: bool
+    hi: float | None
+    hi_open: bool
+
+
+def field_bounds(metadata: Iterable[Any]) -> Bounds:
+    """The range a pydantic field's constraint metadata allows (used by errors, docs, tests)."""
+    lo = hi = None
+    lo_open = hi_open = False
+    for m in metadata:
+        if getattr(m, "ge", None) is not None:
+            lo, lo_open = m.ge, False
+        if getattr(m, "gt", None) is not None:
+            lo, lo_open = m.gt, True
+        if getattr(m, "le", None) is not None:
+            hi, hi_open = m.le, False
+        if getattr(m, "lt", None) is not None:
+            hi, hi_open = m.lt, True
+    return Bounds(lo, lo_open, hi, hi_open)
 
 
 class Strict(BaseModel):

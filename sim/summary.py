@@ -59,3 +59,27 @@ def headline(daily: pa.Table, issues: pa.Table) -> dict[str, float]:
         "budget_per_resolution": budget / max(1, int(resolved.sum())),
     }
     return out
+
+
+def by_category(issues: pa.Table) -> pa.Table:
+    """Per issue category: arisen, resolution rate, median and p90 days to resolution,
+    reassignments and false-closure rate (spec §5: resolution time per category)."""
+    cat = np.asarray(issues.column("category"))
+    status = np.asarray(issues.column("status"))
+    days = (np.asarray(issues.column("day_closed")) - np.asarray(issues.column("day_arisen"))).astype(float)
+    reass = np.asarray(issues.column("reassignments"))
+    rows: dict[str, list] = {k: [] for k in ("category", "arisen", "resolution_rate", "resolution_days_median",
+                                              "resolution_days_p90", "reassignments_per_issue", "false_closure_rate")}
+    for c in dict.fromkeys(sorted(cat)):
+        m = cat == c
+        res = m & (status == "resolved")
+        ended = m & np.isin(status, ["resolved", "false_closed", "abandoned"])
+        closures = m & np.isin(status, ["resolved", "false_closed"])
+        rows["category"].append(str(c))
+        rows["arisen"].append(int(m.sum()))
+        rows["resolution_rate"].append(float(res.sum() / ended.sum()) if ended.any() else np.nan)
+        rows["resolution_days_median"].append(float(np.median(days[res])) if res.any() else np.nan)
+        rows["resolution_days_p90"].append(float(np.percentile(days[res], 90)) if res.any() else np.nan)
+        rows["reassignments_per_issue"].append(float(reass[ended].mean()) if ended.any() else np.nan)
+        rows["false_closure_rate"].append(float((status[closures] == "false_closed").mean()) if closures.any() else np.nan)
+    return pa.table(rows)

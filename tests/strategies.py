@@ -8,21 +8,14 @@ from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
 from sim.mechanisms import REGISTRY
-from sim.schema import ScenarioConfig
+from sim.schema import ScenarioConfig, field_bounds
 
 
 def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
     """Closed bounds of a field (open bounds nudged inwards)."""
-    lo = hi = None
-    for m in info.metadata:
-        if getattr(m, "ge", None) is not None:
-            lo = m.ge
-        if getattr(m, "gt", None) is not None:
-            lo = m.gt + 1e-3
-        if getattr(m, "le", None) is not None:
-            hi = m.le
-        if getattr(m, "lt", None) is not None:
-            hi = m.lt - 1e-3
+    lo, lo_open, hi, hi_open = field_bounds(info.metadata)
+    lo = lo + 1e-3 if lo is not None and lo_open else lo
+    hi = hi - 1e-3 if hi is not None and hi_open else hi
     return lo, hi
 
 
