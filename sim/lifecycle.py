@@ -80,7 +80,8 @@ def report_probability(model: GovernanceModel, residents: np.ndarray, severity: 
 
 def detect(model: GovernanceModel) -> None:
     """Residents report latent issues; grid workers' patrols find some of the rest."""
-    iss, rng, day = model.issues, model.streams.detection, model.day
+    iss, rng = model.issues, model.streams.detection
+    model.ledger.add("grid_worker_hours", model.n_grid_workers * model.config.capacity.patrol_hours_per_day)
     latent = iss.ids_with(Status.LATENT)
     if len(latent) == 0:
         return
@@ -94,7 +95,6 @@ def detect(model: GovernanceModel) -> None:
     by_patrol = ~by_self & (u[1] < p_patrol)
     mark_detected(model, latent[by_self], Channel.SELF_REPORT)
     mark_detected(model, latent[by_patrol], Channel.GRID_PATROL)
-    model.ledger.add("grid_worker_hours", model.n_grid_workers * model.config.capacity.patrol_hours_per_day)
 
 
 def mark_detected(model: GovernanceModel, ids: np.ndarray, channel: Channel) -> None:
@@ -108,7 +108,7 @@ def mark_detected(model: GovernanceModel, ids: np.ndarray, channel: Channel) -> 
 # ---------------------------------------------------------------- routing
 def correct_handler(model: GovernanceModel, ids: np.ndarray, *, above_level: np.ndarray | int = -1) -> np.ndarray:
     """The handler with authority over each issue: the lowest active level above
-    ``above_level`` whose authority and reach cover it; otherwise the street level (the
+    ``above_level`` whose authority and reach cover it and that has capacity; otherwise the street level (the
     street office when it summons departments, else the department whose part is next)."""
     iss, rules, h, pop = model.issues, model.rules, model.handlers, model.pop
     cat, scope, d2 = iss.category[ids], iss.scope[ids], iss.dept2[ids]
@@ -120,9 +120,10 @@ def correct_handler(model: GovernanceModel, ids: np.ndarray, *, above_level: np.
     for kind in (Kind.BUILDING, Kind.COMPOUND, Kind.COMMUNITY, Kind.AREA):
         if not rules.active[kind]:
             continue
+        cand = h.offset[kind] + units[kind]
         ok = ((target < 0) & (KIND_LEVEL[kind] > above) & rules.authority[kind, cat]
-              & (rules.reach[kind] >= scope) & (d2 < 0))
-        target[ok] = h.offset[kind] + units[kind][ok]
+              & (rules.reach[kind] >= scope) & (d2 < 0) & (h.rate[cand] > 0))
+        target[ok] = cand[ok]
     rest = target < 0
     summon = rest & (d2 >= 0) & rules.whistle
     target[summon] = h.offset[Kind.STREET]

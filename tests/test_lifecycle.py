@@ -11,23 +11,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sim.issues import TRANSITIONS, IllegalTransition, IssueTable, Status
 from sim.model import GovernanceModel
 from sim.schema import ScenarioConfig
+from tests.invariants import check_invariants
 from tests.strategies import small_configs, tiny
-
-
-def _check_invariants(model: GovernanceModel) -> None:
-    counts = model.issues.counts()
-    assert sum(counts.values()) == model.issues.n  # arisen = latent + open + resolved + false_closed + abandoned
-    st = model.state
-    for name in ("trust", "efficacy", "expectation"):
-        a = getattr(st, name)
-        assert np.all((a >= 0) & (a <= 1)), name
-    assert np.all((st.ties.data > 0) & (st.ties.data <= 1))
-    iss = model.issues
-    closed = np.isin(iss.col("status"), [Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED])
-    assert np.all(iss.col("day_closed")[closed] >= iss.col("day_arisen")[closed])
-    assert np.all(iss.col("reassignments") >= 0)
-    detected = iss.col("day_detected") >= 0
-    assert np.all(iss.col("day_detected")[detected] >= iss.col("day_arisen")[detected])
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,7 +24,7 @@ def test_conservation_and_bounds_every_step(cfg) -> None:
     model = GovernanceModel(cfg)
     for _ in range(cfg.days):
         model.step()
-        _check_invariants(model)
+        check_invariants(model)
 
 
 def test_issues_flow_through_every_terminal_state() -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 class Params(MechanismParams):
     ties_per_member: float = Field(3.0, ge=0, le=50, description="New ties per party member to migrant and gig residents.")
+    hours_per_member: float = Field(0.1, ge=0, le=24, description="Party-member hours per member per day to keep coverage ties alive.")
     tie_strength: float = Field(0.4, gt=0, le=1, description="Strength of a coverage tie.")
 
 
@@ -49,6 +50,11 @@ def setup(model: GovernanceModel, p: Params) -> None:
     model.state.add_ties(src, dst, np.full(len(src), p.tie_strength), kind=COVERAGE_TIE)
 
 
+def upkeep(model: GovernanceModel, p: Params) -> None:
+    """Keeping coverage ties alive costs members' hours."""
+    model.ledger.add("party_member_hours", p.hours_per_member * float(model.pop.party_member.sum()))
+
+
 COVERAGE_TIE = 5  #: tie-kind code of coverage ties (after the graph's five kinds)
 
 
@@ -57,5 +63,5 @@ MECHANISM = Mechanism(
     summary="Flexible party-organisation coverage",
     source="spec §4 row C, P2; §2(三)",
     params=Params,
-    hooks={"setup": setup},
+    hooks={"setup": setup, "social": upkeep},
 )

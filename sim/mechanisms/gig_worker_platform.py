@@ -2,7 +2,8 @@
 bystanders into participants).
 
 Rule: gig workers get a channel usable on the move (their channel access rises to
-``channel_access``) and periodic deliberation sessions, attended with probability
+``channel_access``), deliberation that fits between orders (their time availability for
+participation rises to ``availability``), and periodic sessions, attended with probability
 ``attendance`` × trust, where attendees lower their participation threshold.
 """
 
@@ -27,6 +28,7 @@ class Params(MechanismParams):
     session_interval_days: int = Field(14, ge=1, le=365, description="Days between deliberation sessions.")
     attendance: float = Field(0.3, ge=0, le=1, description="Share of gig workers invited who attend a session, scaled by trust.")
     threshold_drop: float = Field(0.1, ge=0, le=1, description="Drop of an attendee's participation threshold per session.")
+    availability: float = Field(0.5, ge=0, le=1, description="Gig workers' time availability for participation once deliberation can happen on the platform, between orders.")
     hours_per_session: float = Field(3.0, ge=0, le=100, description="Staff hours a session costs per community.")
 
 
@@ -34,6 +36,12 @@ def configure(rules: Rules, p: Params) -> None:
     """Gig workers reach a channel on the move."""
     g = GROUPS.index("gig")
     rules.channel_access[g] = max(rules.channel_access[g], p.channel_access)
+
+
+def setup(model: GovernanceModel, p: Params) -> None:
+    """Deliberation on the platform fits gig workers' hours: their availability rises."""
+    gig = model.pop.group == GROUPS.index("gig")
+    model.state.availability[gig] = np.maximum(model.state.availability[gig], p.availability)
 
 
 def deliberate(model: GovernanceModel, p: Params) -> None:
@@ -55,5 +63,5 @@ MECHANISM = Mechanism(
     source="spec §4 row B; §2(二)",
     params=Params,
     configure=configure,
-    hooks={"social": deliberate},
+    hooks={"setup": setup, "social": deliberate},
 )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class Params(MechanismParams):
     routing_accuracy: float = Field(0.95, ge=0, le=1, description="Probability of a correct first routing with lists.")
     buck_passing: float = Field(0.03, ge=0, le=1, description="Probability a handler with authority still refers the issue on.")
+    hours_per_day: float = Field(1.0, ge=0, le=100, description="Staff hours per community per day to keep the lists current.")
 
 
 def configure(rules: Rules, p: Params) -> None:
@@ -28,10 +29,16 @@ def configure(rules: Rules, p: Params) -> None:
     rules.buck_passing = min(rules.buck_passing, p.buck_passing)
 
 
+def upkeep(model: GovernanceModel, p: Params) -> None:
+    """Keeping the lists current costs staff hours."""
+    model.ledger.add("staff_hours", p.hours_per_day * model.pop.n_communities)
+
+
 MECHANISM = Mechanism(
     key="responsibility_lists",
     summary="Responsibility, task and problem lists",
     source="spec §4 row P3; §3(三)",
     params=Params,
     configure=configure,
+    hooks={"route": upkeep},
 )
