@@ -5,7 +5,7 @@ measure taken from a run's tables, and the direction the article expects. Varian
 with the same seeds (common random numbers), so the comparison is paired. The model is
 untouched here: the experiment lives outside it (EMA Workbench style).
 
-    python experiments/expectations.py [--seeds 10] [--residents 2500] [--days 365]
+    python experiments/expectations.py [--seeds 10] [--residents 3000] [--days 365]
 
 prints, per expectation, the mean paired difference with its 95% CI, the paired t-test p
 and Cohen's d_z. ``tests/test_expectations.py`` runs the same experiments at test scale.
@@ -14,6 +14,7 @@ and Cohen's d_z. ``tests/test_expectations.py`` runs the same experiments at tes
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -64,6 +65,13 @@ def lift_resolution_rate(result: RunResult) -> float:
     t = _cols(result)
     ok = _ended(t) & (t["category"] == "lift_renovation")
     return float((t["status"][ok] == "resolved").mean()) if ok.any() else np.nan
+
+
+def resolution_rate(result: RunResult) -> float:
+    """Share of all ended issues really resolved."""
+    t = _cols(result)
+    ended = _ended(t)
+    return float((t["status"][ended] == "resolved").mean())
 
 
 def reassignments(result: RunResult) -> float:
@@ -162,7 +170,9 @@ EXPECTATIONS: tuple[Expectation, ...] = (
                  Check(daily_final("participation", 90), "base", "outreach", +1))),
     Expectation("5", "Leadership intensity has an inverted-U effect (interior optimum)",
                 {f"level_{lvl:g}": _on("leadership_intensity", level=lvl) for lvl in LEVELS},
-                (Check(daily_final("participation", 90), "level_0", "level_0.25", +1),
+                (Check(resolution_rate, "level_0", "level_0.5", +1),
+                 Check(resolution_rate, "level_1", "level_0.5", +1),
+                 Check(daily_final("participation", 90), "level_0", "level_0.25", +1),
                  Check(daily_final("participation", 90), "level_1", "level_0.25", +1),
                  Check(daily_final("efficacy_mean", 90), "level_0", "level_0.25", +1),
                  Check(daily_final("efficacy_mean", 90), "level_1", "level_0.25", +1))),
@@ -207,7 +217,8 @@ def measures() -> tuple[Measure, ...]:
     return tuple(dict.fromkeys(c.measure for e in EXPECTATIONS for c in e.checks))
 
 
-def _key(mechanisms: dict[str, Any], seed: int) -> str:
+def variant_key(mechanisms: dict[str, Any], seed: int) -> str:
+    """Identifies a variant × seed run (the same variant in two expectations runs once)."""
     return json.dumps({"mechanisms": mechanisms, "seed": seed}, sort_keys=True)
 
 
@@ -222,12 +233,12 @@ def run_all(expectations: Sequence[Expectation], *, seeds: Sequence[int], reside
     """Run every distinct variant × seed once (variants shared by expectations, such as the
     baseline, run once) and take every measure of each run."""
     wanted = measures()
-    jobs = {_key(mech, s): {"seed": s, "days": days, "population": {"residents": residents}, "mechanisms": mech}
+    jobs = {variant_key(mech, s): {"seed": s, "days": days, "population": {"residents": residents}, "mechanisms": mech}
             for e in expectations for mech in e.variants.values() for s in seeds}
     keys = sorted(jobs)
     args = [(jobs[k], wanted) for k in keys]
     if workers > 1:
-        with ProcessPoolExecutor(workers) as ex:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
             values = list(ex.map(_measure_run, args))
     else:
         values = [_measure_run(a) for a in args]
@@ -238,8 +249,8 @@ def evaluate(exp: Expectation, table: dict[str, dict[Measure, float]], *, seeds:
     """The checks of ``exp`` on measured runs (``run_all``)."""
     out = []
     for check in exp.checks:
-        a = np.array([table[_key(exp.variants[check.a], s)][check.measure] for s in seeds])
-        b = np.array([table[_key(exp.variants[check.b], s)][check.measure] for s in seeds])
+        a = np.array([table[variant_key(exp.variants[check.a], s)][check.measure] for s in seeds])
+        b = np.array([table[variant_key(exp.variants[check.b], s)][check.measure] for s in seeds])
         diff = paired_difference(np.zeros_like(b), b) if check.a == check.b else paired_difference(a, b)
         out.append(Outcome(exp, check, a, b, diff))
     return out
@@ -248,7 +259,7 @@ def evaluate(exp: Expectation, table: dict[str, dict[Measure, float]], *, seeds:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=10)
-    p.add_argument("--residents", type=int, default=2500)
+    p.add_argument("--residents", type=int, default=3000)
     p.add_argument("--days", type=int, default=365)
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args(argv)

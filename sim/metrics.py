@@ -88,6 +88,23 @@ def clustering(model: GovernanceModel, sample: int = 300) -> float:
     return float(np.mean(tri[ok] / (k[ok] * (k[ok] - 1))))
 
 
+def _cohesion(model: GovernanceModel) -> dict[str, float]:
+    """Tie statistics, recomputed only when ties changed (clustering at most weekly)."""
+    st, cache = model.state, model.scratch_metrics
+    if cache.get("tie_version") != st.tie_version:
+        data, nonhh = st.ties.data, st.tie_kind != 0
+        tie_cfg = model.config.population.ties
+        cache.update(
+            tie_version=st.tie_version,
+            tie_strength_mean=float(data.mean()) if len(data) else 0.0,
+            acquaintance_share=float((data[nonhh] >= tie_cfg.acquaintance_threshold).mean()) if nonhh.any() else 0.0,
+            close_share=float((data[nonhh] >= tie_cfg.close_threshold).mean()) if nonhh.any() else 0.0,
+        )
+    if "clustering" not in cache or (model.day % 7 == 0 and cache.get("clustering_version") != st.tie_version):
+        cache.update(clustering=clustering(model), clustering_version=st.tie_version)
+    return {k: cache[k] for k in ("tie_strength_mean", "acquaintance_share", "close_share", "clustering")}
+
+
 def daily_row(model: GovernanceModel) -> dict[str, float]:
     """Today's outcomes (spec §5)."""
     iss, st, pop, day = model.issues, model.state, model.pop, model.day
@@ -131,15 +148,7 @@ def daily_row(model: GovernanceModel) -> dict[str, float]:
     sat = iss.satisfaction[closed]
     sat = sat[~np.isnan(sat)]
     row["satisfaction"] = float(sat.mean()) if len(sat) else np.nan
-    data = st.ties.data
-    nonhh = st.tie_kind != 0
-    row["tie_strength_mean"] = float(data.mean()) if len(data) else 0.0
-    tie_cfg = model.config.population.ties
-    row["acquaintance_share"] = float((data[nonhh] >= tie_cfg.acquaintance_threshold).mean()) if nonhh.any() else 0.0
-    row["close_share"] = float((data[nonhh] >= tie_cfg.close_threshold).mean()) if nonhh.any() else 0.0
-    if day % 7 == 0 or not hasattr(model, "_clustering"):
-        model._clustering = clustering(model)
-    row["clustering"] = model._clustering
+    row.update(_cohesion(model))
     row["trust_gap_migrant"] = float(tg[0] - tg[1])
     row["trust_gap_gig"] = float(tg[0] - tg[2])
     row["trust_gap_elderly"] = float(tg[0] - tg[3])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import mesa
 
@@ -30,8 +32,9 @@ class GovernanceModel(mesa.Model):
         super().__init__(rng=self.streams.mesa)
         self.config = config
         self.day = 0
-        self.climate = 0.0  #: trust-anchor shift of an emotional-climate event today
-        self.scratch: dict[str, float] = {}  #: values a mechanism carries between phases of one day
+        self.climate = 0.0  #: pull on trust of today's emotional-climate events (0: none)
+        self.mechanism_state: dict[str, Any] = {}  #: what a mechanism keeps between phases and days, by its key
+        self.scratch_metrics: dict[str, float] = {}  #: outcome statistics cached between days
         self.mechanisms: list[tuple[Mechanism, MechanismParams]] = [
             (m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items() if getattr(config.mechanisms, key).enabled
         ]

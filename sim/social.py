@@ -96,7 +96,8 @@ def update_participation(model: GovernanceModel) -> None:
 def relax(model: GovernanceModel) -> None:
     """Ties drift back toward their initial strength; efficacy toward its initial mean."""
     st, b = model.state, model.config.behaviour
-    st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
-    st.ties_changed()
+    if not st.ties_at_base and b.tie_reversion > 0:
+        st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
+        st.ties_changed()
     st.efficacy += b.efficacy_reversion * (b.efficacy_initial - st.efficacy)
     np.clip(st.efficacy, 0.0, 1.0, out=st.efficacy)

@@ -39,6 +39,8 @@ class ResidentState:
 
     _strength: np.ndarray | None = None
     _reverse: np.ndarray | None = None
+    tie_version: int = 0  #: bumped whenever tie strengths change (lets outcomes cache tie statistics)
+    ties_at_base: bool = True  #: no tie differs from its initial strength (nothing to revert)
 
     def strength(self) -> np.ndarray:
         """Sum of tie strengths per resident (cached until ties change)."""
@@ -49,6 +51,8 @@ class ResidentState:
     def ties_changed(self) -> None:
         """Call after changing tie strengths."""
         self._strength = None
+        self.tie_version += 1
+        self.ties_at_base = False
 
     @classmethod
     def initial(cls, pop: Population, cfg: ScenarioConfig, rules: Rules, rng: np.random.Generator) -> ResidentState:

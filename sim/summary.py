@@ -68,6 +68,7 @@ def by_category(issues: pa.Table) -> pa.Table:
     status = np.asarray(issues.column("status"))
     days = (np.asarray(issues.column("day_closed")) - np.asarray(issues.column("day_arisen"))).astype(float)
     reass = np.asarray(issues.column("reassignments"))
+    handled = ~np.asarray(issues.column("self_resolved")) & (np.asarray(issues.column("handler_path")) != "")
     rows: dict[str, list] = {k: [] for k in ("category", "arisen", "resolution_rate", "resolution_days_median",
                                               "resolution_days_p90", "reassignments_per_issue", "false_closure_rate")}
     for c in dict.fromkeys(sorted(cat)):
@@ -80,6 +81,6 @@ def by_category(issues: pa.Table) -> pa.Table:
         rows["resolution_rate"].append(float(res.sum() / ended.sum()) if ended.any() else np.nan)
         rows["resolution_days_median"].append(float(np.median(days[res])) if res.any() else np.nan)
         rows["resolution_days_p90"].append(float(np.percentile(days[res], 90)) if res.any() else np.nan)
-        rows["reassignments_per_issue"].append(float(reass[ended].mean()) if ended.any() else np.nan)
+        rows["reassignments_per_issue"].append(float(reass[ended & handled].mean()) if (ended & handled).any() else np.nan)
         rows["false_closure_rate"].append(float((status[closures] == "false_closed").mean()) if closures.any() else np.nan)
     return pa.table(rows)

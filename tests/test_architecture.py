@@ -66,3 +66,20 @@ def test_agents_do_not_write_model_totals() -> None:
     src = (ROOT / "sim" / "agents.py").read_text()
     assert "self.model." not in src.replace("self.model.pop", "").replace("self.model.state", "").replace(
         "self.model.handlers", "").replace("self.model.queue_lengths", "")
+
+
+def test_mesa_objects_mirror_the_arrays() -> None:
+    """Mesa agents are views onto the vectorised state; the network space is built on request."""
+    from sim.agents import GridWorker, Organisation, Resident
+    from sim.model import GovernanceModel
+
+    model = GovernanceModel(ScenarioConfig(days=5, population={"residents": 300}), with_space=True)
+    for _ in range(5):
+        model.step()
+    residents = model.agents_by_type[Resident]
+    assert len(residents) == 300 and len(model.grid.all_cells.cells) == 300
+    r = model.residents[17]
+    assert r.trust == model.state.trust[17] and r.group in ("local", "migrant", "gig", "elderly")
+    assert len(model.agents_by_type[GridWorker]) == model.pop.n_grid_cells
+    assert len(model.agents_by_type[Organisation]) == model.handlers.n
+    assert sum(o.queue_length for o in model.organisations) == int(model.queue_lengths().sum())

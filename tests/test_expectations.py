@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.expectations import EXPECTATIONS, LEVELS, evaluate, run_all
+from experiments.expectations import (
+    EXPECTATIONS,
+    LEVELS,
+    daily_final,
+    evaluate,
+    resolution_rate,
+    run_all,
+    variant_key,
+)
 
 SEEDS = range(10)
 RESIDENTS = 3000
@@ -32,12 +40,11 @@ def test_expectation(exp, table) -> None:  # noqa: ANN001
 
 
 @pytest.mark.slow
-def test_leadership_optimum_is_interior(table) -> None:  # noqa: ANN001
-    """Participation over the intensity grid peaks strictly inside (0, 1)."""
+@pytest.mark.parametrize("measure", [resolution_rate, daily_final("participation", 90), daily_final("efficacy_mean", 90)],
+                         ids=lambda m: m.__name__)
+def test_leadership_optimum_is_interior(table, measure) -> None:  # noqa: ANN001
+    """Over the intensity grid, resolution, participation and efficacy peak strictly inside (0, 1)."""
     exp = next(e for e in EXPECTATIONS if e.number == "5")
-    from experiments.expectations import _key, daily_final
-
-    measure = daily_final("participation", 90)
-    means = [np.mean([table[_key(exp.variants[f"level_{lvl:g}"], s)][measure] for s in SEEDS]) for lvl in LEVELS]
+    means = [np.mean([table[variant_key(exp.variants[f"level_{lvl:g}"], s)][measure] for s in SEEDS]) for lvl in LEVELS]
     best = int(np.argmax(means))
     assert 0 < best < len(LEVELS) - 1, dict(zip(LEVELS, means))

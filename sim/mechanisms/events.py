@@ -1,8 +1,9 @@
 """Exogenous events on a timeline (认同机制 macro level, seed §2(四): a city-wide emotional climate
 such as the 2023 Zibo barbecue wave; crises; demolition waves).
 
-Rule: an ``emotional_climate`` event shifts the anchor of residents' trust by
-``magnitude`` for its duration; a ``crisis`` adds ``magnitude`` times the usual arrivals of
+Rule: an ``emotional_climate`` event pulls every resident's trust each day of its duration,
+up (toward 1) for a positive ``magnitude`` or down for a negative one, at
+``behaviour.influence_rate`` × magnitude (own experience-based views are untouched); a ``crisis`` adds ``magnitude`` times the usual arrivals of
 public-safety and care issues (drawn from a separate stream, so baseline arrivals are
 unchanged); a ``demolition`` adds neighbour-dispute and property issues of compound scope.
 """
@@ -30,7 +31,7 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     day: int = Field(ge=0, le=36500, description="First day of the event.")
     kind: Literal["emotional_climate", "crisis", "demolition"] = Field(description="What happens.")
-    magnitude: float = Field(ge=-1, le=10, description="Size: trust-anchor shift, or extra arrivals as a multiple of the usual rate.")
+    magnitude: float = Field(ge=-1, le=10, description="Size: daily pull on trust (emotional climate, -1..10), or extra arrivals as a multiple of the usual rate.")
     duration_days: int = Field(30, ge=1, le=3650, description="How long it lasts.")
 
     @model_validator(mode="after")

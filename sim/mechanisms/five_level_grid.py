@@ -37,12 +37,12 @@ def configure(rules: Rules, p: Params) -> None:
 
 def before_handling(model: GovernanceModel, p: Params) -> None:
     """Remember first-line credit, to cost the cases handled today."""
-    model.scratch["five_level_credit"] = _first_line_credit(model)
+    model.mechanism_state["five_level_grid"] = _first_line_credit(model)
 
 
 def cost(model: GovernanceModel, p: Params) -> None:
     """Party-member hours for first-line cases handled by building heads and stewards."""
-    used = model.scratch.pop("five_level_credit", 0.0) - _first_line_credit(model)
+    used = model.mechanism_state.pop("five_level_grid", 0.0) - _first_line_credit(model)
     model.ledger.add("party_member_hours", max(0.0, used) * p.hours_per_case)
 
 

@@ -39,7 +39,7 @@ def setup(model: GovernanceModel, p: Params) -> None:
         return
     k = rng.poisson(p.ties_per_member, size=len(members))
     src = np.repeat(members, k)
-    # A random uncovered resident of the same community: sort targets by community, draw within.
+    # A random migrant or gig resident of the same community: sort targets by community, draw within.
     order = targets[np.argsort(pop.community[targets], kind="stable")]
     comm = pop.community[order]
     lo = np.searchsorted(comm, pop.community[src], side="left")

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class Params(MechanismParams):
     level: float = Field(0.5, ge=0, le=1, description="Leadership intensity: share of the party organisation's steering capacity in use (0 laissez-faire, 1 full steering).")
     steering_hours: float = Field(16.0, ge=0, le=1000, description="Steering hours a community's party organisation has per day at full intensity (committee cadres and activists).")
-    takeover_exponent: float = Field(2.0, ge=0, le=10, description="Share of collective issues taken over = level ** exponent (>1: at low intensity the organisation mostly coordinates).")
+    takeover_exponent: float = Field(2.0, ge=0.1, le=10, description="Share of collective issues taken over = level ** exponent (>1: at low intensity the organisation mostly coordinates).")
     hours_per_takeover: float = Field(8.0, gt=0, le=200, description="Party hours to resolve a collective issue by taking it over.")
     hours_per_coordination: float = Field(0.25, gt=0, le=200, description="Party hours to coordinate one self-governed collective issue for a day.")
     crowd_out: float = Field(0.03, ge=0, le=1, description="Share of efficacy a participating resident loses when a collective issue of their unit is taken over.")
@@ -43,7 +43,11 @@ def steer(model: GovernanceModel, p: Params) -> None:
     Runs in the handling phase, so takeover resolutions reach residents (feedback and
     experience) the same day as any other closure."""
     iss, pop, st, day = model.issues, model.pop, model.state, model.day
-    hours = np.full(pop.n_communities, p.level * p.steering_hours)
+    today = np.full(pop.n_communities, p.level * p.steering_hours)
+    # Unused steering hours carry over up to one takeover's worth (or two days' hours), so that
+    # low intensities still finish a takeover over several days.
+    credit = model.mechanism_state.get("leadership_intensity", np.zeros(pop.n_communities))
+    hours = np.minimum(credit + today, np.maximum(2 * today, p.hours_per_takeover) * (today > 0))
     queued = iss.ids_with(Status.QUEUED)
     coll = queued[np.isin(iss.scope[queued], lifecycle.COLLECTIVE_SCOPES) & (iss.dept2[queued] < 0)]
     new = coll[(iss.day_routed[coll] == day) & ~iss.taken_over[coll] & (iss.reassignments[coll] == 0)]
@@ -60,14 +64,17 @@ def steer(model: GovernanceModel, p: Params) -> None:
     lifecycle.close_issues(model, over[done], Status.RESOLVED)
     used = np.bincount(comm[done], weights=need[done], minlength=pop.n_communities)
     left = np.maximum(hours - used, 0.0)
+    coordinating = np.minimum(left, today)
     # Coordination of self-governed collective issues with the hours left.
     known = coll[~iss.taken_over[coll]]  # the organisation coordinates what it knows of
     n_self = np.bincount(pop.community[iss.reporter[known]], minlength=pop.n_communities)
     need_c = n_self * p.hours_per_coordination
-    support = np.where(need_c > 0, np.minimum(1.0, left / np.maximum(need_c, 1e-9)), 0.0)
+    support = np.where(need_c > 0, np.minimum(1.0, coordinating / np.maximum(need_c, 1e-9)), 0.0)
     base = model.config.behaviour.base_coordination
     st.coordination[:] = base + (1 - base) * support
-    model.ledger.add("party_member_hours", float(used.sum() + np.minimum(left, need_c).sum()))
+    spent_coordinating = np.minimum(coordinating, need_c)
+    model.mechanism_state["leadership_intensity"] = left - spent_coordinating
+    model.ledger.add("party_member_hours", float(used.sum() + spent_coordinating.sum()))
 
 
 def _crowd_out(model: GovernanceModel, taken: np.ndarray, loss: float) -> None:

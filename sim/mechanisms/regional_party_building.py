@@ -1,7 +1,7 @@
 """Regional party-building (整合机制, seed §2(三): 区域化党建 pools resources of units in a region).
 
 Rule: resident units and enterprises pay into a shared pool; a handler short of budget
-for a resource-heavy issue (cost at least ``resource_threshold``) may draw the rest from it.
+for a resource-heavy issue (cost at least ``resource_threshold``) draws its full cost from the pool, first come first served.
 """
 
 from __future__ import annotations
