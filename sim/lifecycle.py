@@ -218,7 +218,7 @@ def handle(model: GovernanceModel) -> None:
     cat, d2 = iss.category[ids], iss.dept2[ids]
     owner = correct_handler(model, ids, above_level=KIND_LEVEL[kind] - 1)
     mine = owner == hid
-    u = rng.random((5, len(ids)))
+    u = rng.random((4, len(ids)))  # buck-passing, consent, quality, paper closure
     model.ledger.add("staff_hours", float(len(ids)))
 
     # 1. Not mine: escalate or refer to the handler with authority (a reassignment).
@@ -230,9 +230,9 @@ def handle(model: GovernanceModel) -> None:
     # 2. Mine but passed on (推诿扯皮): lower levels push upward, departments sideways.
     passing = mine & (u[0] < rules.buck_passing) & (kind != Kind.STREET)
     pid = ids[passing]
-    up = np.where(h.kind[iss.handler[pid]] == Kind.DEPARTMENT, -1, 0)
-    dest = np.where(up < 0, wrong_department(model, pid, rng),
-                    correct_handler(model, pid, above_level=KIND_LEVEL[h.kind[iss.handler[pid]]]))
+    sideways = kind[passing] == Kind.DEPARTMENT
+    dest = np.where(sideways, wrong_department(model, pid, rng),
+                    correct_handler(model, pid, above_level=KIND_LEVEL[kind[passing]]))
     reassign(model, pid, dest)
     work = mine & ~passing
 
@@ -260,20 +260,23 @@ def handle(model: GovernanceModel) -> None:
     wait = needs_consent & ~got
     work &= ~wait
 
-    # 6. Budget: pay in queue order from the handler's pool, else the regional pool.
-    paid = _pay(model, ids, work)
-    no_money = work & ~paid
+    # 6. The work itself succeeds with resolve_quality; only a fix that works is paid for, in
+    #    queue order from the handler's pool, else the regional pool; without money a lower
+    #    level escalates and the street level waits.
+    fixable = work & (u[2] < rules.resolve_quality)
+    paid = _pay(model, ids, fixable)
+    no_money = fixable & ~paid
     escalate = no_money & (KIND_LEVEL[kind] < 4)
     if escalate.any():
         eid = ids[escalate]
         reassign(model, eid, correct_handler(model, eid, above_level=KIND_LEVEL[kind[escalate]]))
     wait |= no_money & ~escalate
 
-    # 7. Resolve, or fail; a failing handler under pressure may close on paper.
-    success = paid & (u[2] < rules.resolve_quality)
+    # 7. Resolve what is paid for; a failing handler under pressure may close on paper.
+    success = paid
     close_issues(model, ids[success], Status.RESOLVED)
     pressure = model.queue_pressure()[hid]
-    failing = (paid & ~success) | wait
+    failing = (work & ~fixable) | wait
     paper = failing & pressure & (u[3] < rules.false_closure_pressure)
     close_issues(model, ids[paper], Status.FALSE_CLOSED)
     retry = failing & ~paper

@@ -187,7 +187,7 @@ class CapacityConfig(Strict):
     department_cases_per_10k: float = Field(6.0, gt=0, le=10000, description="Cases each functional department handles per day, per 10,000 residents.")
     property_cases_per_day: float = Field(1.0, ge=0, le=100, description="Cases a compound's property manager handles per day.")
     community_budget_per_day: PosFloat = Field(1.0, le=1e6, description="Budget units a community can spend per day.")
-    street_budget_per_10k: PosFloat = Field(10.0, le=1e6, description="Budget units the street and departments can spend per day, per 10,000 residents.")
+    street_budget_per_10k: PosFloat = Field(6.0, le=1e6, description="Budget units the street and departments can spend per day, per 10,000 residents.")
     budget_carryover_days: float = Field(7.0, ge=1, le=3650, description="Unspent budget accumulates up to this many days' worth.")
     community_authority: tuple[str, ...] = Field(
         ("sanitation", "pets", "neighbour_dispute", "care", "property"),
