@@ -14,8 +14,8 @@ and Cohen's d_z. ``tests/test_expectations.py`` runs the same experiments at tes
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import json
+import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -229,7 +230,7 @@ def _measure_run(args: tuple[dict[str, Any], tuple[Measure, ...]]) -> list[float
 
 
 def run_all(expectations: Sequence[Expectation], *, seeds: Sequence[int], residents: int, days: int,
-            workers: int = 1) -> dict[str, dict[Measure, float]]:
+            workers: int = 1, progress: bool = False) -> dict[str, dict[Measure, float]]:
     """Run every distinct variant × seed once (variants shared by expectations, such as the
     baseline, run once) and take every measure of each run."""
     wanted = measures()
@@ -237,11 +238,17 @@ def run_all(expectations: Sequence[Expectation], *, seeds: Sequence[int], reside
             for e in expectations for mech in e.variants.values() for s in seeds}
     keys = sorted(jobs)
     args = [(jobs[k], wanted) for k in keys]
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
-            values = list(ex.map(_measure_run, args))
-    else:
-        values = [_measure_run(a) for a in args]
+    values: list[list[float]] = []
+    with tqdm(total=len(args), desc="runs", unit="run", file=sys.stderr, disable=not progress) as bar:
+        if workers > 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
+                for v in ex.map(_measure_run, args):
+                    values.append(v)
+                    bar.update(1)
+        else:
+            for a in args:
+                values.append(_measure_run(a))
+                bar.update(1)
     return {k: dict(zip(wanted, v)) for k, v in zip(keys, values)}
 
 
@@ -266,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = range(args.seeds)
     print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days\n")
     print(f"{'#':<4}{'measure':<34}{'A':<12}{'B':<14}{'mean A':>9}{'mean B':>9}{'Δ':>9}  {'95% CI of Δ':<20}{'p':>8}{'d_z':>8}  holds")
-    table = run_all(EXPECTATIONS, seeds=seeds, residents=args.residents, days=args.days, workers=args.workers)
+    table = run_all(EXPECTATIONS, seeds=seeds, residents=args.residents, days=args.days, workers=args.workers,
+                    progress=True)
     for exp in EXPECTATIONS:
         for o in evaluate(exp, table, seeds=seeds):
             d = o.diff

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.vocab import KIND_NAMES
 from sim.schema import GROUPS
+from sim.vocab import KIND_NAMES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

@@ -14,8 +14,8 @@ import numpy as np
 
 from sim.graph import Population
 from sim.rules import Rules
-from sim.vocab import KIND_LEVEL, Kind
 from sim.schema import CATEGORIES, ScenarioConfig
+from sim.vocab import KIND_LEVEL, Kind
 
 
 @dataclass

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.issues import Channel, Status
-from sim.vocab import KIND_LEVEL, Kind
-from sim.vocab import CATEGORIES, SCOPES
+from sim.vocab import CATEGORIES, KIND_LEVEL, SCOPES, Kind
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

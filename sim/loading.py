@@ -385,7 +385,8 @@ def _resolve_extends(raw: RawScenario, base_dir: Path, display_dir: str, chain: 
     if not os.path.exists(parent_path):
         raise ScenarioError(f"extends {target!r}: file not found ({parent_display})", source=here.source, line=here.line, key=EXTENDS)
     if os.path.isdir(parent_path):
-        raise ScenarioError(f"extends {target!r}: is a directory ({parent_display}), not a scenario file", source=here.source, line=here.line, key=EXTENDS)
+        raise ScenarioError(f"extends {target!r}: is a directory ({parent_display}), not a scenario file",
+                            source=here.source, line=here.line, key=EXTENDS)
     parent = _load_file(parent_path, parent_display, chain)
     marks = {p: loc for p, loc in raw.marks.items() if p != (EXTENDS,)}
     return _merge(parent, RawScenario(data, marks, raw.source))
@@ -436,7 +437,8 @@ def _set_path(data: dict[str, Any], parts: tuple[str, ...], value: Any, where: L
         return out
     inner = out.get(head, {})
     if not isinstance(inner, dict):
-        raise ScenarioError(f"override {'.'.join(parts)!r}: {head!r} is {_fmt_value(inner)}, not a mapping", source=where.source, key=".".join(parts))
+        raise ScenarioError(f"override {'.'.join(parts)!r}: {head!r} is {_fmt_value(inner)}, not a mapping",
+                            source=where.source, key=".".join(parts))
     out[head] = _set_path(inner, rest, value, where)
     return out
 

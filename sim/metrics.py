@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.issues import Channel, Status
-from sim.vocab import KIND_NAMES
 from sim.schema import CATEGORIES, GROUPS, SCOPES
+from sim.vocab import KIND_NAMES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -42,7 +42,7 @@ DAILY: dict[str, str] = {
     "report_rate": f"Self-reports per 1,000 residents per day over the last {WINDOW} days.",
     "self_report_share": f"Share of issues detected in the last {WINDOW} days that residents reported themselves.",
     "resolution_days_median": f"Median days from arising to real resolution, issues resolved in the last {WINDOW} days.",
-    "resolution_days_p90": f"90th percentile of the same.",
+    "resolution_days_p90": "90th percentile of the same.",
     "resolution_rate": "Resolved / (resolved + false-closed + abandoned), so far.",
     "false_closure_rate": "False-closed / (resolved + false-closed), so far.",
     "reassignments_per_issue": f"Mean reassignments of issues closed in the last {WINDOW} days.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import mesa
+import numpy as np
 
 from sim import lifecycle, social
 from sim.agents import GridWorker, Organisation, Resident
@@ -15,9 +15,9 @@ from sim.issues import IssueTable, Status
 from sim.mechanisms import REGISTRY, Mechanism, MechanismParams
 from sim.rng import make_streams
 from sim.rules import Rules
-from sim.vocab import Kind
 from sim.schema import CATEGORIES, ScenarioConfig
 from sim.state import Ledger, ResidentState, channel_access
+from sim.vocab import Kind
 
 
 class GovernanceModel(mesa.Model):

@@ -81,7 +81,7 @@ def update_participation(model: GovernanceModel) -> None:
     """Participation as a noisy threshold decision (Granovetter 1978 with random utility):
     log-odds rise with trust, efficacy and the tie-weighted share of participating contacts
     above one's own threshold; time availability of one's group caps it."""
-    st, b, pop = model.state, model.config.behaviour, model.pop
+    st, b = model.state, model.config.behaviour
     w = st.ties
     strength = st.strength()
     share = (w @ st.participating.astype(np.float64)) / np.maximum(strength, 1e-9)

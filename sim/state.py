@@ -14,7 +14,6 @@ from sim.graph import Population
 from sim.rules import Rules
 from sim.schema import ScenarioConfig
 
-
 NEVER = -(10**6)  #: day stamp for "never happened"
 
 

@@ -27,6 +27,11 @@ HEADLINE: dict[str, tuple[str, bool]] = {
 }
 
 
+def _handled(issues: pa.Table) -> np.ndarray:
+    """Issues a handler dealt with (not self-governed, routed at least once)."""
+    return ~np.asarray(issues.column("self_resolved")) & (np.asarray(issues.column("handler_path")) != "")
+
+
 def headline(daily: pa.Table, issues: pa.Table) -> dict[str, float]:
     """Headline outcomes from a run's daily and per-issue tables."""
     d = {k: np.asarray(daily.column(k)) for k in daily.column_names}
@@ -35,7 +40,7 @@ def headline(daily: pa.Table, issues: pa.Table) -> dict[str, float]:
     closed_day = np.asarray(issues.column("day_closed"))
     resolved = status == "resolved"
     dur = (closed_day[resolved] - arisen[resolved]).astype(float)
-    handled = np.asarray(issues.column("self_resolved")) == 0
+    handled = _handled(issues)
     ended = np.isin(status, ["resolved", "false_closed", "abandoned"])
     sat = np.asarray(issues.column("satisfaction"), dtype=float)
     budget = float(d["budget"].sum())
@@ -46,7 +51,8 @@ def headline(daily: pa.Table, issues: pa.Table) -> dict[str, float]:
         "resolution_days_p90": float(np.percentile(dur, 90)) if len(dur) else np.nan,
         "resolution_rate": float(resolved.sum() / ended.sum()) if ended.any() else np.nan,
         "false_closure_rate": float((status == "false_closed").sum() / max(1, (resolved | (status == "false_closed")).sum())),
-        "reassignments_per_issue": float(np.asarray(issues.column("reassignments"))[ended & handled].mean()) if (ended & handled).any() else np.nan,
+        "reassignments_per_issue": (float(np.asarray(issues.column("reassignments"))[ended & handled].mean())
+                                    if (ended & handled).any() else np.nan),
         "backlog": float(d["open"][-1]),
         "latent": float(d["latent"][-1]),
         "satisfaction": float(np.nanmean(sat)) if np.isfinite(sat).any() else np.nan,
@@ -68,7 +74,7 @@ def by_category(issues: pa.Table) -> pa.Table:
     status = np.asarray(issues.column("status"))
     days = (np.asarray(issues.column("day_closed")) - np.asarray(issues.column("day_arisen"))).astype(float)
     reass = np.asarray(issues.column("reassignments"))
-    handled = ~np.asarray(issues.column("self_resolved")) & (np.asarray(issues.column("handler_path")) != "")
+    handled = _handled(issues)
     rows: dict[str, list] = {k: [] for k in ("category", "arisen", "resolution_rate", "resolution_days_median",
                                               "resolution_days_p90", "reassignments_per_issue", "false_closure_rate")}
     for c in dict.fromkeys(sorted(cat)):

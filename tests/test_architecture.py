@@ -83,3 +83,16 @@ def test_mesa_objects_mirror_the_arrays() -> None:
     assert len(model.agents_by_type[GridWorker]) == model.pop.n_grid_cells
     assert len(model.agents_by_type[Organisation]) == model.handlers.n
     assert sum(o.queue_length for o in model.organisations) == int(model.queue_lengths().sum())
+
+
+def test_lint_clean() -> None:
+    """ruff (configured in pyproject.toml) finds nothing."""
+    import shutil
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        import pytest
+
+        pytest.skip("ruff not installed")
+    p = subprocess.run([ruff, "check", "sim", "tests", "experiments"], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout[-3000:]

@@ -21,7 +21,8 @@ def test_run_writes_tables_plot_and_summary(tmp_path: Path) -> None:
     out = tmp_path / "out"
     p = govsim("run", "scenarios/community_system.yaml", "--days", "40", "--seed", "3", "--out", str(out), "--csv")
     assert p.returncode == 0, p.stderr
-    for name in ("daily.parquet", "issues.parquet", "daily.csv", "issues.csv", "run.png", "scenario.json"):
+    for name in ("daily.parquet", "issues.parquet", "daily.csv", "issues.csv", "categories.csv", "run.png",
+                 "scenario.json", "summary.json"):
         assert (out / name).stat().st_size > 0, name
     daily = pq.read_table(out / "daily.parquet")
     assert daily.num_rows == 40
@@ -29,6 +30,8 @@ def test_run_writes_tables_plot_and_summary(tmp_path: Path) -> None:
     assert {"day_arisen", "day_detected", "day_routed", "day_closed", "day_feedback", "handler_path",
             "reassignments", "status", "category"} <= set(issues.column_names)
     assert json.loads((out / "scenario.json").read_text())["seed"] == 3
+    summary = json.loads((out / "summary.json").read_text())
+    assert 0 <= summary["resolution_rate"] <= 1 and summary["trust"] > 0
     assert "Mean trust" in p.stdout and "wrote:" in p.stdout
     assert (out / "run.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

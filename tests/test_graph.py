@@ -184,7 +184,8 @@ def test_mean_degree_by_kind(default_pop: Population) -> None:
     k = default_pop.tie_kind
     d = default_pop.ties.data
     assert np.allclose(d[k == 0], tc.household_strength)
-    for kind, mean in zip(range(1, 5), (tc.building_strength, tc.compound_strength, tc.community_strength, tc.long_range_strength), strict=True):
+    means = (tc.building_strength, tc.compound_strength, tc.community_strength, tc.long_range_strength)
+    for kind, mean in zip(range(1, 5), means, strict=True):
         assert abs(d[k == kind].mean() - mean) < 0.02
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 
 from sim.lifecycle import COLLECTIVE_SCOPES
 from sim.mechanisms import REGISTRY
-from sim.metrics import COST_ACCOUNTS, daily_row
+from sim.metrics import COST_ACCOUNTS
 from sim.model import GovernanceModel
 from sim.run import RunResult, run
 from sim.schema import ScenarioConfig

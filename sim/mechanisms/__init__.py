@@ -6,22 +6,22 @@ Order here is the order in which mechanisms configure rules and act within a pha
 from __future__ import annotations
 
 from sim.mechanisms import (
-    service_closed_loop,
+    community_activities,
     devolved_authority,
     digital_platform,
-    gig_worker_platform,
-    proactive_analysis,
-    five_level_grid,
-    whistle_summon,
-    regional_party_building,
-    vanguard_linkage,
-    flexible_coverage,
     emotional_outreach,
-    community_activities,
-    responsibility_lists,
-    supervision,
-    leadership_intensity,
     events,
+    five_level_grid,
+    flexible_coverage,
+    gig_worker_platform,
+    leadership_intensity,
+    proactive_analysis,
+    regional_party_building,
+    responsibility_lists,
+    service_closed_loop,
+    supervision,
+    vanguard_linkage,
+    whistle_summon,
 )
 from sim.mechanisms.base import PHASES, Mechanism, MechanismParams
 

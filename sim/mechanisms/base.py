@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
-    
+    from sim.rules import Rules
+
 #: Phases at which mechanisms may act: ``setup`` once after the population exists, then the
 #: day's phases in the order ``model.step`` runs them.
 PHASES: tuple[str, ...] = ("setup", "events", "detect", "route", "handle", "close", "social")
@@ -28,7 +29,7 @@ class MechanismParams(BaseModel):
     enabled: bool = Field(False, description="Switch the mechanism on.")
 
 
-Configure = Callable[["Rules", Any], None]
+Configure = Callable[["Rules", Any], None]  # noqa: F821 - resolved by type checkers only
 Hook = Callable[["GovernanceModel", Any], None]
 
 

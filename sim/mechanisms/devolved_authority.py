@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
-from sim.vocab import CATEGORIES, Kind
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.vocab import CATEGORIES, Kind
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.rules import Rules
 
 

@@ -10,19 +10,16 @@ unchanged); a ``demolition`` adds neighbour-dispute and property issues of compo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from typing import Literal
-
-from sim import lifecycle
-from sim.vocab import CATEGORIES, SCOPES
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim import lifecycle
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.vocab import CATEGORIES, SCOPES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
-    from sim.rules import Rules
 
 
 class Event(BaseModel):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.vocab import CATEGORIES, SIMPLE, Kind
 import numpy as np
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.vocab import CATEGORIES, SIMPLE, Kind
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

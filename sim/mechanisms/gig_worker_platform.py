@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from sim.vocab import GROUPS
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.vocab import GROUPS
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

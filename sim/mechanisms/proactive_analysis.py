@@ -12,17 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field
 
 from sim import lifecycle
 from sim.issues import Channel, Status
-from sim.vocab import CATEGORIES
-from pydantic import Field
-
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.vocab import CATEGORIES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
-    from sim.rules import Rules
 
 
 class Params(MechanismParams):

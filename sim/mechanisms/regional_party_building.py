@@ -13,7 +13,6 @@ from pydantic import Field
 from sim.mechanisms.base import Mechanism, MechanismParams
 
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.rules import Rules
 
 

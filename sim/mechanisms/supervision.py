@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.issues import Status
 from pydantic import Field
 
+from sim.issues import Status
 from sim.mechanisms.base import Mechanism, MechanismParams
 
 if TYPE_CHECKING:

@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from sim.mechanisms.base import Mechanism, MechanismParams
 from sim.vocab import Kind
 
-from sim.mechanisms.base import Mechanism, MechanismParams
-
 if TYPE_CHECKING:
-    from sim.model import GovernanceModel
     from sim.rules import Rules
 
 
