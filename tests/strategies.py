@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
 from sim.mechanisms import REGISTRY
-from sim.schema import ScenarioConfig, field_bounds
+from sim.schema import GROUPS, GroupShares, PopulationConfig, ScenarioConfig, TieConfig, field_bounds
 
 
 def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
@@ -83,3 +83,34 @@ def tiny(**overrides: Any) -> ScenarioConfig:
     base: dict[str, Any] = {"days": 30, "seed": 1, "population": {"residents": 400}}
     base.update(overrides)
     return ScenarioConfig(**base)
+
+
+@st.composite
+def population_configs(draw: st.DrawFn) -> tuple[PopulationConfig, float]:
+    """Random population structures (and households per grid worker), degenerate ones included."""
+    weights = draw(st.lists(st.integers(0, 10), min_size=4, max_size=4).filter(lambda w: sum(w) > 0))
+    total = sum(weights)
+    shares = dict(zip(GROUPS, (w / total for w in weights), strict=True))
+    ties = TieConfig(
+        building_degree=draw(st.floats(0, 10)),
+        compound_degree=draw(st.floats(0, 10)),
+        community_degree=draw(st.floats(0, 10)),
+        long_range_degree=draw(st.floats(0, 5)),
+        household_strength=draw(st.floats(0, 1)),
+        building_strength=draw(st.floats(0, 1)),
+        compound_strength=draw(st.floats(0, 1)),
+        community_strength=draw(st.floats(0, 1)),
+        long_range_strength=draw(st.floats(0, 1)),
+    )
+    cfg = PopulationConfig(
+        residents=draw(st.integers(10, 2_000)),
+        household_size=draw(st.floats(1.0, 8.0)),
+        households_per_building=draw(st.integers(1, 40)),
+        buildings_per_compound=draw(st.integers(1, 10)),
+        compounds_per_community=draw(st.integers(1, 6)),
+        communities_per_area=draw(st.integers(1, 4)),
+        group_shares=GroupShares(**shares),
+        party_member_share=draw(st.floats(0, 1)),
+        ties=ties,
+    )
+    return cfg, draw(st.floats(50, 1_000))

@@ -17,6 +17,7 @@ from sim.graph import (
     to_networkx,
 )
 from sim.schema import GROUPS, GroupShares, PopulationConfig, TieConfig
+from tests.strategies import population_configs
 
 HPGW = 400.0
 
@@ -327,38 +328,8 @@ def test_merge_keeps_strongest_duplicate() -> None:
 # --------------------------------------------------------------------------- random configurations
 
 
-@st.composite
-def configs(draw: st.DrawFn) -> tuple[PopulationConfig, float]:
-    weights = draw(st.lists(st.integers(0, 10), min_size=4, max_size=4).filter(lambda w: sum(w) > 0))
-    total = sum(weights)
-    shares = dict(zip(GROUPS, (w / total for w in weights), strict=True))
-    ties = TieConfig(
-        building_degree=draw(st.floats(0, 10)),
-        compound_degree=draw(st.floats(0, 10)),
-        community_degree=draw(st.floats(0, 10)),
-        long_range_degree=draw(st.floats(0, 5)),
-        household_strength=draw(st.floats(0, 1)),
-        building_strength=draw(st.floats(0, 1)),
-        compound_strength=draw(st.floats(0, 1)),
-        community_strength=draw(st.floats(0, 1)),
-        long_range_strength=draw(st.floats(0, 1)),
-    )
-    cfg = PopulationConfig(
-        residents=draw(st.integers(10, 2_000)),
-        household_size=draw(st.floats(1.0, 8.0)),
-        households_per_building=draw(st.integers(1, 40)),
-        buildings_per_compound=draw(st.integers(1, 10)),
-        compounds_per_community=draw(st.integers(1, 6)),
-        communities_per_area=draw(st.integers(1, 4)),
-        group_shares=GroupShares(**shares),
-        party_member_share=draw(st.floats(0, 1)),
-        ties=ties,
-    )
-    return cfg, draw(st.floats(50, 1_000))
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(configs(), st.integers(0, 2**32 - 1))
+@given(population_configs(), st.integers(0, 2**32 - 1))
 def test_random_configs_keep_invariants(cfg_hpgw: tuple[PopulationConfig, float], seed: int) -> None:
     cfg, hpgw = cfg_hpgw
     pop = build(cfg, seed=seed, hpgw=hpgw)
