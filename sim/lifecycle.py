@@ -8,9 +8,11 @@ experience of the outcome.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import special
 
 from sim.issues import Channel, Status
 from sim.vocab import CATEGORIES, KIND_LEVEL, SCOPES, Kind
@@ -70,7 +72,7 @@ def report_probability(model: GovernanceModel, residents: np.ndarray, severity: 
     """
     b = model.config.behaviour
     st = model.state
-    logit = (np.log(b.report_base / (1 - b.report_base))
+    logit = (special.logit(b.report_base)
              + b.report_trust_slope * (st.trust[residents] - 0.5)
              + b.report_efficacy_slope * (st.efficacy[residents] - 0.5)
              + (severity - 0.5))
@@ -198,7 +200,7 @@ def due_today(model: GovernanceModel) -> np.ndarray:
     q, hq = q[order], hq[order]
     weight = (~(iss.batched[q] | iss.summoned[q])).astype(np.float64)
     rank = group_cumsum(hq, weight)
-    take = rank <= np.floor(h.credit[hq]) + (weight == 0)
+    take = (rank <= np.floor(h.credit[hq])) | (weight == 0)
     np.subtract.at(h.credit, hq[take], weight[take])
     return q[take]
 
@@ -345,8 +347,17 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     eff = model.state.efficacy
     r = iss.reporter[closed]
     own = iss.channel[closed] == Channel.SELF_REPORT
-    np.add.at(eff, r[own & ~found], b.efficacy_gain * (1 - eff[r[own & ~found]]))
-    np.add.at(eff, r[found], -b.efficacy_loss * eff[r[found]])
+    _each(eff, r[own & ~found], lambda e: e + b.efficacy_gain * (1 - e))
+    _each(eff, r[found], lambda e: e - b.efficacy_loss * e)
+
+
+def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np.ndarray]) -> None:
+    """``values[i] = update(values[i])`` once per occurrence of ``i`` in ``idx``, so that a
+    resident with several issues gets the per-issue rule several times (compounding)."""
+    while len(idx):
+        uniq, first = np.unique(idx, return_index=True)
+        values[uniq] = update(values[uniq])
+        idx = np.delete(idx, first)
 
 
 def experience(model: GovernanceModel, residents: np.ndarray, performance: np.ndarray,
@@ -377,7 +388,7 @@ def abandon(model: GovernanceModel) -> None:
     experience(model, iss.reporter[gone], np.zeros(len(gone)), gone)
     eff = model.state.efficacy
     r = iss.reporter[gone]
-    np.add.at(eff, r, -cfg.behaviour.efficacy_loss * eff[r])
+    _each(eff, r, lambda e: e - cfg.behaviour.efficacy_loss * e)
     latent = iss.ids_with(Status.LATENT)
     lived = latent[rng.random(len(latent)) < 1.0 / cfg.issues.latent_lifetime_days]
     iss.move(lived, Status.ABANDONED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import special
 
 from sim.issues import Status
 from sim.lifecycle import COLLECTIVE_SCOPES, close_issues
@@ -85,7 +86,7 @@ def update_participation(model: GovernanceModel) -> None:
     w = st.ties
     strength = st.strength()
     share = (w @ st.participating.astype(np.float64)) / np.maximum(strength, 1e-9)
-    logit = (np.log(b.participation_base / (1 - b.participation_base))
+    logit = (special.logit(b.participation_base)
              + b.participation_trust_slope * (st.trust - 0.5)
              + b.participation_efficacy_slope * (st.efficacy - 0.5)
              + b.participation_social_slope * (share - st.threshold))

@@ -88,3 +88,70 @@ def test_growth_keeps_rows() -> None:
     assert table.n == 70
     assert np.array_equal(table.col("reporter"), np.repeat(np.arange(10), 7))
     assert np.array_equal(table.col("day_arisen"), np.repeat(np.arange(10), 7))
+
+
+@pytest.mark.parametrize("name", ["report_base", "participation_base"])
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_base_probabilities_at_range_ends_keep_invariants(name: str, value: float) -> None:
+    """A base probability of exactly 0 or 1 (allowed by the schema) is a log-odds of ∓inf:
+    residents then never or always act, and the run must not crash."""
+    model = GovernanceModel(tiny(days=10, population={"residents": 300}, issues={"rate_per_resident_day": 0.02},
+                                 behaviour={name: value}))
+    for _ in range(model.config.days):
+        model.step()
+        check_invariants(model)
+
+
+def _queue(model: GovernanceModel, handler: int, queue_day: list[int]) -> np.ndarray:
+    """Queued, ready issues at ``handler`` (simple household issues), one per ``queue_day``."""
+    iss, n = model.issues, len(queue_day)
+    ids = iss.add(day=model.day, reporter=np.zeros(n, dtype=np.int32), category=np.zeros(n, dtype=np.int8),
+                  scope=np.zeros(n, dtype=np.int8), dept2=np.full(n, -1, dtype=np.int8),
+                  ready_day=np.full(n, model.day, dtype=np.int32))
+    iss.move(ids, Status.REPORTED)
+    iss.move(ids, Status.QUEUED)
+    iss.handler[ids] = handler
+    iss.queue_day[ids] = queue_day
+    return ids
+
+
+def test_batched_issues_are_taken_up_without_capacity() -> None:
+    """Issues riding on a batch case use no credit (ODD 7.1.4): taken up even when the
+    handler's credit ran out on cases ahead of them in the queue."""
+    from sim.lifecycle import due_today
+    from sim.vocab import Kind
+
+    model = GovernanceModel(tiny(issues={"rate_per_resident_day": 0.0}))
+    hid = int(model.handlers.offset[Kind.COMMUNITY])
+    ids = _queue(model, hid, [0, 0, 0, 0, 0])
+    model.issues.batched[ids[4]] = True
+    model.handlers.credit[hid] = 2.0
+    taken = set(due_today(model).tolist())
+    assert taken == {ids[0], ids[1], ids[4]}
+    assert model.handlers.credit[hid] == 0.0
+
+
+def test_efficacy_updates_compound_per_issue_and_stay_in_bounds() -> None:
+    """A resident with several issues closed or abandoned on one day gets the per-issue rule
+    (ODD 7.1.10–11) once per issue: E ← E + g(1 − E) and E ← E − ℓE compound, so efficacy
+    stays in [0, 1] whatever g and ℓ are."""
+    from sim.issues import Channel
+    from sim.lifecycle import abandon, feedback_and_experience
+
+    gain, loss = 0.6, 0.6
+    model = GovernanceModel(tiny(issues={"rate_per_resident_day": 0.0, "patience_days": 1e-3},
+                                 behaviour={"efficacy_gain": gain, "efficacy_loss": loss}))
+    eff = model.state.efficacy
+    eff[:2] = 0.5
+    done = _queue(model, 0, [0, 0])
+    model.issues.reporter[done] = 0
+    model.issues.channel[done] = Channel.SELF_REPORT
+    model.issues.move(done, Status.RESOLVED)
+    model.issues.day_closed[done] = model.day
+    feedback_and_experience(model)
+    assert eff[0] == pytest.approx(1 - (1 - gain) ** 2 * 0.5)
+    gone = _queue(model, 0, [0, 0])
+    model.issues.reporter[gone] = 1
+    abandon(model)
+    assert np.all(model.issues.status[gone] == Status.ABANDONED)
+    assert eff[1] == pytest.approx(0.5 * (1 - loss) ** 2)

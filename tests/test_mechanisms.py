@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from sim.issues import Status
 from sim.lifecycle import COLLECTIVE_SCOPES
 from sim.mechanisms import REGISTRY
 from sim.metrics import COST_ACCOUNTS
@@ -482,3 +483,52 @@ def test_random_extreme_combinations_keep_invariants(cfg: ScenarioConfig) -> Non
     for _ in range(cfg.days):
         model.step()
         check_invariants(model)
+
+
+# --------------------------------------------------------------------------- day windows
+def _issues(model: GovernanceModel, reporter: np.ndarray, status: Status, **cols: np.ndarray) -> np.ndarray:
+    """Household sanitation issues of ``reporter`` moved to ``status``, with extra columns set."""
+    iss, n = model.issues, len(reporter)
+    ids = iss.add(day=0, reporter=reporter.astype(np.int32), category=np.zeros(n, dtype=np.int8),
+                  scope=np.zeros(n, dtype=np.int8), dept2=np.full(n, -1, dtype=np.int8))
+    iss.move(ids, Status.REPORTED)
+    iss.move(ids, Status.QUEUED)
+    if status != Status.QUEUED:
+        iss.move(ids, status)
+    for name, values in cols.items():
+        getattr(iss, name)[ids] = values
+    return ids
+
+
+def test_proactive_window_counts_only_the_last_window_days() -> None:
+    """``window_days`` days back means days ``day - window_days + 1 .. day`` (the metrics'
+    convention): with a one-day window, a report from yesterday does not make a cluster."""
+    cfg = config(0, residents=400, days=10, issues={"rate_per_resident_day": 0.0},
+                 mechanisms={"proactive_analysis": {"enabled": True, "cluster_threshold": 2, "window_days": 1}})
+    hook = REGISTRY["proactive_analysis"].hooks["detect"]
+    for detected, clustered in (([5, 5], True), ([5, 4], False)):
+        model = GovernanceModel(cfg)
+        model.day = 5
+        ids = _issues(model, np.zeros(2, dtype=np.int32), Status.QUEUED, day_detected=np.array(detected))
+        hook(model, cfg.mechanisms.proactive_analysis)
+        assert model.issues.batched[ids].any() == clustered, detected
+
+
+def test_outreach_recent_means_the_last_30_days() -> None:
+    """Outreach visits residents whose issue ended in the last 30 days (``day - 29 .. day``):
+    an issue that ended 30 days ago does not count, however low the resident's trust."""
+    cfg = config(0, residents=400, days=10, issues={"rate_per_resident_day": 0.0},
+                 mechanisms={"emotional_outreach": {"enabled": True, "visits_per_grid_worker": 3.0,
+                                                    "visits_per_member": 0.0}})
+    model = GovernanceModel(cfg)
+    model.day = day = 40
+    st = model.state
+    st.trust[:] = 0.5
+    st.trust[0] = 0.0
+    recent = np.arange(1, 301)
+    _issues(model, recent, Status.RESOLVED, day_closed=np.full(len(recent), day - 29))
+    _issues(model, np.array([0]), Status.RESOLVED, day_closed=np.array([day - 30]))
+    REGISTRY["emotional_outreach"].hooks["social"](model, cfg.mechanisms.emotional_outreach)
+    visited = st.last_deliberation == day
+    assert 0 < visited.sum() <= len(recent)
+    assert not visited[0]

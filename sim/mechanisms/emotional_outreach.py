@@ -40,7 +40,7 @@ def visit(model: GovernanceModel, p: Params) -> None:
     if n_visits == 0:
         return
     ended = iss.ids_with(Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED)
-    recent = np.unique(iss.reporter[ended[iss.day_closed[ended] >= day - 30]])
+    recent = np.unique(iss.reporter[ended[iss.day_closed[ended] > day - 30]])
     pool = recent if len(recent) >= n_visits else np.union1d(recent, rng.choice(pop.n, size=min(pop.n, n_visits * 3), replace=False))
     visited = pool[np.argsort(st.trust[pool], kind="stable")[:n_visits]]
     b = model.config.behaviour

@@ -36,7 +36,7 @@ def analyse(model: GovernanceModel, p: Params) -> None:
     iss, pop, day = model.issues, model.pop, model.day
     model.ledger.add("budget", p.budget_per_day * pop.n_communities)
     open_ids = iss.ids_with(Status.REPORTED, Status.QUEUED)
-    recent = open_ids[iss.day_detected[open_ids] >= day - p.window_days]
+    recent = open_ids[iss.day_detected[open_ids] > day - p.window_days]
     if len(recent) == 0:
         return
     n_cat = len(CATEGORIES)
