@@ -161,6 +161,17 @@ class IssueConfig(Strict):
     patience_days: float = Field(60.0, gt=0, le=3650, description="Mean days a reporter waits on an open issue before giving up.")
     latent_lifetime_days: float = Field(90.0, gt=0, le=3650, description="Mean days an unreported issue lingers before the resident lives with it (abandoned).")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_categories(cls, data: Any) -> Any:
+        """A scenario names only the categories (and keys) it changes; the rest keep defaults."""
+        if isinstance(data, dict) and isinstance(data.get("categories"), dict):
+            merged = {k: v.model_dump() for k, v in _default_categories().items()}
+            for name, given in data["categories"].items():
+                merged[name] = {**merged.get(name, {}), **given} if isinstance(given, dict) else given
+            data = {**data, "categories": merged}
+        return data
+
     @model_validator(mode="after")
     def _categories_complete(self) -> IssueConfig:
         keys = set(self.categories)
@@ -262,6 +273,18 @@ class ScenarioConfig(Strict):
     capacity: CapacityConfig = Field(default_factory=CapacityConfig, description="Handlers' capacity, budget and authority.")
     behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig, description="Residents' behavioural rules.")
     mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig, description="Governance mechanisms (spec §4).")  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _event_categories_arise(self) -> ScenarioConfig:
+        from sim.mechanisms.events import CATEGORIES_OF
+
+        events = self.mechanisms.events  # type: ignore[attr-defined]
+        for i, ev in enumerate(events.timeline if events.enabled else ()):
+            cats = CATEGORIES_OF.get(ev.kind, ())
+            if cats and all(self.issues.categories[c].share == 0 for c in cats):
+                raise ValueError(f"mechanisms.events.timeline[{i}]: a {ev.kind} adds {' and '.join(cats)} issues, "
+                                 "but their shares in issues.categories are all 0")
+        return self
 
     @model_validator(mode="after")
     def _authority_known(self) -> ScenarioConfig:

@@ -89,3 +89,15 @@ def test_missing_file_and_cyclic_extends(tmp_path: Path) -> None:
 def test_bad_cli_arguments_one_line(tmp_path: Path) -> None:
     p = govsim("run", "scenarios/community_system.yaml", "--days", "-3")
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+
+
+def test_event_on_categories_that_never_arise_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "crisis.yaml"
+    f.write_text("issues:\n  categories:\n    public_safety: {share: 0.0, resource_cost: 0.6, cross_department: 0.5,"
+                 " scope: [0.1, 0.2, 0.4, 0.3]}\n    care: {share: 0.0, resource_cost: 0.5, cross_department: 0.2,"
+                 " scope: [0.9, 0.1, 0.0, 0.0]}\n    sanitation: {share: 0.38, resource_cost: 0.3, cross_department: 0.15,"
+                 " scope: [0.3, 0.4, 0.3, 0.0]}\n"
+                 "mechanisms:\n  events:\n    enabled: true\n    timeline:\n      - {day: 1, kind: crisis, magnitude: 1}\n")
+    p = govsim("validate", str(f))
+    assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
+    assert "timeline[0]" in p.stderr and "public_safety and care" in p.stderr, p.stderr

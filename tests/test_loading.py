@@ -423,13 +423,11 @@ def test_root_validator_located_by_named_key(tmp_path: Path) -> None:
 
 
 def test_missing_required_key(tmp_path: Path) -> None:
-    cats = {c: {"share": 1 / 8, "resource_cost": 1, "cross_department": 0, "scope": [1, 0, 0, 0]} for c in CATEGORIES}
-    del cats["pets"]["resource_cost"]
     path = tmp_path / "m.yaml"
-    path.write_text(yaml.safe_dump({"issues": {"categories": cats}}, sort_keys=False))
+    path.write_text("mechanisms:\n  events:\n    enabled: true\n    timeline:\n      - {day: 3, magnitude: 0.5}\n")
     err = refused(path)
-    assert "missing required key 'issues.categories.pets.resource_cost'" in str(err)
-    assert err.line is not None and "pets" in path.read_text().splitlines()[err.line - 1]
+    assert "missing required key 'mechanisms.events.timeline[0].kind'" in str(err)
+    assert err.line is not None and "day: 3" in path.read_text().splitlines()[err.line - 1]
 
 
 # --------------------------------------------------------------------------- extends
@@ -749,3 +747,12 @@ def test_cli_valid_file_ok(tmp_path: Path) -> None:
     result = _validate_cli(path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"ok: {path}") and "good" in result.stdout and "500" in result.stdout
+
+
+def test_categories_merge_with_defaults() -> None:
+    """A scenario names only the categories and keys it changes (shares must still sum to 1)."""
+    cfg = load_scenario_text("issues:\n  categories:\n    pets: {share: 0.10}\n    sanitation: {share: 0.25}\n")
+    pets = cfg.issues.categories["pets"]
+    assert pets.share == 0.10 and pets.resource_cost == ScenarioConfig().issues.categories["pets"].resource_cost
+    with pytest.raises(ScenarioError, match="category shares must sum to 1"):
+        load_scenario_text("issues:\n  categories:\n    pets: {share: 0.5}\n")

@@ -1,7 +1,8 @@
 """Emotional outreach (认同机制 and P4, seed §3(四): 入户走访, 定期回访; 人情 and 面子 turn 生人 into 熟人).
 
-Rule: grid workers and party members visit residents, the least trusting first among
-those with a recently closed or abandoned issue; a visit lets the resident be heard
+Rule: grid workers and party members visit residents who had an issue closed or abandoned
+in the last 30 days (topped up with random residents when they are fewer than the day's
+visits), the least trusting first; a visit lets the resident be heard
 (perceived performance rises by ``behaviour.voice_weight``, trust moves by
 expectancy-disconfirmation) and strengthens the resident's weakest tie (the visitor
 introduces a neighbour: 生人 → 熟人). Visits cost hours. (Ties to the visitor are not

@@ -3,9 +3,11 @@ such as the 2023 Zibo barbecue wave; crises; demolition waves).
 
 Rule: an ``emotional_climate`` event pulls every resident's trust each day of its duration,
 up (toward 1) for a positive ``magnitude`` or down for a negative one, at
-``behaviour.influence_rate`` × magnitude (own experience-based views are untouched); a ``crisis`` adds ``magnitude`` times the usual arrivals of
-public-safety and care issues (drawn from a separate stream, so baseline arrivals are
-unchanged); a ``demolition`` adds neighbour-dispute and property issues of compound scope.
+``behaviour.influence_rate`` × magnitude (own experience-based views are untouched). A
+``crisis`` adds, each day, ``magnitude`` times the usual number of arrivals, all of them
+public-safety or care issues; a ``demolition`` likewise adds neighbour-dispute and property
+issues of compound scope. Extra arrivals come from the ``events`` stream, so the baseline
+arrivals are unchanged (common random numbers).
 """
 
 from __future__ import annotations
@@ -58,8 +60,11 @@ def apply(model: GovernanceModel, p: Params) -> None:
                              scope=SCOPES.index("compound"), rng=model.streams.events, exogenous=True)
 
 
-_CRISIS = [CATEGORIES.index("public_safety"), CATEGORIES.index("care")]
-_DEMOLITION = [CATEGORIES.index("neighbour_dispute"), CATEGORIES.index("property")]
+#: Categories of the extra issues each kind of event brings.
+CATEGORIES_OF: dict[str, tuple[str, ...]] = {"crisis": ("public_safety", "care"),
+                                             "demolition": ("neighbour_dispute", "property")}
+_CRISIS = [CATEGORIES.index(c) for c in CATEGORIES_OF["crisis"]]
+_DEMOLITION = [CATEGORIES.index(c) for c in CATEGORIES_OF["demolition"]]
 
 
 MECHANISM = Mechanism(
