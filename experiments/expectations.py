@@ -91,7 +91,12 @@ def false_closure_rate(result: RunResult) -> float:
 
 def betrayal_minus_slowness(result: RunResult) -> float:
     """Mean satisfaction of discovered paper closures minus that of the slowest tenth of
-    honest resolutions (negative: discovered false closures cost more trust)."""
+    honest resolutions (negative: discovered false closures cost more trust).
+
+    Unlike the other checks this one follows directly from the experience rule (a discovered
+    paper closure is perceived as no outcome minus ``behaviour.betrayal_penalty``; a slow honest
+    resolution keeps a positive, if decayed, outcome): it checks that the rule is wired as
+    documented, not that something emerges."""
     t = _cols(result)
     honest = (t["status"] == "resolved") & ~t["self_resolved"]
     slow = honest & (_days(t) > np.percentile(_days(t)[honest], 90))

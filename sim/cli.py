@@ -89,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
     from sim.results import write_run
     from sim.run import run
-    from sim.summary import HEADLINE, headline
+    from sim.summary import HEADLINE
 
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = args.out or Path("results") / f"{cfg.name}-seed{cfg.seed}"
@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.plotting import plot_run
 
     files.append(plot_run(result.daily, out / "run.png", title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
-    h = headline(result.daily, result.issues)
+    h = result.headline
     width = max(len(v[0]) for v in HEADLINE.values())
     print(f"\n{cfg.name}: {cfg.population.residents:,} residents, {cfg.days} days, seed {cfg.seed}, "
           f"{result.issues.num_rows:,} issues; simulated in {result.timings['simulate_s']:.2f} s")

@@ -199,11 +199,10 @@ def plan(scenario_paths: Sequence[str | Path], seeds: int | Iterable[int],
 def run_job(job: Job) -> JobResult:
     """Load the job's scenario, run it and compute its headline outcomes (runs in a worker)."""
     from sim.run import run
-    from sim.summary import headline
 
     cfg = job.load()
     result = run(cfg)
-    return JobResult(job=job, config_hash=config_hash(cfg), headline=headline(result.daily, result.issues),
+    return JobResult(job=job, config_hash=config_hash(cfg), headline=result.headline,
                      daily=result.daily, timings=dict(result.timings))
 
 

@@ -80,6 +80,7 @@ class Population:
     n_grid_cells: int
     household_building: np.ndarray  # int32, household -> building
     grid_cell_community: np.ndarray  # int32, grid cell -> community
+    household_cell: np.ndarray  # int32, household -> grid cell
 
     @property
     def n_ties(self) -> int:
@@ -392,6 +393,7 @@ def build_population(
         n_grid_cells=n_cells,
         household_building=household_building,
         grid_cell_community=grid_cell_community,
+        household_cell=hh_cell.astype(np.int32),
     )
 
 
@@ -474,8 +476,8 @@ def estimate_bytes(cfg: PopulationConfig, *, peak: bool = False) -> int:
     idx = 4 if max(n, nnz_upper) < np.iinfo(np.int32).max else 8
     per_nnz = 4 + idx + 1  # data float32, index, kind int8
     per_resident = 6 * 4 + 1 + 1 + 4  # six int32 unit ids, group, party flag, literacy
-    # Per-unit arrays (household_building, building_compound, compound_community,
+    # Per-unit arrays (household_building, household_cell, building_compound, compound_community,
     # community_area, grid_cell_community): at most one int32 per household each,
     # and there are at most as many households as residents.
-    small = 5 * 4 * n
+    small = 6 * 4 * n
     return int(per_resident * n + per_nnz * nnz_upper + idx * (n + 1) + small + 4096)

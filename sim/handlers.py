@@ -15,7 +15,7 @@ import numpy as np
 from sim.graph import Population
 from sim.rules import Rules
 from sim.schema import CATEGORIES, ScenarioConfig
-from sim.vocab import KIND_LEVEL, Kind
+from sim.vocab import Kind
 
 
 @dataclass
@@ -40,14 +40,6 @@ class Handlers:
     def n(self) -> int:
         return len(self.kind)
 
-    @property
-    def level(self) -> np.ndarray:
-        return KIND_LEVEL[self.kind]
-
-    def of(self, kind: int, unit: np.ndarray | int) -> np.ndarray | int:
-        """Handler id of ``kind`` for unit index ``unit``."""
-        return self.offset[kind] + unit
-
     @classmethod
     def build(cls, pop: Population, rules: Rules, cfg: ScenarioConfig) -> Handlers:
         counts = [pop.n_buildings, pop.n_compounds, pop.n_communities, pop.n_areas, 1, len(CATEGORIES)]
@@ -61,7 +53,7 @@ class Handlers:
         scale = np.where(kind >= Kind.STREET, pop.n / 10_000, 1.0)  # street-wide handlers scale with the street
         rate = rules.capacity[kind].astype(np.float64) * rules.active[kind] * scale
         # Grid workers add to their community's handling capacity (spec §2 GridWorker).
-        workers = np.bincount(pop.community[_first_per(pop.grid_cell)], minlength=pop.n_communities)
+        workers = np.bincount(pop.grid_cell_community, minlength=pop.n_communities)
         sl = slice(offset[Kind.COMMUNITY], offset[Kind.COMMUNITY] + counts[2])
         rate[sl] += workers * cfg.capacity.grid_worker_cases_per_day
         n_pools = pop.n_communities + 1
@@ -81,8 +73,3 @@ class Handlers:
         self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
         self.regional = min(self.regional + self.regional_rate, self.regional_cap)
 
-
-def _first_per(labels: np.ndarray) -> np.ndarray:
-    """Index of the first resident of each label (labels are 0..k-1)."""
-    _, first = np.unique(labels, return_index=True)
-    return first

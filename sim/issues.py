@@ -43,8 +43,6 @@ _LEGAL = np.zeros((len(Status), len(Status)), dtype=bool)
 for _a, _b in TRANSITIONS:
     _LEGAL[_a, _b] = True
 
-OPEN_STATUSES = (S.REPORTED, S.QUEUED)
-CLOSED_STATUSES = (S.RESOLVED, S.FALSE_CLOSED, S.ABANDONED)
 
 
 class Channel(IntEnum):

@@ -17,7 +17,6 @@ from sim.rng import make_streams
 from sim.rules import Rules
 from sim.schema import CATEGORIES, ScenarioConfig
 from sim.state import Ledger, ResidentState, channel_access
-from sim.vocab import Kind
 
 
 class GovernanceModel(mesa.Model):
@@ -56,14 +55,13 @@ class GovernanceModel(mesa.Model):
             "cross": np.array([cats[c].cross_department for c in CATEGORIES]),
             "scope": np.array([cats[c].scope for c in CATEGORIES]),
         }
-        hh_cell = np.bincount(self.pop.grid_cell[_first_of(self.pop.household)], minlength=self.pop.n_grid_cells)
+        hh_cell = np.bincount(self.pop.household_cell, minlength=self.pop.n_grid_cells)
         self.cell_households = np.maximum(hh_cell, 1).astype(np.float64)
         self.n_grid_workers = self.pop.n_grid_cells
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
         self._run_setup_hooks()
         self.residents = [Resident(self, i) for i in range(self.pop.n)]
-        first = _first_of(self.pop.grid_cell)
-        self.grid_workers = [GridWorker(self, c, int(self.pop.community[first[c]])) for c in range(self.pop.n_grid_cells)]
+        self.grid_workers = [GridWorker(self, c, int(self.pop.grid_cell_community[c])) for c in range(self.pop.n_grid_cells)]
         self.organisations = [Organisation(self, h) for h in range(self.handlers.n)]
         if with_space:
             from mesa.discrete_space import Network
@@ -116,14 +114,3 @@ class GovernanceModel(mesa.Model):
     def queue_pressure(self) -> np.ndarray:
         """Handlers whose queue exceeds ``capacity.pressure_days`` days of their capacity."""
         return self.queue_lengths() > self.config.capacity.pressure_days * np.maximum(self.handlers.rate, 1e-9)
-
-    def handler_of(self, kind: int, residents: np.ndarray) -> np.ndarray:
-        """Each resident's handler of ``kind``."""
-        unit = {Kind.BUILDING: self.pop.building, Kind.COMPOUND: self.pop.compound,
-                Kind.COMMUNITY: self.pop.community, Kind.AREA: self.pop.area}[kind]
-        return self.handlers.offset[kind] + unit[residents]
-
-
-def _first_of(labels: np.ndarray) -> np.ndarray:
-    _, first = np.unique(labels, return_index=True)
-    return first

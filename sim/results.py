@@ -13,7 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.run import RunResult
-from sim.summary import by_category, headline
+from sim.summary import by_category
 
 
 def atomic_write(path: Path, write) -> Path:  # noqa: ANN001
@@ -45,7 +45,7 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False) -> list[Path]:
         files += [write_table(result.daily, out / "daily.csv"), write_table(result.issues, out / "issues.csv")]
     cfg = json.dumps(result.config.model_dump(mode="json"), indent=1, sort_keys=True)
     files.append(atomic_write(out / "scenario.json", lambda p: p.write_text(cfg + "\n", encoding="utf-8")))
-    head = {k: (v if math.isfinite(v) else None) for k, v in headline(result.daily, result.issues).items()}
+    head = {k: (v if math.isfinite(v) else None) for k, v in result.headline.items()}
     text = json.dumps(head, indent=1)
     files.append(atomic_write(out / "summary.json", lambda p: p.write_text(text + "\n", encoding="utf-8")))
     return files

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -15,6 +16,7 @@ import pyarrow as pa
 from sim.metrics import DAILY, daily_row, issue_table
 from sim.model import GovernanceModel
 from sim.schema import ScenarioConfig
+from sim.summary import headline
 
 
 @dataclass
@@ -25,11 +27,12 @@ class RunResult:
     daily: pa.Table
     issues: pa.Table
     timings: dict[str, float] = field(default_factory=dict)
+    model: GovernanceModel | None = None  #: the model at the end, when ``run(..., keep_model=True)``
 
-    @property
-    def final(self) -> dict[str, float]:
-        """The last day's outcomes."""
-        return {k: v[-1] for k, v in self.daily.to_pydict().items()}
+    @cached_property
+    def headline(self) -> dict[str, float]:
+        """Headline outcomes (``sim.summary.HEADLINE``), computed once."""
+        return headline(self.daily, self.issues)
 
 
 def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None,
@@ -49,11 +52,8 @@ def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None
     daily = pa.table({k: pa.array(np.asarray(v, dtype=np.int64 if k in _INT_COLS else np.float64))
                       for k, v in columns.items()})
     issues = pa.table(issue_table(model))
-    result = RunResult(config=config, daily=daily, issues=issues,
-                       timings={"build_s": t1 - t0, "simulate_s": t2 - t1, "tables_s": time.perf_counter() - t2})
-    if keep_model:
-        result.model = model  # type: ignore[attr-defined]
-    return result
+    return RunResult(config=config, daily=daily, issues=issues, model=model if keep_model else None,
+                     timings={"build_s": t1 - t0, "simulate_s": t2 - t1, "tables_s": time.perf_counter() - t2})
 
 
 _INT_COLS = {"day", "arisen", "latent", "open", "resolved", "false_closed", "abandoned", "new_issues"}

@@ -62,10 +62,16 @@ def test_step_reads_as_the_days_phases() -> None:
     assert positions == sorted(positions)
 
 
-def test_agents_do_not_write_model_totals() -> None:
-    src = (ROOT / "sim" / "agents.py").read_text()
-    assert "self.model." not in src.replace("self.model.pop", "").replace("self.model.state", "").replace(
-        "self.model.handlers", "").replace("self.model.queue_lengths", "")
+def test_agents_do_not_write_model_state() -> None:
+    """Agents are read-only views: no assignment in sim/agents.py targets anything under self.model."""
+    tree = ast.parse((ROOT / "sim" / "agents.py").read_text())
+    targets = [t for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+               for t in (n.targets if isinstance(n, ast.Assign) else [n.target])]
+    written = [ast.unparse(t) for t in targets if ast.unparse(t).startswith("self.model.")]
+    assert not written, written
+    calls = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and ast.unparse(n.func).endswith((".at", ".fill", ".put"))]
+    assert not calls, calls
 
 
 def test_mesa_objects_mirror_the_arrays() -> None:

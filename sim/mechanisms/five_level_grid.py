@@ -37,19 +37,19 @@ def configure(rules: Rules, p: Params) -> None:
 
 def before_handling(model: GovernanceModel, p: Params) -> None:
     """Remember first-line credit, to cost the cases handled today."""
-    model.mechanism_state["five_level_grid"] = _first_line_credit(model)
+    model.mechanism_state["five_level_grid"] = _first_line_credit(model, p)
 
 
 def cost(model: GovernanceModel, p: Params) -> None:
     """Party-member hours for first-line cases handled by building heads and stewards."""
-    used = model.mechanism_state.pop("five_level_grid", 0.0) - _first_line_credit(model)
+    used = model.mechanism_state.pop("five_level_grid", 0.0) - _first_line_credit(model, p)
     model.ledger.add("party_member_hours", max(0.0, used) * p.hours_per_case)
 
 
-def _first_line_credit(model: GovernanceModel) -> float:
+def _first_line_credit(model: GovernanceModel, p: Params) -> float:
     """Credit of building heads plus the stewards' share of compound handlers' credit
     (the rest of a compound's capacity is the property manager's or volunteers')."""
-    h, p = model.handlers, model.config.mechanisms.five_level_grid
+    h = model.handlers
     building = h.kind == Kind.BUILDING
     compound = h.kind == Kind.COMPOUND
     steward_share = p.compound_cases_per_day / np.maximum(h.rate[compound], 1e-9)

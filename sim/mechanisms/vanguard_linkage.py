@@ -37,11 +37,21 @@ def setup(model: GovernanceModel, p: Params) -> None:
         model.rules.authority[Kind.COMPOUND, CATEGORIES.index(cat)] = True
 
 
+def _member_reach(model: GovernanceModel) -> np.ndarray:
+    """Each resident's summed tie strength to party members (recomputed only when ties change)."""
+    st = model.state
+    version, reach = model.mechanism_state.get("vanguard_linkage", (None, None))
+    if version != st.tie_version:
+        reach = st.ties @ model.pop.party_member.astype(np.float64)
+        model.mechanism_state["vanguard_linkage"] = (st.tie_version, reach)
+    return reach
+
+
 def notice(model: GovernanceModel, p: Params) -> None:
     """Members notice neighbours' latent issues through their ties and report them."""
     iss = model.issues
     latent = iss.ids_with(Status.LATENT)
-    reach = model.state.ties @ model.pop.party_member.astype(np.float64)  # tie strength to members
+    reach = _member_reach(model)
     prob = 1.0 - np.exp(-p.notice_probability * reach[iss.reporter[latent]])
     found = latent[model.streams.detection.random(len(latent)) < prob]
     lifecycle.mark_detected(model, found, Channel.PARTY_MEMBER)
