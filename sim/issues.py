@@ -78,7 +78,8 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "reassignments": (np.int16, 0),
     "ready_day": (np.int32, 0),
     "queue_day": (np.int32, 0),
-    "parts_done": (np.int8, 0),
+    "parts_done": (np.int8, 0),  #: departments' parts done (bit 0: first department, bit 1: second)
+    "work_done": (np.float32, 0.0),  #: hours already worked on the current handling attempt
     "summoned": (np.bool_, False),
     "consent": (np.bool_, False),
     "batched": (np.bool_, False),
@@ -93,16 +94,32 @@ COLUMNS: dict[str, tuple[type, float]] = {
 }
 
 
+#: Statuses after which an issue leaves the open index (only an audit reopens a paper closure).
+TERMINAL: frozenset[Status] = frozenset({S.RESOLVED, S.FALSE_CLOSED, S.ABANDONED})
+_TERMINAL = np.zeros(len(Status), dtype=bool)
+_TERMINAL[list(TERMINAL)] = True
+
+
 class IssueTable:
-    """All issues that have arisen, as growable numpy columns (attribute per column)."""
+    """All issues that have arisen, as growable numpy columns (attribute per column).
+
+    Besides the columns it keeps indexes, so that a day's phases cost the same in year ten
+    as in year one: counts by status, the ids of issues not yet ended (the *open index*), and
+    per day the ids that were detected and that ended that day. ``today`` is set by the model
+    at the start of each day.
+    """
 
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
+        self.today = 0
         self._cap = max(16, capacity)
         for name, (dtype, fill) in COLUMNS.items():
             setattr(self, name, np.full(self._cap, fill, dtype=dtype))
         # Handler path: (issue, day, handler) per routing event, appended in order.
         self._path: list[np.ndarray] = []
+        self._counts = np.zeros(len(Status), dtype=np.int64)
+        self._open = np.zeros(0, dtype=np.int64)  #: ids not in a terminal status (sorted; may hold stale ids)
+        self._log: dict[str, list[list[np.ndarray]]] = {"detected": [], "ended": []}
 
     def _grow(self, need: int) -> None:
         cap = self._cap
@@ -125,6 +142,8 @@ class IssueTable:
             getattr(self, name)[ids] = values
         self.day_arisen[ids] = day
         self.n += k
+        self._counts[S.LATENT] += k
+        self._open = np.concatenate([self._open, ids])
         return ids
 
     def col(self, name: str) -> np.ndarray:
@@ -132,12 +151,22 @@ class IssueTable:
         return getattr(self, name)[: self.n]
 
     def ids_with(self, *statuses: Status) -> np.ndarray:
-        """Ids of issues currently in any of ``statuses``."""
-        st = self.status[: self.n]
+        """Ids of issues currently in any of ``statuses``, in id order. Non-terminal statuses
+        are read from the open index (cost proportional to open issues, not to all issues)."""
+        if any(s in TERMINAL for s in statuses):
+            pool = np.arange(self.n)
+        else:
+            self._open = self._open[~_TERMINAL[self.status[self._open]]]
+            pool = self._open
+        st = self.status[pool]
         mask = st == statuses[0]
         for s in statuses[1:]:
             mask |= st == s
-        return np.flatnonzero(mask)
+        return pool[mask]
+
+    def count(self, status: Status) -> int:
+        """Issues currently in ``status``."""
+        return int(self._counts[status])
 
     def move(self, ids: np.ndarray, to: Status) -> None:
         """Change the status of ``ids`` to ``to``; raises on any illegal transition."""
@@ -148,7 +177,32 @@ class IssueTable:
         if not ok.all():
             bad = int(ids[~ok][0])
             raise IllegalTransition(f"issue {bad}: {Status(int(self.status[bad])).name} -> {to.name} is not a legal transition")
+        np.subtract.at(self._counts, frm, 1)
+        self._counts[to] += len(ids)
         self.status[ids] = int(to)
+        if to == S.REPORTED:
+            self._record("detected", ids)
+        elif to in TERMINAL:
+            self._record("ended", ids)
+        elif _TERMINAL[frm].any():  # reopened: back into the open index
+            self._open = np.union1d(self._open, ids[_TERMINAL[frm]])
+
+    def _record(self, event: str, ids: np.ndarray) -> None:
+        log = self._log[event]
+        while len(log) <= self.today:
+            log.append([])
+        log[self.today].append(np.asarray(ids, dtype=np.int64))
+
+    def logged(self, event: str, since: int) -> np.ndarray:
+        """Ids that passed ``event`` ("detected" or "ended") on day ``since`` or later (as
+        logged; a reopened issue stays in the log, so callers check its current state)."""
+        parts = [a for day in self._log[event][max(since, 0):] for a in day]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def arisen_since(self, day: int) -> np.ndarray:
+        """Ids of issues that arose on ``day`` or later (ids grow with time)."""
+        first = int(np.searchsorted(self.day_arisen[: self.n], day, side="left"))
+        return np.arange(first, self.n)
 
     def log_route(self, ids: np.ndarray, day: int, handlers: np.ndarray) -> None:
         """Record that ``ids`` were sent to ``handlers`` on ``day`` (the handler path)."""
@@ -163,5 +217,4 @@ class IssueTable:
 
     def counts(self) -> dict[str, int]:
         """Issues by status (conservation: the values sum to ``n``)."""
-        bc = np.bincount(self.status[: self.n], minlength=len(Status))
-        return {s.name.lower(): int(bc[s]) for s in Status}
+        return {s.name.lower(): int(self._counts[s]) for s in Status}

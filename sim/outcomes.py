@@ -1,0 +1,341 @@
+"""One definition per outcome: the registry every table, comparison, sweep, expectation and
+test reads.
+
+An :class:`Outcome` has a name, a label, a unit, a direction (is higher better?), a
+definition and its denominator, and one of three kinds:
+
+* ``state``: a property of the residents or the issue stock on one day (mean trust, backlog);
+  in a run's summary it is read on the last day;
+* ``flow``: a statistic of the issues that passed an event (ended, detected, arisen) in a
+  period; in the daily table the period is the last :data:`WINDOW` days, in a run's summary
+  the whole measured period, in the per-category table one category;
+* ``resource``: hours or budget used from a pool (``sim.resources``) per day; in a run's
+  summary the mean per day over the measured period.
+
+The formulas are written once here; :mod:`sim.metrics` only assembles them into the daily
+row and :mod:`sim.summary` into a run's summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from sim.issues import Channel, IssueTable, Status
+from sim.resources import POOLS
+from sim.vocab import CATEGORIES, GROUPS
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+WINDOW = 30  #: days over which the daily table measures flows
+Kind = Literal["state", "flow", "resource"]
+Event = Literal["ended", "detected", "arisen"]
+
+
+class Sample:
+    """The issues that passed an event in a period, with the period's length in days and
+    the number of residents (for rates). Columns are read lazily: ``s.status``."""
+
+    def __init__(self, table: IssueTable, ids: np.ndarray, *, days: int, residents: int) -> None:
+        self.table, self.ids, self.days, self.residents = table, ids, max(int(days), 1), residents
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        cache = self.__dict__["_cache"]
+        if name not in cache:
+            cache[name] = getattr(self.table, name)[self.ids]
+        return cache[name]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def where(self, mask: np.ndarray) -> Sample:
+        """The sub-sample where ``mask`` holds."""
+        return Sample(self.table, self.ids[mask], days=self.days, residents=self.residents)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A registered outcome (see the module docstring)."""
+
+    name: str
+    label: str
+    unit: str
+    direction: int  #: +1 higher is better, -1 lower is better, 0 neither
+    definition: str
+    denominator: str
+    kind: Kind
+    compute: Callable[..., float] | None = None  #: state: f(model); flow: f(Sample); resource: none
+    event: Event = "ended"  #: flows: which issues the period selects
+    pool: str = ""  #: resources: the pool
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        return None if self.direction == 0 else self.direction > 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _nan_if_empty(x: np.ndarray, f: Callable[[np.ndarray], float]) -> float:
+    return float(f(x)) if len(x) else float("nan")
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> float:
+    d = int(np.sum(den))
+    return float(np.sum(num & den)) / d if d else float("nan")
+
+
+def _days_to_close(s: Sample) -> np.ndarray:
+    return (s.day_closed - s.day_arisen).astype(np.float64)
+
+
+def _resolved(s: Sample) -> np.ndarray:
+    return s.status == Status.RESOLVED
+
+
+def _handled(s: Sample) -> np.ndarray:
+    """Issues a handler dealt with: routed at least once, not resolved by residents themselves."""
+    return (s.day_routed >= 0) & ~s.self_resolved
+
+
+def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    sums = np.bincount(group, weights=values, minlength=len(GROUPS))
+    counts = np.bincount(group, minlength=len(GROUPS))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
+def _group_mean(attr: str, g: int) -> Callable[[GovernanceModel], float]:
+    def f(m: GovernanceModel) -> float:
+        return float(_by_group(np.asarray(getattr(m.state, attr), dtype=np.float64), m.pop.group)[g])
+    return f
+
+
+def _group_gap(attr: str, g: int) -> Callable[[GovernanceModel], float]:
+    def f(m: GovernanceModel) -> float:
+        v = _by_group(np.asarray(getattr(m.state, attr), dtype=np.float64), m.pop.group)
+        return float(v[0] - v[g])
+    return f
+
+
+def _recent(attr: str) -> Callable[[GovernanceModel], float]:
+    def f(m: GovernanceModel) -> float:
+        return float((getattr(m.state, attr) >= m.day - WINDOW + 1).mean())
+    return f
+
+
+def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
+    def f(m: GovernanceModel) -> float:
+        from sim.metrics import cohesion
+
+        return cohesion(m)[key]
+    return f
+
+
+# --------------------------------------------------------------------------- the registry
+
+_LOCAL = GROUPS.index("local")
+_LIFT = CATEGORIES.index("lift_renovation")
+
+_STATE: list[Outcome] = [
+    Outcome("trust_mean", "Mean trust", "0–1 scale", +1, "Mean trust in grassroots governance over residents.", "residents",
+            "state", lambda m: float(m.state.trust.mean())),
+    Outcome("trust_p10", "Trust, 10th percentile", "0–1 scale", +1, "10th percentile of trust over residents.", "residents",
+            "state", lambda m: float(np.percentile(m.state.trust, 10))),
+    Outcome("trust_p50", "Median trust", "0–1 scale", +1, "Median trust over residents.", "residents",
+            "state", lambda m: float(np.percentile(m.state.trust, 50))),
+    Outcome("trust_p90", "Trust, 90th percentile", "0–1 scale", +1, "90th percentile of trust over residents.", "residents",
+            "state", lambda m: float(np.percentile(m.state.trust, 90))),
+    *[Outcome(f"trust_{g}", f"Mean trust, {g}", "0–1 scale", +1, f"Mean trust of {g} residents.", f"{g} residents",
+              "state", _group_mean("trust", i)) for i, g in enumerate(GROUPS)],
+    *[Outcome(f"trust_gap_{g}", f"Trust gap local − {g}", "0–1 scale", -1, f"Mean trust of local residents minus that of {g} residents.",
+              "", "state", _group_gap("trust", i)) for i, g in enumerate(GROUPS) if i != _LOCAL],
+    Outcome("efficacy_mean", "Mean efficacy", "0–1 scale", +1, "Mean sense of political efficacy over residents.", "residents",
+            "state", lambda m: float(m.state.efficacy.mean())),
+    Outcome("participation_rate", "Participation", "share", +1,
+            "Share of residents who take part in community affairs today (threshold decision).", "residents",
+            "state", lambda m: float(m.state.participating.mean())),
+    *[Outcome(f"participation_{g}", f"Participation, {g}", "share", +1, f"Participation share of {g} residents.", f"{g} residents",
+              "state", _group_mean("participating", i)) for i, g in enumerate(GROUPS)],
+    Outcome("participation_party_member", "Participation, party members", "share", +1,
+            "Participation share of party members.", "party members", "state",
+            lambda m: float(m.state.participating[m.pop.party_member].mean()) if m.pop.party_member.any() else float("nan")),
+    *[Outcome(f"participation_gap_{g}", f"Participation gap local − {g}", "share", -1,
+              f"Participation share of local residents minus that of {g} residents.", "", "state", _group_gap("participating", i))
+      for i, g in enumerate(GROUPS) if i != _LOCAL],
+    Outcome("deliberation_share", "Deliberation", "share", +1,
+            f"Share of residents who attended a meeting or session, or were visited, in the last {WINDOW} days.", "residents",
+            "state", _recent("last_deliberation")),
+    Outcome("volunteering_share", "Volunteering", "share", +1,
+            f"Share of residents who spent time on a collective issue or a neighbour's issue in the last {WINDOW} days.",
+            "residents", "state", _recent("last_volunteering")),
+    Outcome("tie_strength_mean", "Mean tie strength", "0–1 scale", +1, "Mean strength of all ties.", "ties",
+            "state", _cohesion("tie_strength_mean")),
+    Outcome("acquaintance_share", "Acquaintance ties", "share", +1,
+            "Share of non-household ties at least of acquaintance strength.", "non-household ties", "state",
+            _cohesion("acquaintance_share")),
+    Outcome("close_share", "Close ties", "share", +1, "Share of non-household ties at least of close strength.",
+            "non-household ties", "state", _cohesion("close_share")),
+    Outcome("clustering", "Clustering", "0–1 scale", 0,
+            "Mean local clustering of the acquaintance-or-closer graph over a fixed sample of residents (recomputed weekly).",
+            "sampled residents with two or more such ties", "state", _cohesion("clustering")),
+    Outcome("backlog", "Backlog", "issues", -1, "Issues detected and not yet closed.", "", "state",
+            lambda m: float(m.issues.count(Status.REPORTED) + m.issues.count(Status.QUEUED))),
+    Outcome("latent", "Latent issues", "issues", -1, "Issues arisen and not yet known to any handler.", "", "state",
+            lambda m: float(m.issues.count(Status.LATENT))),
+    Outcome("issues_arisen_total", "Issues arisen (running total)", "issues", 0, "Issues arisen since day 0.", "", "state",
+            lambda m: float(m.issues.n)),
+    Outcome("issues_resolved_total", "Issues resolved (running total)", "issues", 0, "Issues really resolved since day 0.", "",
+            "state", lambda m: float(m.issues.count(Status.RESOLVED))),
+    Outcome("issues_false_closed_total", "Issues closed on paper (running total)", "issues", 0,
+            "Issues closed on paper only since day 0.", "", "state", lambda m: float(m.issues.count(Status.FALSE_CLOSED))),
+    Outcome("issues_abandoned_total", "Issues abandoned (running total)", "issues", 0,
+            "Issues given up on (reported) or lived with (unreported) since day 0.", "", "state",
+            lambda m: float(m.issues.count(Status.ABANDONED))),
+]
+
+
+def _median_days(s: Sample) -> float:
+    return _nan_if_empty(_days_to_close(s)[_resolved(s)], np.median)
+
+
+def _p90_days(s: Sample) -> float:
+    return _nan_if_empty(_days_to_close(s)[_resolved(s)], lambda x: np.percentile(x, 90))
+
+
+def _cross_days(s: Sample) -> float:
+    return _nan_if_empty(_days_to_close(s)[_resolved(s) & (s.dept2 >= 0)], np.mean)
+
+
+def _reassignments(s: Sample) -> float:
+    return _nan_if_empty(s.reassignments[_handled(s)].astype(np.float64), np.mean)
+
+
+def _first_contact(s: Sample) -> float:
+    handled_resolved = _handled(s) & _resolved(s)
+    return _share(s.reassignments == 0, handled_resolved)
+
+
+def _satisfaction(s: Sample) -> float:
+    sat = s.satisfaction[np.isfinite(s.satisfaction)]
+    return _nan_if_empty(sat.astype(np.float64), np.mean)
+
+
+def _satisfaction_share(s: Sample) -> float:
+    sat = s.satisfaction[np.isfinite(s.satisfaction)]
+    return _nan_if_empty(sat, lambda x: np.mean(x >= 0))
+
+
+def _self_report_delay(s: Sample) -> float:
+    own = s.channel == Channel.SELF_REPORT
+    return _nan_if_empty((s.day_detected - s.day_arisen)[own].astype(np.float64), np.mean)
+
+
+_FLOW: list[Outcome] = [
+    Outcome("resolution_days_median", "Median days to resolution", "days", -1,
+            "Median days from arising to real resolution.", "issues really resolved in the period", "flow", _median_days),
+    Outcome("resolution_days_p90", "Days to resolution, 90th percentile", "days", -1,
+            "90th percentile of days from arising to real resolution.", "issues really resolved in the period", "flow", _p90_days),
+    Outcome("resolution_days_cross_department", "Mean days to resolve cross-department issues", "days", -1,
+            "Mean days from arising to real resolution of issues that need two departments.",
+            "cross-department issues really resolved in the period", "flow", _cross_days),
+    Outcome("resolution_rate", "Resolution rate", "share", +1,
+            "Share of ended issues that were really resolved (by a handler or by residents).",
+            "issues ended in the period (resolved, closed on paper or abandoned)", "flow",
+            lambda s: _share(_resolved(s), np.ones(len(s), bool))),
+    Outcome("resolution_rate_reported", "Resolution rate of reported issues", "share", +1,
+            "Share of ended issues known to a handler that were really resolved (a hotline's 解决率).",
+            "detected issues ended in the period", "flow", lambda s: _share(_resolved(s), s.day_detected >= 0)),
+    Outcome("lift_resolution_rate", "Resolution rate, lift/renovation", "share", +1,
+            "Share of ended lift and renovation (resource-heavy) issues that were really resolved.",
+            "lift/renovation issues ended in the period", "flow", lambda s: _share(_resolved(s), s.category == _LIFT)),
+    Outcome("false_closure_rate", "False-closure rate", "share", -1, "Share of closures that were on paper only.",
+            "issues closed (resolved or on paper) in the period", "flow",
+            lambda s: _share(s.status == Status.FALSE_CLOSED, np.isin(s.status, (Status.RESOLVED, Status.FALSE_CLOSED)))),
+    Outcome("closure_rate", "Closure rate of reported issues", "share", +1,
+            "Share of ended detected issues that a handler closed (resolved or on paper) rather than the reporter abandoning them.",
+            "detected issues ended in the period", "flow",
+            lambda s: _share(np.isin(s.status, (Status.RESOLVED, Status.FALSE_CLOSED)), s.day_detected >= 0)),
+    Outcome("reassignments_per_issue", "Reassignments per issue", "reassignments", -1,
+            "Mean number of escalations and referrals an issue went through.",
+            "ended issues a handler dealt with (routed at least once, not self-governed)", "flow", _reassignments),
+    Outcome("first_contact_resolution_share", "First-contact resolution", "share", +1,
+            "Share of handler-resolved issues resolved by the first handler they reached.",
+            "ended issues a handler dealt with and really resolved", "flow", _first_contact),
+    Outcome("satisfaction", "Satisfaction", "performance − expectation", +1,
+            "Mean satisfaction (perceived performance minus expectation) of residents' experiences of their issues.",
+            "ended issues with an experience", "flow", _satisfaction),
+    Outcome("satisfaction_share", "Satisfied share", "share", +1,
+            "Share of residents' experiences of their issues with satisfaction at least 0 (a hotline's 满意率).",
+            "ended issues with an experience", "flow", _satisfaction_share),
+    Outcome("suggestion_adoption_rate", "Suggestions adopted", "share", +1,
+            "Share of reporters told the outcome whose suggestion was adopted.", "ended issues with feedback", "flow",
+            lambda s: _share(s.heard >= 1.0, s.feedback)),
+    Outcome("self_report_share", "Self-reported share", "share", 0,
+            "Share of detected issues that residents reported themselves.", "issues detected in the period", "flow",
+            lambda s: _share(s.channel == Channel.SELF_REPORT, np.ones(len(s), bool)), event="detected"),
+    Outcome("patrol_detection_share", "Found by patrols", "share", 0,
+            "Share of detected issues that grid workers' patrols found.", "issues detected in the period", "flow",
+            lambda s: _share(s.channel == Channel.GRID_PATROL, np.ones(len(s), bool)), event="detected"),
+    Outcome("self_report_delay_days", "Days to self-report", "days", -1,
+            "Mean days from arising to the resident's own report.", "self-reported issues detected in the period", "flow",
+            _self_report_delay, event="detected"),
+    Outcome("report_rate", "Self-reports per 1,000 residents per day", "reports / 1,000 residents / day", 0,
+            "Issues residents reported themselves, per 1,000 residents per day.", "residents × days of the period", "flow",
+            lambda s: float(np.sum(s.channel == Channel.SELF_REPORT)) / s.days / max(s.residents, 1) * 1000, event="detected"),
+    Outcome("issue_rate_per_resident_year", "Issues per resident-year", "issues / resident / year", 0,
+            "Issues arising per resident per year (endogenous and exogenous arrivals).", "residents × years of the period",
+            "flow", lambda s: len(s) / s.days / max(s.residents, 1) * 365, event="arisen"),
+    Outcome("issues_today", "Issues arisen per day", "issues / day", 0, "Issues arising per day.", "days of the period",
+            "flow", lambda s: len(s) / s.days, event="arisen"),
+]
+
+_RESOURCE: list[Outcome] = [
+    Outcome(f"{kind}_{p.name}", f"{'Used' if kind == 'used' else 'Available'}: {p.name.replace('_', ' ')}",
+            f"{p.unit} / day", -1 if kind == "used" else 0,
+            f"{p.unit.capitalize()} {'spent' if kind == 'used' else 'available'} per day from the pool: {p.description}",
+            "days", "resource", pool=p.name)
+    for p in POOLS for kind in ("used", "available")
+]
+
+REGISTRY: dict[str, Outcome] = {o.name: o for o in (*_STATE, *_FLOW, *_RESOURCE)}
+
+#: The default headline set (run summaries, ``govsim compare``, sweeps).
+HEADLINE: tuple[str, ...] = (
+    "trust_mean", "participation_rate", "efficacy_mean", "resolution_days_median", "resolution_days_p90",
+    "resolution_rate", "false_closure_rate", "reassignments_per_issue", "backlog", "latent", "satisfaction",
+    "acquaintance_share", "trust_gap_gig", "participation_gap_gig",
+)
+#: Resource use reported beside every headline: hours and budget used per day, by pool.
+RESOURCE_USE: tuple[str, ...] = tuple(f"used_{p.name}" for p in POOLS)
+#: Outcomes of the per-category table.
+BY_CATEGORY: tuple[str, ...] = ("resolution_rate", "resolution_days_median", "resolution_days_p90",
+                                "reassignments_per_issue", "false_closure_rate")
+
+
+def describe(name: str) -> Outcome:
+    """The registered outcome ``name``; a KeyError names the close matches."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, REGISTRY, n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise KeyError(f"unknown outcome '{name}'{hint}") from None
+
+
+def event_day(table: IssueTable, event: Event, ids: np.ndarray | None = None) -> np.ndarray:
+    """The day each issue passed ``event`` (-1: not yet)."""
+    col = {"ended": "day_closed", "detected": "day_detected", "arisen": "day_arisen"}[event]
+    values = table.col(col)
+    if event == "ended":
+        values = np.where(np.isin(table.col("status"), (Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED)), values, -1)
+    return values if ids is None else values[ids]
