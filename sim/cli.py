@@ -87,9 +87,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
+    from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
     from sim.results import write_run
     from sim.run import run
-    from sim.summary import HEADLINE
 
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = args.out or Path("results") / f"{cfg.name}-seed{cfg.seed}"
@@ -100,11 +100,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     files.append(plot_run(result.daily, out / "run.png", title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
     h = result.headline
-    width = max(len(v[0]) for v in HEADLINE.values())
+    shown = (*HEADLINE, *RESOURCE_USE)
+    width = max(len(REGISTRY[k].label) for k in shown)
     print(f"\n{cfg.name}: {cfg.population.residents:,} residents, {cfg.days} days, seed {cfg.seed}, "
           f"{result.issues.num_rows:,} issues; simulated in {result.timings['simulate_s']:.2f} s")
-    for key, (label, _) in HEADLINE.items():
-        print(f"  {label:<{width}}  {h[key]:>12.4g}")
+    for key in shown:
+        print(f"  {REGISTRY[key].label:<{width}}  {h[key]:>12.4g}  {REGISTRY[key].unit}")
     print("wrote: " + ", ".join(str(f) for f in files))
     return 0
 

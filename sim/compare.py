@@ -60,10 +60,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import ScenarioError
+from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
 from sim.results import atomic_write
 from sim.schema import ScenarioConfig
 from sim.stats import mean_ci, mean_ci_rows, paired_difference
-from sim.summary import HEADLINE
 
 __all__ = [
     "CSV_COLUMNS",
@@ -90,12 +90,14 @@ CSV_COLUMNS = ("scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", 
 #: Daily columns shown over time in ``comparison.png``: column -> (panel title, y-axis label).
 PANELS: dict[str, tuple[str, str]] = {
     "trust_mean": ("Mean trust in grassroots governance", "trust (0–1)"),
-    "participation": ("Participation", "share of residents"),
+    "participation_rate": ("Participation", "share of residents"),
     "resolution_days_median": ("Median days to resolution (30-day window)", "days"),
-    "open": ("Backlog", "open issues"),
+    "backlog": ("Backlog", "open issues"),
     "acquaintance_share": ("Acquaintance ties", "share of non-household ties"),
-    "false_closure_rate": ("False closures (cumulative)", "share of closures"),
+    "false_closure_rate": ("False closures (30-day window)", "share of closures"),
 }
+#: Outcomes compared: the headline set, then resource use by pool.
+COMPARED: tuple[str, ...] = (*HEADLINE, *RESOURCE_USE)
 
 _META_HASH = b"govsim.config_hash"
 _META_HEADLINE = b"govsim.headline"
@@ -426,7 +428,7 @@ def _headline_matrix(jobs: Sequence[Job], out: Path) -> tuple[dict[int, np.ndarr
     dailies: dict[int, list[pa.Table]] = {}
     for job in sorted(jobs, key=lambda j: j.key):
         head, daily = load_job(out, job)
-        heads.setdefault(job.index, []).append([head.get(k, math.nan) for k in HEADLINE])
+        heads.setdefault(job.index, []).append([head.get(k, math.nan) for k in COMPARED])
         dailies.setdefault(job.index, []).append(daily)
     return {i: np.asarray(v, dtype=np.float64) for i, v in heads.items()}, dailies
 
@@ -437,7 +439,7 @@ def statistics_rows(names: Sequence[str], values: Mapping[int, np.ndarray]) -> l
     rows = []
     base = values[0]
     for i, name in enumerate(names):
-        for o, outcome in enumerate(HEADLINE):
+        for o, outcome in enumerate(COMPARED):
             ci = mean_ci(values[i][:, o])
             row: dict[str, Any] = {"scenario": name, "outcome": outcome, "n": ci.n, "mean": ci.mean,
                                    "ci_low": ci.low, "ci_high": ci.high}
@@ -518,7 +520,8 @@ def _plot(jobs: Sequence[Job], names: Sequence[str], rows: Sequence[Mapping[str,
     files = [plot_compare(series, out / "comparison.png", panels=PANELS, title=title, n_seeds=n_seeds)]
     if len(names) > 1:
         diffs = []
-        for outcome, (label, higher) in HEADLINE.items():
+        for outcome in COMPARED:
+            label, higher = REGISTRY[outcome].label, REGISTRY[outcome].direction >= 0
             entries = [(r["scenario"], r["diff"], r["diff_ci_low"], r["diff_ci_high"], r["p_t"])
                        for r in rows if r["outcome"] == outcome and r["diff"] is not None]
             diffs.append((outcome, label, higher, entries))
@@ -586,9 +589,12 @@ def format_table(comparison: Comparison) -> str:
     head = f"  {'scenario':<{w}} {'n':>3} {'mean':>9}  {'95% CI':<23}"
     if len(names) > 1:
         head += f" {'Δ':>10}  {'95% CI of Δ':<23} {'p':>6} {'d_z':>6}"
-    for outcome, (label, higher) in HEADLINE.items():
+    for outcome in COMPARED:
+        o = REGISTRY[outcome]
+        label, higher = o.label, o.direction >= 0
+        better = {1: "higher is better", -1: "lower is better", 0: "neither is better"}[o.direction]
         lines.append("")
-        lines.append(f"{outcome}: {label} ({'higher' if higher else 'lower'} is better)")
+        lines.append(f"{outcome}: {label}, {o.unit} ({better})")
         lines.append(head.rstrip())
         for i, name in enumerate(names):
             r = by[(name, outcome)]
@@ -598,7 +604,7 @@ def format_table(comparison: Comparison) -> str:
                 verdict = ""
                 lo, hi = r["diff_ci_low"], r["diff_ci_high"]
                 known = lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi))
-                if known and (lo > 0 or hi < 0):
+                if known and (lo > 0 or hi < 0) and o.direction != 0:
                     verdict = "better" if (lo > 0) == higher else "worse"
                 line += (f" {_g(r['diff'], True):>10}  {_ci(lo, hi, True):<23} {_p(r['p_t']):>6} "
                          f"{_dz(r['d_z']):>6}  {verdict}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.graph import Population
+from sim.resources import SPEC, Pool, Pools
 from sim.rules import Rules
 from sim.schema import CATEGORIES, ScenarioConfig
 from sim.vocab import Kind
@@ -73,3 +74,34 @@ class Handlers:
         self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
         self.regional = min(self.regional + self.regional_rate, self.regional_cap)
 
+
+
+def build_pools(pop: Population, rules: Rules, cfg: ScenarioConfig) -> Pools:
+    """The model's pools (``sim.resources.POOLS``) sized from the scenario: per-community
+    staff, grid workers and active members, per-compound property staff, the street office
+    and departments (scaled with the street's population), budgets, and the declared funds
+    of mechanisms that bring money of their own."""
+    cap = cfg.capacity
+    per_10k = pop.n / 10_000
+    workers = np.bincount(pop.grid_cell_community, minlength=pop.n_communities).astype(np.float64)
+    members = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities).astype(np.float64)
+    n_comm = pop.n_communities
+
+    def hours(name: str, rate: np.ndarray) -> Pool:
+        return Pool(SPEC[name], rate=rate, cap=rate)
+
+    def budget(name: str, rate: np.ndarray) -> Pool:
+        return Pool(SPEC[name], rate=rate, cap=rate * cap.budget_carryover_days)
+
+    return Pools({
+        "grid_workers": hours("grid_workers", workers * cap.grid_worker_hours_per_day),
+        "community_staff": hours("community_staff", np.full(n_comm, cap.community_staff_hours_per_day)),
+        "party_volunteers": hours("party_volunteers", members * cap.active_member_share * cap.member_hours_per_year / 365),
+        "property_staff": hours("property_staff", np.full(pop.n_compounds, cap.property_staff_hours_per_day)),
+        "street_staff": hours("street_staff", np.array([cap.street_staff_hours_per_10k * per_10k])),
+        "departments": hours("departments", np.full(len(CATEGORIES), cap.department_hours_per_10k * per_10k)),
+        "community_budget": budget("community_budget", np.full(n_comm, rules.community_budget_per_day)),
+        "street_budget": budget("street_budget", np.array([rules.street_budget_per_10k * per_10k])),
+        "regional_fund": budget("regional_fund", np.array([rules.pool_per_10k * per_10k])),
+        "platform_fund": budget("platform_fund", np.array([rules.platform_funding_per_day * n_comm])),
+    })

@@ -10,7 +10,7 @@ import numpy as np
 from sim import lifecycle, social
 from sim.agents import GridWorker, Organisation, Resident
 from sim.graph import build_population, to_networkx
-from sim.handlers import Handlers
+from sim.handlers import Handlers, build_pools
 from sim.issues import IssueTable, Status
 from sim.mechanisms import REGISTRY, Mechanism, MechanismParams
 from sim.rng import make_streams
@@ -48,6 +48,7 @@ class GovernanceModel(mesa.Model):
         expected = int(config.issues.rate_per_resident_day * self.pop.n * config.days * 1.2) + 64
         self.issues = IssueTable(capacity=min(expected, 50_000_000))
         self.ledger = Ledger()
+        self.pools = build_pools(self.pop, self.rules, config)
         cats = config.issues.categories
         self.category_table = {
             "share": np.array([cats[c].share for c in CATEGORIES]),
@@ -72,7 +73,9 @@ class GovernanceModel(mesa.Model):
     def step(self) -> None:
         """One day: events, arrivals, detection, routing, handling, closure, the social phase."""
         self.day = self.steps - 1
+        self.issues.today = self.day
         self.ledger.new_day()
+        self.pools.new_day()
         self.handlers.new_day()
         self._hooks("events")
         lifecycle.arrive(self)

@@ -47,10 +47,10 @@ from pydantic.fields import FieldInfo
 from sim import issues as issues_mod
 from sim import rng as rng_mod
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
-from sim.metrics import DAILY
+from sim.outcomes import HEADLINE, RESOURCE_USE
+from sim.outcomes import REGISTRY as OUTCOMES
 from sim.rules import Rules
 from sim.schema import ScenarioConfig, field_bounds
-from sim.summary import HEADLINE
 from sim.vocab import CATEGORIES, GROUPS, KIND_LEVEL, KIND_NAMES, LEVELS, SCOPES
 
 __all__ = ["BLOCKS", "DOC", "block_names", "generate", "main", "render", "stale_blocks"]
@@ -586,13 +586,18 @@ def _issue_attributes() -> str:
 # =========================================================================== outcomes, streams
 
 
+_BETTER = {1: "higher", -1: "lower", 0: "–"}
+
+
 def _daily() -> str:
-    return _table(["column", "description"], [[f"`{k}`", v] for k, v in DAILY.items()])
+    rows = [[f"`{o.name}`", o.kind, o.definition, o.unit, o.denominator or "–", _BETTER[o.direction]]
+            for o in OUTCOMES.values()]
+    return _table(["outcome", "kind", "definition", "unit", "denominator", "better when"], rows)
 
 
 def _headline() -> str:
-    return _table(["outcome", "description", "better when"],
-                  [[f"`{k}`", d, "higher" if up else "lower"] for k, (d, up) in HEADLINE.items()])
+    return _table(["outcome", "label", "better when"],
+                  [[f"`{k}`", OUTCOMES[k].label, _BETTER[OUTCOMES[k].direction]] for k in (*HEADLINE, *RESOURCE_USE)])
 
 
 def _stream_users() -> dict[str, list[str]]:

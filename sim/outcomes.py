@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 WINDOW = 30  #: days over which the daily table measures flows
+_LOCAL = GROUPS.index("local")
 Kind = Literal["state", "flow", "resource"]
 Event = Literal["ended", "detected", "arisen"]
 
@@ -105,23 +106,42 @@ def _handled(s: Sample) -> np.ndarray:
     return (s.day_routed >= 0) & ~s.self_resolved
 
 
-def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    sums = np.bincount(group, weights=values, minlength=len(GROUPS))
-    counts = np.bincount(group, minlength=len(GROUPS))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / counts
+def _today(m: GovernanceModel, key: str, f: Callable[[], np.ndarray]) -> np.ndarray:
+    """``f()`` computed once per model day (several outcomes share one statistic)."""
+    cache = m.scratch_metrics
+    if cache.get(("day", key)) != (m.steps, id(m)):
+        cache[key] = f()
+        cache[("day", key)] = (m.steps, id(m))
+    return cache[key]
+
+
+def _by_group(m: GovernanceModel, attr: str) -> np.ndarray:
+    """Mean of a resident attribute per group (once per day)."""
+    def f() -> np.ndarray:
+        counts = _today(m, "group_counts", lambda: np.bincount(m.pop.group, minlength=len(GROUPS)))
+        sums = np.bincount(m.pop.group, weights=np.asarray(getattr(m.state, attr), dtype=np.float64), minlength=len(GROUPS))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return sums / counts
+    return _today(m, f"by_group:{attr}", f)
 
 
 def _group_mean(attr: str, g: int) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
-        return float(_by_group(np.asarray(getattr(m.state, attr), dtype=np.float64), m.pop.group)[g])
+        return float(_by_group(m, attr)[g])
     return f
 
 
 def _group_gap(attr: str, g: int) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
-        v = _by_group(np.asarray(getattr(m.state, attr), dtype=np.float64), m.pop.group)
-        return float(v[0] - v[g])
+        v = _by_group(m, attr)
+        return float(v[_LOCAL] - v[g])
+    return f
+
+
+def _trust_percentile(q: int) -> Callable[[GovernanceModel], float]:
+    def f(m: GovernanceModel) -> float:
+        p = _today(m, "trust_percentiles", lambda: dict(zip((10, 50, 90), np.percentile(m.state.trust, (10, 50, 90)))))
+        return float(p[q])
     return f
 
 
@@ -141,18 +161,17 @@ def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
 
 # --------------------------------------------------------------------------- the registry
 
-_LOCAL = GROUPS.index("local")
 _LIFT = CATEGORIES.index("lift_renovation")
 
 _STATE: list[Outcome] = [
     Outcome("trust_mean", "Mean trust", "0–1 scale", +1, "Mean trust in grassroots governance over residents.", "residents",
             "state", lambda m: float(m.state.trust.mean())),
     Outcome("trust_p10", "Trust, 10th percentile", "0–1 scale", +1, "10th percentile of trust over residents.", "residents",
-            "state", lambda m: float(np.percentile(m.state.trust, 10))),
+            "state", _trust_percentile(10)),
     Outcome("trust_p50", "Median trust", "0–1 scale", +1, "Median trust over residents.", "residents",
-            "state", lambda m: float(np.percentile(m.state.trust, 50))),
+            "state", _trust_percentile(50)),
     Outcome("trust_p90", "Trust, 90th percentile", "0–1 scale", +1, "90th percentile of trust over residents.", "residents",
-            "state", lambda m: float(np.percentile(m.state.trust, 90))),
+            "state", _trust_percentile(90)),
     *[Outcome(f"trust_{g}", f"Mean trust, {g}", "0–1 scale", +1, f"Mean trust of {g} residents.", f"{g} residents",
               "state", _group_mean("trust", i)) for i, g in enumerate(GROUPS)],
     *[Outcome(f"trust_gap_{g}", f"Trust gap local − {g}", "0–1 scale", -1, f"Mean trust of local residents minus that of {g} residents.",
@@ -332,10 +351,16 @@ def describe(name: str) -> Outcome:
         raise KeyError(f"unknown outcome '{name}'{hint}") from None
 
 
+_ENDED = np.zeros(len(Status), dtype=bool)
+_ENDED[[Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED]] = True
+
+
 def event_day(table: IssueTable, event: Event, ids: np.ndarray | None = None) -> np.ndarray:
     """The day each issue passed ``event`` (-1: not yet)."""
     col = {"ended": "day_closed", "detected": "day_detected", "arisen": "day_arisen"}[event]
-    values = table.col(col)
+    if ids is None:
+        ids = np.arange(table.n)
+    values = getattr(table, col)[ids]
     if event == "ended":
-        values = np.where(np.isin(table.col("status"), (Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED)), values, -1)
-    return values if ids is None else values[ids]
+        values = np.where(_ENDED[table.status[ids]], values, -1)
+    return values

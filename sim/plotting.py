@@ -14,9 +14,9 @@ import pyarrow as pa  # noqa: E402
 
 RUN_PANELS = (
     ("trust_mean", "Mean trust"),
-    ("participation", "Participation share"),
+    ("participation_rate", "Participation share"),
     ("resolution_days_median", "Median days to resolution (30-day window)"),
-    ("open", "Backlog (open issues)"),
+    ("backlog", "Backlog (open issues)"),
 )
 
 

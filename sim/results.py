@@ -13,7 +13,6 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.run import RunResult
-from sim.summary import by_category
 
 
 def atomic_write(path: Path, write) -> Path:  # noqa: ANN001
@@ -40,12 +39,12 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False) -> list[Path]:
     """The daily, per-issue and per-category tables, the headline outcomes and the resolved
     scenario of one run."""
     files = [write_table(result.daily, out / "daily.parquet"), write_table(result.issues, out / "issues.parquet"),
-             write_table(by_category(result.issues), out / "categories.csv")]
+             write_table(result.categories, out / "categories.csv")]
     if csv:
         files += [write_table(result.daily, out / "daily.csv"), write_table(result.issues, out / "issues.csv")]
     cfg = json.dumps(result.config.model_dump(mode="json"), indent=1, sort_keys=True)
     files.append(atomic_write(out / "scenario.json", lambda p: p.write_text(cfg + "\n", encoding="utf-8")))
-    head = {k: (v if math.isfinite(v) else None) for k, v in result.headline.items()}
+    head = {k: (v if math.isfinite(v) else None) for k, v in result.outcomes.items()}
     text = json.dumps(head, indent=1)
     files.append(atomic_write(out / "summary.json", lambda p: p.write_text(text + "\n", encoding="utf-8")))
     return files

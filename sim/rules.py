@@ -43,6 +43,7 @@ class Rules:
     community_budget_per_day: float = 0.0
     street_budget_per_10k: float = 0.0
     pool_per_10k: float = 0.0
+    platform_funding_per_day: float = 0.0  #: declared platform funds per community per day
     pool_threshold: float = np.inf
     whistle: bool = False
     whistle_deadline: float = 0.0

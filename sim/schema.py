@@ -186,7 +186,15 @@ class IssueConfig(Strict):
 
 
 class CapacityConfig(Strict):
-    """Handlers' daily capacity, budget and authority (spec §2 Organisation)."""
+    """Handlers' hours, budget and authority: the finite pools every regime draws on."""
+
+    grid_worker_hours_per_day: float = Field(4.0, ge=0, le=24, description="Hours a grid worker has per day for residents' issues (patrol, follow-up calls, visits); the rest of the working day goes to administrative tasks (assumption).")
+    community_staff_hours_per_day: float = Field(36.0, ge=0, le=10_000, description="Hours a community committee's staff have per day for residents' cases, meetings and sessions (about 4-5 full-time staff of a committee's 9-12; assumption).")
+    property_staff_hours_per_day: float = Field(2.0, ge=0, le=1000, description="Hours a compound's property manager gives residents' property cases per day.")
+    street_staff_hours_per_10k: float = Field(20.0, ge=0, le=100_000, description="Street office staff hours per day for residents' cases, per 10,000 residents.")
+    department_hours_per_10k: float = Field(18.0, ge=0, le=100_000, description="Hours each functional department gives residents' cases per day, per 10,000 residents.")
+    member_hours_per_year: float = Field(50.0, ge=0, le=2000, description="Volunteer hours an active party member gives the community per year (Qiaoxi district, Xingtai: at least 50 hours a year under a points system).")
+    active_member_share: float = Field(0.55, ge=0, le=1, description="Share of resident party members active in the community (Foshan 2020: about 120 reporting per community; Hudong street: about 110; against about 200 members of a community of 3,000 at 7%).")
 
     households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300–500).")
     grid_worker_cases_per_day: float = Field(4.0, ge=0, le=100, description="Cases a grid worker handles per day.")

@@ -1,92 +1,72 @@
-"""Headline outcomes of a run: one number per outcome, used by ``run`` and ``compare``."""
+"""A run's summary: every registered outcome read once for the whole run, and the
+per-category table. Definitions live in :mod:`sim.outcomes`; this module only says how a
+run is read:
+
+* state outcomes: the mean of the daily value over the last ``WINDOW`` days (smooths the
+  calendar of meetings and sessions and day-to-day noise);
+* flow outcomes: over all issues that passed the outcome's event in the measured period;
+* resource outcomes: the mean per day over the measured period.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
-#: Outcome -> (description, higher is better?)
-HEADLINE: dict[str, tuple[str, bool]] = {
-    "trust": ("Mean trust, last day", True),
-    "participation": ("Participation share, last day", True),
-    "resolution_days_median": ("Median days to real resolution, all resolved issues", False),
-    "resolution_days_p90": ("90th percentile days to real resolution", False),
-    "resolution_rate": ("Resolved / all closed or abandoned issues", True),
-    "false_closure_rate": ("Closed on paper / all closures", False),
-    "reassignments_per_issue": ("Mean reassignments per handled issue", False),
-    "backlog": ("Open issues, last day", False),
-    "latent": ("Latent issues, last day", False),
-    "satisfaction": ("Mean satisfaction of residents' experiences", True),
-    "acquaintance_share": ("Share of non-household ties at least acquaintance, last day", True),
-    "trust_gap_gig": ("Trust gap locals − gig workers, last day", False),
-    "participation_gap_gig": ("Participation gap locals − gig workers, last day", False),
-    "party_member_hours": ("Party-member hours, total", False),
-    "grid_worker_hours": ("Grid-worker hours, total", False),
-    "budget": ("Budget units spent, total (incl. regional pool)", False),
-    "budget_per_resolution": ("Budget units per resolved issue", False),
-}
+from sim.outcomes import BY_CATEGORY, HEADLINE, REGISTRY, RESOURCE_USE, WINDOW, Sample, event_day
+from sim.vocab import CATEGORIES
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["HEADLINE", "RESOURCE_USE", "by_category", "run_outcomes"]
 
 
-def _handled(issues: pa.Table) -> np.ndarray:
-    """Issues a handler dealt with (not self-governed, routed at least once)."""
-    return ~np.asarray(issues.column("self_resolved")) & (np.asarray(issues.column("handler_path")) != "")
+def _nanmean(x: np.ndarray) -> float:
+    x = np.asarray(x, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if len(x) else float("nan")
 
 
-def headline(daily: pa.Table, issues: pa.Table) -> dict[str, float]:
-    """Headline outcomes from a run's daily and per-issue tables."""
-    d = {k: np.asarray(daily.column(k)) for k in daily.column_names}
-    status = np.asarray(issues.column("status"))
-    arisen = np.asarray(issues.column("day_arisen"))
-    closed_day = np.asarray(issues.column("day_closed"))
-    resolved = status == "resolved"
-    dur = (closed_day[resolved] - arisen[resolved]).astype(float)
-    handled = _handled(issues)
-    ended = np.isin(status, ["resolved", "false_closed", "abandoned"])
-    sat = np.asarray(issues.column("satisfaction"), dtype=float)
-    budget = float(d["budget"].sum())
-    out = {
-        "trust": float(d["trust_mean"][-1]),
-        "participation": float(d["participation"][-1]),
-        "resolution_days_median": float(np.median(dur)) if len(dur) else np.nan,
-        "resolution_days_p90": float(np.percentile(dur, 90)) if len(dur) else np.nan,
-        "resolution_rate": float(resolved.sum() / ended.sum()) if ended.any() else np.nan,
-        "false_closure_rate": float((status == "false_closed").sum() / max(1, (resolved | (status == "false_closed")).sum())),
-        "reassignments_per_issue": (float(np.asarray(issues.column("reassignments"))[ended & handled].mean())
-                                    if (ended & handled).any() else np.nan),
-        "backlog": float(d["open"][-1]),
-        "latent": float(d["latent"][-1]),
-        "satisfaction": float(np.nanmean(sat)) if np.isfinite(sat).any() else np.nan,
-        "acquaintance_share": float(d["acquaintance_share"][-1]),
-        "trust_gap_gig": float(d["trust_gap_gig"][-1]),
-        "participation_gap_gig": float(d["participation_gap_gig"][-1]),
-        "party_member_hours": float(d["party_member_hours"].sum()),
-        "grid_worker_hours": float(d["grid_worker_hours"].sum()),
-        "budget": budget,
-        "budget_per_resolution": budget / max(1, int(resolved.sum())),
-    }
+def _period_sample(model: GovernanceModel, event: str, start_day: int) -> Sample:
+    iss = model.issues
+    day = event_day(iss, event)  # type: ignore[arg-type]
+    ids = np.flatnonzero(day >= start_day)
+    return Sample(iss, ids, days=model.day - start_day + 1, residents=model.pop.n)
+
+
+def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel, *, start_day: int = 0) -> dict[str, float]:
+    """Every registered outcome for the run (days ``start_day`` to the model's last day)."""
+    day = np.asarray(daily["day"])
+    measured = day >= start_day
+    last = measured & (day > day[-1] - WINDOW)
+    samples: dict[str, Sample] = {}
+    out: dict[str, float] = {}
+    for o in REGISTRY.values():
+        if o.kind == "state":
+            out[o.name] = _nanmean(np.asarray(daily[o.name])[last])
+        elif o.kind == "resource":
+            out[o.name] = _nanmean(np.asarray(daily[o.name])[measured])
+        else:
+            if o.event not in samples:
+                samples[o.event] = _period_sample(model, o.event, start_day)
+            out[o.name] = o.compute(samples[o.event])
     return out
 
 
-def by_category(issues: pa.Table) -> pa.Table:
-    """Per issue category: arisen, resolution rate, median and p90 days to resolution,
-    reassignments and false-closure rate (spec §5: resolution time per category)."""
-    cat = np.asarray(issues.column("category"))
-    status = np.asarray(issues.column("status"))
-    days = (np.asarray(issues.column("day_closed")) - np.asarray(issues.column("day_arisen"))).astype(float)
-    reass = np.asarray(issues.column("reassignments"))
-    handled = _handled(issues)
-    rows: dict[str, list] = {k: [] for k in ("category", "arisen", "resolution_rate", "resolution_days_median",
-                                              "resolution_days_p90", "reassignments_per_issue", "false_closure_rate")}
-    for c in dict.fromkeys(sorted(cat)):
-        m = cat == c
-        res = m & (status == "resolved")
-        ended = m & np.isin(status, ["resolved", "false_closed", "abandoned"])
-        closures = m & np.isin(status, ["resolved", "false_closed"])
-        rows["category"].append(str(c))
-        rows["arisen"].append(int(m.sum()))
-        rows["resolution_rate"].append(float(res.sum() / ended.sum()) if ended.any() else np.nan)
-        rows["resolution_days_median"].append(float(np.median(days[res])) if res.any() else np.nan)
-        rows["resolution_days_p90"].append(float(np.percentile(days[res], 90)) if res.any() else np.nan)
-        rows["reassignments_per_issue"].append(float(reass[ended & handled].mean()) if (ended & handled).any() else np.nan)
-        rows["false_closure_rate"].append(float((status[closures] == "false_closed").mean()) if closures.any() else np.nan)
+def by_category(model: GovernanceModel, *, start_day: int = 0) -> pa.Table:
+    """Per issue category: issues arisen, and the flow outcomes of :data:`BY_CATEGORY` over
+    the category's issues that ended in the measured period (resolution time per category)."""
+    ended = _period_sample(model, "ended", start_day)
+    arisen = _period_sample(model, "arisen", start_day)
+    rows: dict[str, list] = {"category": [], "arisen": [], **{k: [] for k in BY_CATEGORY}}
+    for c, name in enumerate(CATEGORIES):
+        rows["category"].append(name)
+        rows["arisen"].append(int(np.sum(arisen.category == c)))
+        sub = ended.where(ended.category == c)
+        for k in BY_CATEGORY:
+            rows[k].append(REGISTRY[k].compute(sub))
     return pa.table(rows)

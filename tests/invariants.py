@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.issues import Status
-from sim.metrics import COST_ACCOUNTS, daily_row
+from sim.metrics import daily_row
 from sim.model import GovernanceModel
+from sim.resources import POOL_NAMES
 
 
 def check_invariants(model: GovernanceModel) -> dict[str, float]:
@@ -14,7 +15,8 @@ def check_invariants(model: GovernanceModel) -> dict[str, float]:
     counts = model.issues.counts()
     assert sum(counts.values()) == model.issues.n, counts
     row = daily_row(model)
-    assert row["arisen"] == row["latent"] + row["open"] + row["resolved"] + row["false_closed"] + row["abandoned"]
+    assert row["issues_arisen_total"] == (row["latent"] + row["backlog"] + row["issues_resolved_total"]
+                                          + row["issues_false_closed_total"] + row["issues_abandoned_total"])
     st = model.state
     for name in ("trust", "personal", "efficacy", "expectation"):
         a = getattr(st, name)
@@ -28,6 +30,9 @@ def check_invariants(model: GovernanceModel) -> dict[str, float]:
     assert np.all(iss.col("reassignments") >= 0)
     detected = iss.col("day_detected") >= 0
     assert np.all(iss.col("day_detected")[detected] >= iss.col("day_arisen")[detected])
-    for name in COST_ACCOUNTS:
-        assert row[name] >= 0, name
+    for pool in model.pools:
+        assert np.all(pool.used <= pool.available + 1e-9), pool.spec.name
+        assert np.all(pool.level >= -1e-9), pool.spec.name
+    for name in POOL_NAMES:
+        assert 0 <= row[f"used_{name}"] <= row[f"available_{name}"] + 1e-9, name
     return row

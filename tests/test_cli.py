@@ -31,7 +31,7 @@ def test_run_writes_tables_plot_and_summary(tmp_path: Path) -> None:
             "reassignments", "status", "category"} <= set(issues.column_names)
     assert json.loads((out / "scenario.json").read_text())["seed"] == 3
     summary = json.loads((out / "summary.json").read_text())
-    assert 0 <= summary["resolution_rate"] <= 1 and summary["trust"] > 0
+    assert 0 <= summary["resolution_rate"] <= 1 and summary["trust_mean"] > 0
     assert "Mean trust" in p.stdout and "wrote:" in p.stdout
     assert (out / "run.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

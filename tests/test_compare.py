@@ -18,9 +18,9 @@ import pytest
 
 from sim import compare as cmp
 from sim.cli import main
+from sim.compare import COMPARED as HEADLINE
 from sim.compare import CSV_COLUMNS, Job, JobResult, compare, load_job, plan, run_files, serial_executor
 from sim.loading import load_scenario
-from sim.summary import HEADLINE, headline
 
 SEEDS = 3
 BASE = "name: base\npopulation: {residents: 300}\ndays: 20\n"
@@ -121,7 +121,7 @@ def test_run_files_match_direct_runs(cli_run: tuple[Path, str, int], scenarios: 
     for job in plan(scenarios, SEEDS):
         stored, daily = load_job(out, job)
         result = run(load_scenario(job.path, overrides={"seed": job.seed}))
-        direct = headline(result.daily, result.issues)
+        direct = result.headline
         assert set(stored) == set(direct) == set(HEADLINE)
         assert all(same(stored[k], direct[k]) for k in HEADLINE), job
         assert daily.column_names == result.daily.column_names

@@ -40,7 +40,7 @@ def test_expectation(exp, table) -> None:  # noqa: ANN001
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("measure", [resolution_rate, daily_final("participation", 90), daily_final("efficacy_mean", 90)],
+@pytest.mark.parametrize("measure", [resolution_rate, daily_final("participation_rate", 90), daily_final("efficacy_mean", 90)],
                          ids=lambda m: m.__name__)
 def test_leadership_optimum_is_interior(table, measure) -> None:  # noqa: ANN001
     """Over the intensity grid, resolution, participation and efficacy peak strictly inside (0, 1)."""

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from sim.issues import Status
 from sim.lifecycle import COLLECTIVE_SCOPES
 from sim.mechanisms import REGISTRY
-from sim.metrics import COST_ACCOUNTS
 from sim.model import GovernanceModel
+from sim.outcomes import RESOURCE_USE as COST_ACCOUNTS
 from sim.run import RunResult, run
 from sim.schema import ScenarioConfig
 from sim.vocab import CATEGORIES, GROUPS

@@ -47,7 +47,10 @@ def test_scenario_loads_and_runs_with_conservation(path: Path) -> None:
     cfg = load_scenario(path, overrides=QUICK)
     assert cfg.days == 15 and cfg.population.residents == 800
     result = run(cfg)
-    d = {k: np.asarray(result.daily.column(k)) for k in ("arisen", "latent", "open", "resolved", "false_closed", "abandoned")}
+    d = {k.removeprefix("issues_").removesuffix("_total"): np.asarray(result.daily.column(k))
+         for k in ("issues_arisen_total", "latent", "backlog", "issues_resolved_total", "issues_false_closed_total",
+                   "issues_abandoned_total")}
+    d["open"] = d.pop("backlog")
     assert len(d["arisen"]) == 15
     np.testing.assert_array_equal(d["arisen"], d["latent"] + d["open"] + d["resolved"] + d["false_closed"] + d["abandoned"])
     assert result.issues.num_rows == d["arisen"][-1]
