@@ -42,6 +42,7 @@ class Mechanism:
     summary: str
     source: str
     params: type[MechanismParams]
+    article: tuple[str, ...] = ()  #: anchors of the article parts it comes from, in ``docs/article.md``
     configure: Configure | None = None
     hooks: Mapping[str, Hook] = field(default_factory=dict)
 

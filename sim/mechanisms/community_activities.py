@@ -62,6 +62,7 @@ def meet(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="community_activities",
+    article=('part-2-4',),
     summary="Deliberation meetings and community activities",
     source="spec §4 row D; §2(四)",
     params=Params,

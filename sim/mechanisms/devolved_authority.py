@@ -40,6 +40,7 @@ def configure(rules: Rules, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="devolved_authority",
+    article=('part-2-1',),
     summary="Devolved approval power and funds",
     source="spec §4 row A; §2(一)",
     params=Params,

@@ -39,6 +39,7 @@ def running_cost(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="digital_platform",
+    article=('part-2-2',),
     summary="Digital platforms",
     source="spec §4 row B; §2(二)",
     params=Params,

@@ -62,6 +62,7 @@ def visit(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="emotional_outreach",
+    article=('part-3-4',),
     summary="Emotional outreach",
     source="spec §4 row D, P4; §3(四)",
     params=Params,

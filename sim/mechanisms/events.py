@@ -69,6 +69,7 @@ _DEMOLITION = [CATEGORIES.index(c) for c in CATEGORIES_OF["demolition"]]
 
 MECHANISM = Mechanism(
     key="events",
+    article=('part-2-4', 'part-3-4'),
     summary="Exogenous events on a timeline",
     source="spec §4 row D; §2(四)",
     params=Params,

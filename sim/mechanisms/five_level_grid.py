@@ -58,6 +58,7 @@ def _first_line_credit(model: GovernanceModel, p: Params) -> float:
 
 MECHANISM = Mechanism(
     key="five_level_grid",
+    article=('part-2-3',),
     summary="Five-level party grid",
     source="spec §4 row C; §2(三)",
     params=Params,

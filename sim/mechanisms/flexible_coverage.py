@@ -58,6 +58,7 @@ COVERAGE_TIE = 5  #: tie-kind code of coverage ties (after the graph's five kind
 
 MECHANISM = Mechanism(
     key="flexible_coverage",
+    article=('part-2-3', 'part-3-2'),
     summary="Flexible party-organisation coverage",
     source="spec §4 row C, P2; §2(三)",
     params=Params,

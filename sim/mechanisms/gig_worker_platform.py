@@ -58,6 +58,7 @@ def deliberate(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="gig_worker_platform",
+    article=('part-2-2',),
     summary="Gig-worker deliberation platform",
     source="spec §4 row B; §2(二)",
     params=Params,

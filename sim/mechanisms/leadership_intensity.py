@@ -88,6 +88,7 @@ def _crowd_out(model: GovernanceModel, taken: np.ndarray, loss: float) -> None:
 
 MECHANISM = Mechanism(
     key="leadership_intensity",
+    article=('part-3-1',),
     summary="Leadership intensity",
     source="spec §4 row P1; §3(一)",
     params=Params,

@@ -62,6 +62,7 @@ def analyse(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="proactive_analysis",
+    article=('part-3-3', 'part-2-2'),
     summary="Proactive analysis of livelihood demands",
     source="spec §4 row B, P3; §3(三)",
     params=Params,

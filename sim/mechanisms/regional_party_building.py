@@ -29,6 +29,7 @@ def configure(rules: Rules, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="regional_party_building",
+    article=('part-2-3',),
     summary="Regional party-building",
     source="spec §4 row C; §2(三)",
     params=Params,

@@ -36,6 +36,7 @@ def upkeep(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="responsibility_lists",
+    article=('part-3-3',),
     summary="Responsibility, task and problem lists",
     source="spec §4 row P3; §3(三)",
     params=Params,

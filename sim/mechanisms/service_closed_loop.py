@@ -33,6 +33,7 @@ def configure(rules: Rules, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="service_closed_loop",
+    article=('part-2-1',),
     summary="Closed-loop suggestion channel",
     source="spec §4 row A; §2(一)",
     params=Params,

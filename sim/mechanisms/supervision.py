@@ -45,6 +45,7 @@ def audit(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="supervision",
+    article=('part-3-3',),
     summary="Supervision and accountability",
     source="spec §4 row P3; §3(三)",
     params=Params,

@@ -61,6 +61,7 @@ def notice(model: GovernanceModel, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="vanguard_linkage",
+    article=('part-2-3',),
     summary="Vanguard party members",
     source="spec §4 row C; §2(三)",
     params=Params,

@@ -33,6 +33,7 @@ def configure(rules: Rules, p: Params) -> None:
 
 MECHANISM = Mechanism(
     key="whistle_summon",
+    article=('part-2-3', 'part-2-1'),
     summary="Street whistles, departments report",
     source="spec §4 row C; §2(三)",
     params=Params,
