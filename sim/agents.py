@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from sim.schema import GROUPS
+from sim.schema import CATEGORIES, GROUPS
 from sim.vocab import KIND_NAMES
 
 if TYPE_CHECKING:
@@ -79,8 +80,13 @@ class Organisation(mesa.Agent):
         return KIND_NAMES[int(self.model.handlers.kind[self.handler])]
 
     @property
-    def capacity(self) -> float:
-        return float(self.model.handlers.rate[self.handler])
+    def pool(self) -> str:
+        """The pool its case hours come from (for property cases at a compound; see
+        ``sim.handlers.work_account``)."""
+        from sim.handlers import CASE_POOLS, work_account
+
+        cat = np.array([CATEGORIES.index("property")], dtype=np.int8)
+        return CASE_POOLS[int(work_account(self.model.handlers, np.array([self.handler]), cat)[0][0])]
 
     @property
     def queue_length(self) -> int:

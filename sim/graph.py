@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim import vocab
 from sim.schema import GROUPS, PopulationConfig
 
 #: Kinds of tie, in the order of ``Population.tie_kind`` codes.
@@ -41,7 +42,7 @@ STRENGTH_CONCENTRATION: float = 5.0
 #: Concentration of the Beta law of digital literacy around its group mean.
 LITERACY_CONCENTRATION: float = 6.0
 #: Strengths are clipped to [MIN_STRENGTH, 1] so that every stored tie is positive.
-MIN_STRENGTH: float = 0.01
+MIN_STRENGTH: float = vocab.MIN_STRENGTH
 #: Mean size of an elderly household (alone or as a couple: size 1 or 2), at most household_size.
 ELDERLY_HOUSEHOLD_MEAN: float = 1.5
 

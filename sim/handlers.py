@@ -1,48 +1,50 @@
-"""Organisations that handle issues: one row per handler, grouped by kind (spec §2).
+"""Organisations that handle issues (one row per handler, grouped by kind) and the pools of
+hours and budget they draw on.
 
-Handler ids are laid out kind by kind: buildings, compounds, communities, areas, the
-street office, then one department per category. Capacity accrues as daily credit
-(fractional capacities work), budgets accrue into pools (one per community, one for the
-street) up to a carry-over cap.
+Handler ids are laid out kind by kind: buildings, compounds, communities, areas, the street
+office, then one department per category. Which pool a handling attempt draws its hours
+from depends on the handler's kind and the issue's category (:func:`work_account`): building
+heads and compound stewards are party members (``party_volunteers``), property managers
+have ``property_staff``, committees ``community_staff``, area offices are staffed from the
+street office (``street_staff``), departments have ``departments``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.graph import Population
 from sim.resources import SPEC, Pool, Pools
-from sim.rules import Rules
-from sim.schema import CATEGORIES, ScenarioConfig
-from sim.vocab import Kind
+from sim.vocab import CATEGORIES, Kind
+
+if TYPE_CHECKING:
+    from sim.graph import Population
+    from sim.rules import Rules
+    from sim.schema import ScenarioConfig
+
+#: Hour pools handlers draw case hours from, indexed by :func:`work_account`'s first array.
+CASE_POOLS: tuple[str, ...] = ("party_volunteers", "property_staff", "community_staff", "street_staff", "departments")
+_VOL, _PROP, _COMM, _STREET, _DEPT = range(len(CASE_POOLS))
+_PROPERTY = CATEGORIES.index("property")
 
 
 @dataclass
 class Handlers:
-    """Handler state as arrays (the Organisation agents read from here)."""
+    """Handler layout (the Organisation agents read from here)."""
 
     offset: np.ndarray  #: kind -> first handler id
     kind: np.ndarray  #: handler -> Kind
     unit: np.ndarray  #: handler -> unit index within its kind (building id, compound id, …; category for departments)
     community: np.ndarray  #: handler -> community it serves (-1 above community)
-    rate: np.ndarray  #: cases per day
-    credit: np.ndarray  #: capacity credit available today
-    pool: np.ndarray  #: handler -> budget pool index
-    budget: np.ndarray  #: pool -> budget units available
-    budget_rate: np.ndarray  #: pool -> units per day
-    budget_cap: np.ndarray  #: pool -> carry-over cap
-    regional_rate: float = 0.0  #: units member units pay into the regional pool per day
-    regional: float = 0.0  #: regional party-building pool
-    regional_cap: float = 0.0  #: carry-over cap of the regional pool
 
     @property
     def n(self) -> int:
         return len(self.kind)
 
     @classmethod
-    def build(cls, pop: Population, rules: Rules, cfg: ScenarioConfig) -> Handlers:
+    def build(cls, pop: Population) -> Handlers:
         counts = [pop.n_buildings, pop.n_compounds, pop.n_communities, pop.n_areas, 1, len(CATEGORIES)]
         offset = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         kind = np.concatenate([np.full(c, k, dtype=np.int8) for k, c in enumerate(counts)])
@@ -51,29 +53,25 @@ class Handlers:
         community[offset[Kind.BUILDING]: offset[Kind.BUILDING] + counts[0]] = pop.compound_community[pop.building_compound]
         community[offset[Kind.COMPOUND]: offset[Kind.COMPOUND] + counts[1]] = pop.compound_community
         community[offset[Kind.COMMUNITY]: offset[Kind.COMMUNITY] + counts[2]] = np.arange(counts[2])
-        scale = np.where(kind >= Kind.STREET, pop.n / 10_000, 1.0)  # street-wide handlers scale with the street
-        rate = rules.capacity[kind].astype(np.float64) * rules.active[kind] * scale
-        # Grid workers add to their community's handling capacity (spec §2 GridWorker).
-        workers = np.bincount(pop.grid_cell_community, minlength=pop.n_communities)
-        sl = slice(offset[Kind.COMMUNITY], offset[Kind.COMMUNITY] + counts[2])
-        rate[sl] += workers * cfg.capacity.grid_worker_cases_per_day
-        n_pools = pop.n_communities + 1
-        pool = np.where(community >= 0, community, n_pools - 1).astype(np.int32)
-        budget_rate = np.full(n_pools, rules.community_budget_per_day)
-        budget_rate[-1] = rules.street_budget_per_10k * pop.n / 10_000
-        budget_cap = budget_rate * cfg.capacity.budget_carryover_days
-        return cls(offset=offset, kind=kind, unit=unit, community=community, rate=rate, credit=np.zeros_like(rate),
-                   pool=pool, budget=budget_rate.copy(), budget_rate=budget_rate, budget_cap=budget_cap,
-                   regional_rate=rules.pool_per_10k * pop.n / 10_000,
-                   regional_cap=rules.pool_per_10k * pop.n / 10_000 * cfg.capacity.budget_carryover_days)
+        return cls(offset=offset, kind=kind, unit=unit, community=community)
 
-    def new_day(self) -> None:
-        """Accrue a day's capacity credit (unused credit carries over up to one case or one
-        day's worth, so fractional capacities add up) and a day's budget."""
-        self.credit = np.minimum(self.credit + self.rate, np.maximum(2 * self.rate, 1.0) * (self.rate > 0))
-        self.budget = np.minimum(self.budget + self.budget_rate, self.budget_cap)
-        self.regional = min(self.regional + self.regional_rate, self.regional_cap)
 
+def work_account(h: Handlers, handler: np.ndarray, category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For attempts at ``handler`` on issues of ``category``: the index into
+    :data:`CASE_POOLS` whose hours they take, and the unit (community, compound, …) of
+    that pool."""
+    kind, unit, comm = h.kind[handler], h.unit[handler], h.community[handler]
+    pool = np.select([kind == Kind.BUILDING, (kind == Kind.COMPOUND) & (category == _PROPERTY),
+                      kind == Kind.COMPOUND, kind == Kind.COMMUNITY, kind == Kind.DEPARTMENT],
+                     [_VOL, _PROP, _VOL, _COMM, _DEPT], default=_STREET)
+    where = np.select([pool == _VOL, pool == _PROP, pool == _COMM, pool == _DEPT], [comm, unit, comm, unit], default=0)
+    return pool.astype(np.int8), where.astype(np.int64)
+
+
+def budget_account(h: Handlers, handler: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each handler pays from its community's budget (else the street's), and the unit."""
+    local = h.community[handler] >= 0
+    return local, np.where(local, h.community[handler], 0).astype(np.int64)
 
 
 def build_pools(pop: Population, rules: Rules, cfg: ScenarioConfig) -> Pools:

@@ -53,6 +53,7 @@ class Channel(IntEnum):
     GRID_PATROL = 2
     PARTY_MEMBER = 3
     PROACTIVE = 4
+    OUTREACH = 5  #: found on a home visit
 
 
 class IllegalTransition(RuntimeError):
@@ -79,7 +80,10 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "ready_day": (np.int32, 0),
     "queue_day": (np.int32, 0),
     "parts_done": (np.int8, 0),  #: departments' parts done (bit 0: first department, bit 1: second)
-    "work_done": (np.float32, 0.0),  #: hours already worked on the current handling attempt
+    "work_done": (np.float32, 0.0),  #: hours already worked on the current attempt (a summoned issue: the first department's part)
+    "work_done2": (np.float32, 0.0),  #: a summoned issue: hours the second department has worked on its part
+    "coordinated": (np.bool_, False),  #: the street office has taken up this cross-department issue
+    "via_platform": (np.bool_, False),  #: dispatched by a digital platform
     "summoned": (np.bool_, False),
     "consent": (np.bool_, False),
     "batched": (np.bool_, False),

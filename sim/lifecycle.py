@@ -1,9 +1,9 @@
-"""The issue lifecycle of spec §3 as the day's core phases, vectorised over issues.
+"""The issue lifecycle as the day's core phases, vectorised over issues.
 
 arrive → detect → route → handle → feedback & experience → abandon. Mechanism hooks run
-between these phases (see ``GovernanceModel.step``); everything here acts only through
-residents' decisions (reporting), handlers' capacity, authority and budget, and residents'
-experience of the outcome.
+between these phases (see ``GovernanceModel.step``). Everything here acts only through
+residents' decisions (reporting, giving up), handlers' hours, authority and budget drawn
+from finite pools (``sim.resources``), and residents' experience of the outcome.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
+from sim.handlers import CASE_POOLS, budget_account, work_account
 from sim.issues import Channel, Status
 from sim.vocab import CATEGORIES, KIND_LEVEL, SCOPES, Kind
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 COLLECTIVE_SCOPES = (SCOPES.index("building"), SCOPES.index("compound"))
 LIFT = CATEGORIES.index("lift_renovation")
+STREET_LEVEL = int(KIND_LEVEL[Kind.STREET])
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -32,7 +34,7 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 def arrive(model: GovernanceModel, *, rate_scale: float = 1.0, categories: np.ndarray | None = None,
            scope: int | None = None, rng: np.random.Generator | None = None,
            exogenous: bool = False) -> np.ndarray:
-    """New latent issues: Poisson arrivals per resident-day by category shares (spec §3).
+    """New latent issues: Poisson arrivals per resident-day by category shares.
 
     The baseline call draws only from the ``arrivals`` stream, in a fixed order, so the
     arriving issues are identical whatever mechanisms are on (common random numbers).
@@ -66,9 +68,9 @@ def arrive(model: GovernanceModel, *, rate_scale: float = 1.0, categories: np.nd
 def report_probability(model: GovernanceModel, residents: np.ndarray, severity: np.ndarray) -> np.ndarray:
     """Daily probability that residents report their latent issue themselves.
 
-    Logistic in trust and efficacy around ``report_base`` (participation follows trust and
-    efficacy, spec §3), times access to a channel: the better of the offline channel for the
-    resident's group and a digital channel scaled by digital literacy.
+    Logistic in trust and efficacy around ``report_base``, times access to a channel: the
+    better of the offline channel for the resident's group and a digital channel scaled by
+    digital literacy.
     """
     b = model.config.behaviour
     st = model.state
@@ -80,16 +82,20 @@ def report_probability(model: GovernanceModel, residents: np.ndarray, severity: 
 
 
 def detect(model: GovernanceModel) -> None:
-    """Residents report latent issues; grid workers' patrols find some of the rest."""
-    iss, rng = model.issues, model.streams.detection
-    model.ledger.add("grid_worker_hours", model.n_grid_workers * model.config.capacity.patrol_hours_per_day)
+    """Grid workers patrol (a planned duty, the first draw on their hours each day); residents
+    report latent issues; the patrols find some of the rest (DeciUrban-style inspection)."""
+    iss, rng, pop, cap = model.issues, model.streams.detection, model.pop, model.config.capacity
+    workers = model.workers_per_community
+    patrol = model.pools["grid_workers"].draw_upto(workers * cap.patrol_hours_per_day, "patrol")
     latent = iss.ids_with(Status.LATENT)
     if len(latent) == 0:
         return
     p_self = report_probability(model, iss.reporter[latent], iss.severity[latent])
-    # Patrol: each grid worker covers patrol_households_per_day of its cell's households.
-    cell = model.pop.grid_cell[iss.reporter[latent]]
-    coverage = np.minimum(1.0, model.config.capacity.patrol_households_per_day / model.cell_households[cell])
+    # Each cell's worker covers its share of the community's patrol hours.
+    cell = pop.grid_cell[iss.reporter[latent]]
+    comm = pop.grid_cell_community[cell]
+    hours = patrol[comm] / np.maximum(workers[comm], 1.0)
+    coverage = np.minimum(1.0, hours * cap.patrol_households_per_hour / model.cell_households[cell])
     p_patrol = coverage * model.config.behaviour.patrol_visibility * (iss.scope[latent] > 0)
     u = rng.random((2, len(latent)))
     by_self = u[0] < p_self
@@ -109,40 +115,48 @@ def mark_detected(model: GovernanceModel, ids: np.ndarray, channel: Channel) -> 
 # ---------------------------------------------------------------- routing
 def correct_handler(model: GovernanceModel, ids: np.ndarray, *, above_level: np.ndarray | int = -1) -> np.ndarray:
     """The handler with authority over each issue: the lowest active level above
-    ``above_level`` whose authority and reach cover it and that has capacity; otherwise the street level (the
-    street office when it summons departments, else the department whose part is next)."""
+    ``above_level`` whose authority and reach cover it; a cross-department issue belongs to
+    the street office until the street has taken it up, then to the department whose part
+    is due; anything else to its category's department."""
     iss, rules, h, pop = model.issues, model.rules, model.handlers, model.pop
     cat, scope, d2 = iss.category[ids], iss.scope[ids], iss.dept2[ids]
     res = iss.reporter[ids]
     above = np.broadcast_to(np.asarray(above_level), ids.shape)
     units = {Kind.BUILDING: pop.building[res], Kind.COMPOUND: pop.compound[res],
-             Kind.COMMUNITY: pop.community[res], Kind.AREA: pop.area[res]}
+             Kind.COMMUNITY: pop.community[res], Kind.AREA: pop.area[res], Kind.STREET: np.zeros(len(ids), np.int64)}
     target = np.full(len(ids), -1, dtype=np.int64)
-    for kind in (Kind.BUILDING, Kind.COMPOUND, Kind.COMMUNITY, Kind.AREA):
+    for kind in (Kind.BUILDING, Kind.COMPOUND, Kind.COMMUNITY, Kind.AREA, Kind.STREET):
         if not rules.active[kind]:
             continue
         cand = h.offset[kind] + units[kind]
         ok = ((target < 0) & (KIND_LEVEL[kind] > above) & rules.authority[kind, cat]
-              & (rules.reach[kind] >= scope) & (d2 < 0) & (h.rate[cand] > 0))
+              & (rules.reach[kind] >= scope) & (d2 < 0))
         target[ok] = cand[ok]
     rest = target < 0
-    summon = rest & (d2 >= 0) & rules.whistle
-    target[summon] = h.offset[Kind.STREET]
-    dept = rest & ~summon
-    part_cat = np.where((iss.parts_done[ids] > 0) & (d2 >= 0), d2, cat)
-    target[dept] = h.offset[Kind.DEPARTMENT] + part_cat[dept]
+    cross = rest & (d2 >= 0)
+    coordinate = cross & ~iss.coordinated[ids]
+    target[coordinate] = h.offset[Kind.STREET]
+    dept = rest & ~coordinate
+    target[dept] = h.offset[Kind.DEPARTMENT] + due_part(model, ids[dept])
     return target
 
 
+def due_part(model: GovernanceModel, ids: np.ndarray) -> np.ndarray:
+    """The category of the department whose part of each issue is due."""
+    iss = model.issues
+    return np.where((iss.parts_done[ids] & 1).astype(bool) & (iss.dept2[ids] >= 0), iss.dept2[ids], iss.category[ids])
+
+
 def route(model: GovernanceModel) -> None:
-    """REPORTED → QUEUED at a handler: correct with ``routing_accuracy``, else a wrong
-    department, which will refer it on (a reassignment)."""
-    iss, rng, day = model.issues, model.streams.handling, model.day
+    """REPORTED → QUEUED at a handler: correct with the routing accuracy (that of the
+    platform for reports it dispatched), else a wrong department, which will refer it on."""
+    iss, rng, day, rules = model.issues, model.streams.handling, model.day, model.rules
     ids = iss.ids_with(Status.REPORTED)
     if len(ids) == 0:
         return
     target = correct_handler(model, ids)
-    wrong = rng.random(len(ids)) >= model.rules.routing_accuracy
+    accuracy = np.where(iss.via_platform[ids], rules.platform_accuracy, rules.routing_accuracy)
+    wrong = rng.random(len(ids)) >= accuracy
     target[wrong] = wrong_department(model, ids[wrong], rng)
     iss.move(ids, Status.QUEUED)
     iss.day_routed[ids] = day
@@ -151,10 +165,8 @@ def route(model: GovernanceModel) -> None:
 
 def wrong_department(model: GovernanceModel, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A department other than the one whose part of each issue is due."""
-    iss = model.issues
-    due = np.where((iss.parts_done[ids] > 0) & (iss.dept2[ids] >= 0), iss.dept2[ids], iss.category[ids])
     other = rng.integers(0, len(CATEGORIES) - 1, size=len(ids))
-    return model.handlers.offset[Kind.DEPARTMENT] + other + (other >= due)
+    return model.handlers.offset[Kind.DEPARTMENT] + other + (other >= due_part(model, ids))
 
 
 def _send(model: GovernanceModel, ids: np.ndarray, target: np.ndarray, *, delay: float, count: bool) -> None:
@@ -163,6 +175,7 @@ def _send(model: GovernanceModel, ids: np.ndarray, target: np.ndarray, *, delay:
     iss.handler[ids] = target
     iss.queue_day[ids] = day
     iss.ready_day[ids] = day + int(np.ceil(delay))
+    iss.work_done[ids] = 0.0
     if count:
         iss.reassignments[ids] += 1
     iss.log_route(ids, day, target)
@@ -174,7 +187,7 @@ def reassign(model: GovernanceModel, ids: np.ndarray, target: np.ndarray) -> Non
     _send(model, ids, target, delay=model.rules.handoff_days, count=True)
 
 
-# ---------------------------------------------------------------- handling
+# ---------------------------------------------------------------- hours
 def group_cumsum(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cumulative weight within runs of equal ``keys`` (keys sorted)."""
     if len(keys) == 0:
@@ -185,128 +198,204 @@ def group_cumsum(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return cw - base
 
 
-def due_today(model: GovernanceModel) -> np.ndarray:
-    """Queued issues each handler takes up today: first come, first served within capacity.
+def work(model: GovernanceModel, ids: np.ndarray, need: np.ndarray, pool_idx: np.ndarray, unit: np.ndarray,
+         done: np.ndarray, use: str) -> np.ndarray:
+    """Put today's hours into ``ids`` in the order given (first come, first served within
+    each pool's unit; the last one reached gets what is left: work in progress is kept in
+    ``done``). Returns which attempts are complete."""
+    for p, name in enumerate(CASE_POOLS):
+        sel = np.flatnonzero(pool_idx == p)
+        if len(sel):
+            got = model.pools[name].draw(unit[sel], np.maximum(need[sel] - done[ids[sel]], 0.0), use, partial=True)
+            done[ids[sel]] += got.astype(done.dtype)
+    return done[ids] >= need - 1e-6
 
-    Batched and summoned issues ride on a case already paid for and take no capacity.
-    """
-    iss, h, day = model.issues, model.handlers, model.day
+
+def queued_hours(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hours still needed by every queued issue at a handler, with its pool and unit."""
+    iss = model.issues
     q = iss.ids_with(Status.QUEUED)
-    q = q[(iss.ready_day[q] <= day) & ~iss.taken_over[q]]
+    q = q[~iss.taken_over[q]]
+    pool, unit = work_account(model.handlers, iss.handler[q], iss.category[q])
+    need = model.rules.case_hours[model.handlers.kind[iss.handler[q]]] - iss.work_done[q]
+    return np.maximum(need, 0.0), pool, unit
+
+
+def under_pressure(model: GovernanceModel, pool_idx: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """Whether the work queued for each (pool, unit)'s staff exceeds ``pressure_days`` of their hours."""
+    need, qpool, qunit = queued_hours(model)
+    out = np.zeros(len(pool_idx), dtype=bool)
+    days = model.config.capacity.pressure_days
+    for p, name in enumerate(CASE_POOLS):
+        rate = model.pools[name].rate
+        backlog = np.bincount(qunit[qpool == p], weights=need[qpool == p], minlength=len(rate))
+        sel = pool_idx == p
+        out[sel] = backlog[unit[sel]] > days * np.maximum(rate[unit[sel]], 1e-9)
+    return out
+
+
+# ---------------------------------------------------------------- handling
+def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Attempts completed today: every ready queued issue (not taken over, not waiting for
+    summoned departments) gets its handler's hours in queue order. At intake a handler
+    decides whether the issue is its own and whether it passes the buck (推诿扯皮); an issue
+    it refers on takes ``triage_hours``, one it works on its kind's case hours (a batched
+    issue a share of them). Returns the completed ids, and whether each is the handler's own
+    and passed on."""
+    iss, h, rules, day = model.issues, model.handlers, model.rules, model.day
+    q = iss.ids_with(Status.QUEUED)
+    q = q[(iss.ready_day[q] <= day) & ~iss.taken_over[q] & ~iss.summoned[q]]
     if len(q) == 0:
-        return q
-    hq = iss.handler[q]
-    order = np.lexsort((q, iss.queue_day[q], hq))
-    q, hq = q[order], hq[order]
-    weight = (~(iss.batched[q] | iss.summoned[q])).astype(np.float64)
-    rank = group_cumsum(hq, weight)
-    take = (rank <= np.floor(h.credit[hq])) | (weight == 0)
-    np.subtract.at(h.credit, hq[take], weight[take])
-    return q[take]
+        return q, np.zeros(0, bool), np.zeros(0, bool)
+    q = q[np.lexsort((q, iss.queue_day[q]))]
+    hid = iss.handler[q]
+    kind = h.kind[hid]
+    mine = correct_handler(model, q, above_level=KIND_LEVEL[kind] - 1) == hid
+    passing = mine & (model.streams.handling.random(len(q)) < rules.buck_passing) & (kind != Kind.STREET)
+    case = rules.case_hours[kind] * np.where(iss.batched[q], rules.batch_share, 1.0)
+    need = np.where(mine & ~passing, case, rules.triage_hours)
+    pool, unit = work_account(h, hid, iss.category[q])
+    done = work(model, q, need, pool, unit, iss.work_done, "cases")
+    iss.work_done[q[done]] = 0.0
+    model.volunteered(unit[done & (pool == CASE_POOLS.index("party_volunteers"))])
+    return q[done], mine[done], passing[done]
+
+
+def summoned_parts(model: GovernanceModel) -> np.ndarray:
+    """Departments summoned by the street office do their parts before their other cases
+    (the deadline gives them priority), each part with its own work in progress. Returns
+    the summoned issues whose parts are both done (the street office then closes them)."""
+    iss, rules = model.issues, model.rules
+    s = iss.ids_with(Status.QUEUED)
+    s = s[iss.summoned[s] & (iss.ready_day[s] <= model.day)]
+    if len(s) == 0:
+        return s
+    s = s[np.lexsort((s, iss.queue_day[s]))]
+    hours = rules.case_hours[Kind.DEPARTMENT]
+    dept = CASE_POOLS.index("departments")
+    for bit, column, category in ((1, iss.work_done, iss.category[s]), (2, iss.work_done2, iss.dept2[s])):
+        todo = s[(iss.parts_done[s] & bit) == 0]
+        cat = category[(iss.parts_done[s] & bit) == 0]
+        finished = work(model, todo, np.full(len(todo), hours), np.full(len(todo), dept), cat.astype(np.int64),
+                        column, "summoned parts")
+        iss.parts_done[todo[finished]] |= bit
+    return s[iss.parts_done[s] == 3]
 
 
 def handle(model: GovernanceModel) -> None:
-    """Handlers work through today's cases (spec §3): refer what they have no authority
-    over, pass the buck sometimes, summon departments or refer sequentially for
-    cross-department issues, seek consent for collective ones, pay from their budget, then
-    resolve, or under pressure close on paper."""
-    iss, h, rules, rng, day = model.issues, model.handlers, model.rules, model.streams.handling, model.day
-    ids = due_today(model)
-    if len(ids) == 0:
+    """Handlers work through today's attempts: refer what is not theirs, pass the buck
+    sometimes, coordinate cross-department issues (summons, or sequential referral), seek
+    consent for collective ones, pay from their budget, then resolve, or under pressure
+    close on paper."""
+    iss, h, rules, rng = model.issues, model.handlers, model.rules, model.streams.handling
+    joint = summoned_parts(model)
+    ids, mine, passing = take_up(model)
+    if len(ids) == 0 and len(joint) == 0:
         return
     hid = iss.handler[ids]
     kind = h.kind[hid]
-    cat, d2 = iss.category[ids], iss.dept2[ids]
-    owner = correct_handler(model, ids, above_level=KIND_LEVEL[kind] - 1)
-    mine = owner == hid
-    u = rng.random((4, len(ids)))  # buck-passing, consent, quality, paper closure
-    model.ledger.add("staff_hours", float(len(ids)))
 
     # 1. Not mine: escalate or refer to the handler with authority (a reassignment).
     not_mine = ~mine
-    target = correct_handler(model, ids[not_mine], above_level=np.where(kind[not_mine] == Kind.DEPARTMENT, -1,
-                                                                         KIND_LEVEL[kind[not_mine]]))
-    reassign(model, ids[not_mine], target)
+    reassign(model, ids[not_mine], correct_handler(
+        model, ids[not_mine], above_level=np.where(kind[not_mine] == Kind.DEPARTMENT, -1, KIND_LEVEL[kind[not_mine]])))
 
-    # 2. Mine but passed on (推诿扯皮): lower levels push upward, departments sideways.
-    passing = mine & (u[0] < rules.buck_passing) & (kind != Kind.STREET)
+    # 2. Mine but passed on at intake: lower levels push upward, departments sideways.
     pid = ids[passing]
     sideways = kind[passing] == Kind.DEPARTMENT
     dest = np.where(sideways, wrong_department(model, pid, rng),
                     correct_handler(model, pid, above_level=KIND_LEVEL[kind[passing]]))
     reassign(model, pid, dest)
-    work = mine & ~passing
+    work_now = mine & ~passing
 
-    # 3. The street office summons every department at once (whistle_summon).
-    summon = work & (kind == Kind.STREET) & ~iss.summoned[ids]
-    sid = ids[summon]
-    iss.summoned[sid] = True
-    iss.ready_day[sid] = day + int(np.ceil(rules.whistle_deadline))
-    for depts in (cat[summon], d2[summon]):
-        np.subtract.at(h.credit, h.offset[Kind.DEPARTMENT] + depts, 1.0)
-    model.ledger.add("department_hours", 2.0 * len(sid) * rules.hours_per_summons)
-    work &= ~summon
+    # 3. The street office takes up a cross-department issue: it summons every department
+    #    at once (whistle_summon), or refers it to the first department (sequential).
+    coord = work_now & (kind == Kind.STREET) & (iss.dept2[ids] >= 0)
+    cid = ids[coord]
+    iss.coordinated[cid] = True
+    if rules.summons_hours > 0 and len(cid):
+        model.pools["street_staff"].draw(np.zeros(len(cid), np.int64), np.full(len(cid), rules.summons_hours), "summons")
+    if rules.summons:
+        iss.summoned[cid] = True
+        iss.parts_done[cid] = 0
+    else:
+        reassign(model, cid, h.offset[Kind.DEPARTMENT] + iss.category[cid])
+    work_now &= ~coord
 
     # 4. Sequential referral: the first department does its part and refers to the second.
-    first_part = work & (kind == Kind.DEPARTMENT) & (d2 >= 0) & (iss.parts_done[ids] == 0)
-    fid = ids[first_part]
-    iss.parts_done[fid] = 1
-    reassign(model, fid, h.offset[Kind.DEPARTMENT] + d2[first_part])
-    work &= ~first_part
+    first = work_now & (kind == Kind.DEPARTMENT) & (iss.dept2[ids] >= 0) & ((iss.parts_done[ids] & 1) == 0)
+    fid = ids[first]
+    iss.parts_done[fid] |= 1
+    reassign(model, fid, h.offset[Kind.DEPARTMENT] + iss.dept2[fid])
+    work_now &= ~first
 
-    # 5. Collective issues need residents' consent (e.g. a lift needs the building's agreement).
-    needs_consent = work & (cat == LIFT) & np.isin(iss.scope[ids], COLLECTIVE_SCOPES) & ~iss.consent[ids]
-    got = needs_consent & (u[1] < rules.consent_base)
+    # Summoned issues whose parts are both done are closed by the street office.
+    ids = np.concatenate([ids[work_now], joint])
+    fix(model, ids, retry=True)
+
+
+def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
+    """The work on ``ids`` (attempts completed today): collective lift issues need residents'
+    consent; the fix succeeds with ``resolve_quality`` and is paid for, in queue order, from
+    the handler's budget, else the regional fund; without money a lower level escalates and
+    the street level waits; a failing handler under pressure may close on paper, the more
+    rarely the likelier it expects an audit. Returns which issues were resolved."""
+    iss, h, rules, rng, day = model.issues, model.handlers, model.rules, model.streams.handling, model.day
+    if len(ids) == 0:
+        return np.zeros(0, bool)
+    hid = iss.handler[ids]
+    kind = h.kind[hid]
+    u = rng.random((3, len(ids)))  # consent, quality, paper closure
+    needs_consent = (iss.category[ids] == LIFT) & np.isin(iss.scope[ids], COLLECTIVE_SCOPES) & ~iss.consent[ids]
+    got = needs_consent & (u[0] < rules.consent_base)
     iss.consent[ids[got]] = True
     wait = needs_consent & ~got
-    work &= ~wait
-
-    # 6. The work itself succeeds with resolve_quality; only a fix that works is paid for, in
-    #    queue order from the handler's pool, else the regional pool; without money a lower
-    #    level escalates and the street level waits.
-    fixable = work & (u[2] < rules.resolve_quality)
-    paid = _pay(model, ids, fixable)
+    fixable = ~wait & (u[1] < rules.resolve_quality)
+    paid = pay(model, ids, fixable)
     no_money = fixable & ~paid
-    escalate = no_money & (KIND_LEVEL[kind] < 4)
+    escalate = no_money & (KIND_LEVEL[kind] < STREET_LEVEL) & ~iss.taken_over[ids]
     if escalate.any():
         eid = ids[escalate]
         reassign(model, eid, correct_handler(model, eid, above_level=KIND_LEVEL[kind[escalate]]))
     wait |= no_money & ~escalate
-
-    # 7. Resolve what is paid for; a failing handler under pressure may close on paper.
-    success = paid
-    close_issues(model, ids[success], Status.RESOLVED)
-    pressure = model.queue_pressure()[hid]
-    failing = (work & ~fixable) | wait
-    paper = failing & pressure & (u[3] < rules.false_closure_pressure)
+    close_issues(model, ids[paid], Status.RESOLVED)
+    failing = (~wait & ~fixable) | wait
+    pool, unit = work_account(h, hid, iss.category[ids])
+    pressure = under_pressure(model, pool, unit)
+    paper = failing & pressure & (u[2] < rules.false_closure_pressure * (1.0 - model.audit_risk))
     close_issues(model, ids[paper], Status.FALSE_CLOSED)
-    retry = failing & ~paper
-    iss.ready_day[ids[retry]] = day + np.where(wait[retry], model.config.capacity.retry_days, 1)
+    later = failing & ~paper
+    if retry:
+        iss.ready_day[ids[later]] = day + np.where(wait[later], model.config.capacity.retry_days, 1)
+    summoned = later & iss.summoned[ids]
+    iss.parts_done[ids[summoned & ~wait]] = 0  # a summoned fix that failed is redone by both departments
+    return paid
 
 
-def _pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Which of ``ids[mask]`` get paid for, in queue order, from pools then the regional pool."""
+def pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Which of ``ids[mask]`` get paid for, in the order given: from the handler's budget
+    (its community's, else the street's), else, for resource-heavy issues, from the regional
+    fund, whose every draw takes the street office ``regional_hours`` to arrange."""
     iss, h, rules = model.issues, model.handlers, model.rules
     paid = np.zeros(len(ids), dtype=bool)
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
         return paid
     cost = iss.cost[ids[idx]].astype(np.float64)
-    pool = h.pool[iss.handler[ids[idx]]]
-    order = np.argsort(pool, kind="stable")
-    spent = group_cumsum(pool[order], cost[order])
-    ok_sorted = spent <= h.budget[pool[order]]
-    ok = np.empty_like(ok_sorted)
-    ok[order] = ok_sorted
-    np.subtract.at(h.budget, pool[ok], cost[ok])
-    # Regional party-building pool for resource-heavy issues, first come first served.
+    local, unit = budget_account(h, iss.handler[ids[idx]])
+    ok = np.zeros(len(idx), dtype=bool)
+    for name, sel in (("community_budget", local), ("street_budget", ~local)):
+        s = np.flatnonzero(sel)
+        if len(s):
+            ok[s] = model.pools[name].draw(unit[s], cost[s], "fixes") > 0
+    ok |= cost == 0
     heavy = np.flatnonzero(~ok & (cost >= rules.pool_threshold))
-    if len(heavy) and h.regional > 0:
-        take = np.cumsum(cost[heavy]) <= h.regional
-        ok[heavy[take]] = True
-        h.regional -= float(cost[heavy[take]].sum())
-        model.ledger.add("regional_budget", float(cost[heavy[take]].sum()))
-    model.ledger.add("budget", float(cost[ok].sum()))
+    if len(heavy):
+        zero = np.zeros(len(heavy), np.int64)
+        arranged = model.pools["street_staff"].draw(zero, np.full(len(heavy), rules.regional_hours), "regional draws") > 0
+        arranged |= rules.regional_hours == 0
+        granted = model.pools["regional_fund"].draw(zero[arranged], cost[heavy[arranged]], "fixes") > 0
+        ok[heavy[arranged][granted]] = True
     paid[idx] = ok
     return paid
 
@@ -318,24 +407,43 @@ def close_issues(model: GovernanceModel, ids: np.ndarray, status: Status) -> Non
 
 
 # ---------------------------------------------------------------- feedback & experience
+def closed_today(model: GovernanceModel, day: int | None = None) -> np.ndarray:
+    """Issues a handler closed today (or on ``day``), resolved or on paper, not self-governed,
+    in id order."""
+    iss = model.issues
+    day = model.day if day is None else day
+    ids = iss.logged("ended", day)
+    ids = ids[iss.day_closed[ids] == day]
+    return ids[np.isin(iss.status[ids], (Status.RESOLVED, Status.FALSE_CLOSED))
+               & ~iss.self_resolved[ids]]
+
+
 def feedback_and_experience(model: GovernanceModel) -> None:
-    """Today's closures reach the residents: feedback or none, discovery of paper
-    closures, and trust and efficacy updates by expectancy-disconfirmation (spec §8:
-    Van Ryzin 2004; procedural voice after Tyler)."""
-    iss, rules, rng, day = model.issues, model.rules, model.streams.handling, model.day
+    """Today's closures reach the residents: a follow-up call telling the outcome if the
+    handler asks for one and a grid worker has the hours, a suggestion adopted if staff have
+    the hours to process it, discovery of paper closures, and trust and efficacy updates by
+    expectancy-disconfirmation (Van Ryzin 2004; procedural voice after Tyler 1990)."""
+    iss, rules, rng, day, pop = model.issues, model.rules, model.streams.handling, model.day, model.pop
     b = model.config.behaviour
-    closed = iss.ids_with(Status.RESOLVED, Status.FALSE_CLOSED)
-    closed = closed[(iss.day_closed[closed] == day) & ~iss.self_resolved[closed]]
+    closed = closed_today(model)
     if len(closed) == 0:
         return
     u = rng.random((3, len(closed)))
-    told = u[0] < rules.feedback_probability
+    comm = pop.community[iss.reporter[closed]].astype(np.int64)
+    asked = np.flatnonzero(u[0] < rules.feedback_probability)
+    told = np.zeros(len(closed), dtype=bool)
+    told[asked] = model.pools["grid_workers"].draw(comm[asked], np.full(len(asked), rules.hours_per_feedback), "feedback calls") > 0
+    told |= (u[0] < rules.feedback_probability) & (rules.hours_per_feedback == 0)
     iss.feedback[closed[told]] = True
     iss.day_feedback[closed[told]] = day
-    adopted = u[1] < rules.adoption_rate
+    proposed = np.flatnonzero(told & (u[1] < rules.adoption_rate))
+    adopted = np.zeros(len(closed), dtype=bool)
+    if len(proposed):
+        adopted[proposed] = model.pools["community_staff"].draw(
+            comm[proposed], np.full(len(proposed), rules.adoption_hours), "adopting suggestions") > 0
+        adopted[proposed] |= rules.adoption_hours == 0
     heard = told * np.where(adopted, 1.0, 0.5)
     iss.heard[closed] = heard
-    model.ledger.add("staff_hours", float(told.sum()) * rules.hours_per_feedback)
     paper = iss.status[closed] == Status.FALSE_CLOSED
     found = paper & (u[2] < b.false_closure_discovery)
     iss.discovered[closed[found]] = True
@@ -363,7 +471,7 @@ def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np
 def experience(model: GovernanceModel, residents: np.ndarray, performance: np.ndarray,
                ids: np.ndarray | None = None) -> None:
     """Expectancy-disconfirmation: satisfaction = performance − expectation; trust moves by
-    it and expectation adapts toward performance (spec §8)."""
+    it and expectation adapts toward performance (Van Ryzin 2004, 2006)."""
     b, st = model.config.behaviour, model.state
     sat = performance - st.expectation[residents]
     if ids is not None:
@@ -378,18 +486,20 @@ def experience(model: GovernanceModel, residents: np.ndarray, performance: np.nd
 
 # ---------------------------------------------------------------- abandonment
 def abandon(model: GovernanceModel) -> None:
-    """Reporters give up on open issues (hazard 1/patience); unreported issues are lived
-    with (hazard 1/latent lifetime). Giving up on a reported issue is a bad experience."""
-    iss, rng, cfg = model.issues, model.streams.handling, model.config
+    """Reporters give up on open issues (hazard 1/patience, lower for reporters kept
+    informed of progress); unreported issues are lived with (hazard 1/latent lifetime).
+    Giving up on a reported issue is a bad experience."""
+    iss, rng, cfg, day = model.issues, model.streams.handling, model.config, model.day
     queued = iss.ids_with(Status.QUEUED)
-    gone = queued[rng.random(len(queued)) < 1.0 / cfg.issues.patience_days]
+    informed = model.state.informed_until[iss.reporter[queued]] >= day
+    hazard = np.where(informed, 1.0 / cfg.behaviour.informed_patience, 1.0) / cfg.issues.patience_days
+    gone = queued[rng.random(len(queued)) < hazard]
     iss.move(gone, Status.ABANDONED)
-    iss.day_closed[gone] = model.day
+    iss.day_closed[gone] = day
     experience(model, iss.reporter[gone], np.zeros(len(gone)), gone)
     eff = model.state.efficacy
-    r = iss.reporter[gone]
-    _each(eff, r, lambda e: e - cfg.behaviour.efficacy_loss * e)
+    _each(eff, iss.reporter[gone], lambda e: e - cfg.behaviour.efficacy_loss * e)
     latent = iss.ids_with(Status.LATENT)
     lived = latent[rng.random(len(latent)) < 1.0 / cfg.issues.latent_lifetime_days]
     iss.move(lived, Status.ABANDONED)
-    iss.day_closed[lived] = model.day
+    iss.day_closed[lived] = day

@@ -13,17 +13,17 @@ from sim.graph import build_population, to_networkx
 from sim.handlers import Handlers, build_pools
 from sim.issues import IssueTable, Status
 from sim.mechanisms import REGISTRY, Mechanism, MechanismParams
-from sim.rng import make_streams
+from sim.rng import make_streams, mechanism_stream
 from sim.rules import Rules
 from sim.schema import CATEGORIES, ScenarioConfig
-from sim.state import Ledger, ResidentState, channel_access
+from sim.state import ResidentState, channel_access
 
 
 class GovernanceModel(mesa.Model):
     """A street of residents, grid workers and organisations handling everyday issues.
 
-    ``with_space=True`` also builds Mesa's ``Network`` space over the social graph (for the
-    browser app; no layout is computed).
+    ``with_space=True`` also builds Mesa's ``Network`` space over the social graph (no
+    layout is computed).
     """
 
     def __init__(self, config: ScenarioConfig, *, with_space: bool = False) -> None:
@@ -32,11 +32,13 @@ class GovernanceModel(mesa.Model):
         self.config = config
         self.day = 0
         self.climate = 0.0  #: pull on trust of today's emotional-climate events (0: none)
+        self.audit_risk = 0.0  #: what handlers expect of audits: the chance a paper closure is found (supervision)
         self.mechanism_state: dict[str, Any] = {}  #: what a mechanism keeps between phases and days, by its key
-        self.scratch_metrics: dict[str, float] = {}  #: outcome statistics cached between days
+        self.scratch_metrics: dict[Any, Any] = {}  #: outcome statistics cached between days
         self.mechanisms: list[tuple[Mechanism, MechanismParams]] = [
             (m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items() if getattr(config.mechanisms, key).enabled
         ]
+        self.mechanism_rng = {m.key: mechanism_stream(config.seed, m.key) for m, _ in self.mechanisms}
         self.rules = Rules.from_config(config)
         for mech, params in self.mechanisms:
             if mech.configure:
@@ -44,11 +46,10 @@ class GovernanceModel(mesa.Model):
         self.pop = build_population(config.population, self.streams.graph,
                                     households_per_grid_worker=config.capacity.households_per_grid_worker)
         self.state = ResidentState.initial(self.pop, config, self.rules, self.streams.social)
-        self.handlers = Handlers.build(self.pop, self.rules, config)
+        self.handlers = Handlers.build(self.pop)
+        self.pools = build_pools(self.pop, self.rules, config)
         expected = int(config.issues.rate_per_resident_day * self.pop.n * config.days * 1.2) + 64
         self.issues = IssueTable(capacity=min(expected, 50_000_000))
-        self.ledger = Ledger()
-        self.pools = build_pools(self.pop, self.rules, config)
         cats = config.issues.categories
         self.category_table = {
             "share": np.array([cats[c].share for c in CATEGORIES]),
@@ -59,6 +60,12 @@ class GovernanceModel(mesa.Model):
         hh_cell = np.bincount(self.pop.household_cell, minlength=self.pop.n_grid_cells)
         self.cell_households = np.maximum(hh_cell, 1).astype(np.float64)
         self.n_grid_workers = self.pop.n_grid_cells
+        self.workers_per_community = np.bincount(self.pop.grid_cell_community, minlength=self.pop.n_communities).astype(np.float64)
+        members = np.flatnonzero(self.pop.party_member)
+        order = np.argsort(self.pop.community[members], kind="stable")
+        self._members = members[order]  #: party members grouped by community (volunteer rota)
+        self._member_start = np.searchsorted(self.pop.community[self._members], np.arange(self.pop.n_communities + 1))
+        self._rota = np.zeros(self.pop.n_communities, dtype=np.int64)
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
         self._run_setup_hooks()
         self.residents = [Resident(self, i) for i in range(self.pop.n)]
@@ -71,18 +78,15 @@ class GovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day: events, arrivals, detection, routing, handling, closure, the social phase."""
-        self.day = self.steps - 1
-        self.issues.today = self.day
-        self.ledger.new_day()
-        self.pools.new_day()
-        self.handlers.new_day()
+        """One day. Pools are refilled; phases then draw on them in this order, which is the
+        priority rule for hours (planned duties before casework, casework before follow-ups)."""
+        self._new_day()
         self._hooks("events")
         lifecycle.arrive(self)
         lifecycle.detect(self)
         self._hooks("detect")
-        lifecycle.route(self)
         self._hooks("route")
+        lifecycle.route(self)
         self._hooks("handle")
         lifecycle.handle(self)
         self._hooks("close")
@@ -93,6 +97,12 @@ class GovernanceModel(mesa.Model):
         social.spread_trust(self)
         social.update_participation(self)
         social.relax(self)
+
+    def _new_day(self) -> None:
+        self.day = self.steps - 1
+        self.issues.today = self.day
+        self.pools.new_day()
+        self.state.took_part[:] = False
 
     def _hooks(self, phase: str) -> None:
         for mech, params in self.mechanisms:
@@ -107,13 +117,30 @@ class GovernanceModel(mesa.Model):
                 hook(self, params)
         self.state.access = channel_access(self.pop, self.rules)
 
+    # ------------------------------------------------------------ helpers for the phases
+    def rng_of(self, key: str) -> np.random.Generator:
+        """The random stream of mechanism ``key``."""
+        return self.mechanism_rng[key]
+
+    def volunteered(self, communities: np.ndarray) -> None:
+        """Record volunteering for one party member of each community in ``communities`` (one
+        per unit of volunteer work done), taking the community's members in turn."""
+        if len(communities) == 0:
+            return
+        n = np.bincount(communities, minlength=self.pop.n_communities)
+        size = np.diff(self._member_start)
+        for c in np.flatnonzero((n > 0) & (size > 0)):
+            k = np.arange(self._rota[c], self._rota[c] + min(n[c], size[c])) % size[c]
+            self.state.last_volunteering[self._members[self._member_start[c] + k]] = self.day
+            self._rota[c] = (self._rota[c] + n[c]) % size[c]
+
+    def members_of(self, community: int) -> np.ndarray:
+        """Party members of ``community``."""
+        return self._members[self._member_start[community]: self._member_start[community + 1]]
+
     # ------------------------------------------------------------ derived state
     def queue_lengths(self) -> np.ndarray:
-        """Queued issues per handler (issues the party organisation took over are not in any handler's queue)."""
+        """Queued issues per handler (issues the party organisation took over are in no handler's queue)."""
         q = self.issues.ids_with(Status.QUEUED)
         q = q[~self.issues.taken_over[q]]
         return np.bincount(self.issues.handler[q], minlength=self.handlers.n)
-
-    def queue_pressure(self) -> np.ndarray:
-        """Handlers whose queue exceeds ``capacity.pressure_days`` days of their capacity."""
-        return self.queue_lengths() > self.config.capacity.pressure_days * np.maximum(self.handlers.rate, 1e-9)

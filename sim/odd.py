@@ -46,6 +46,8 @@ from pydantic.fields import FieldInfo
 
 from sim import issues as issues_mod
 from sim import rng as rng_mod
+from sim.graph import build_population
+from sim.handlers import Handlers
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
 from sim.outcomes import HEADLINE, RESOURCE_USE
 from sim.outcomes import REGISTRY as OUTCOMES
@@ -358,7 +360,7 @@ _RULE_INDEX: dict[str, tuple[tuple[str, ...], ...]] = {
     "authority": (KIND_NAMES, CATEGORIES),
     "reach": (KIND_NAMES,),
     "active": (KIND_NAMES,),
-    "capacity": (KIND_NAMES,),
+    "case_hours": (KIND_NAMES,),
     "channel_access": (GROUPS,),
 }
 
@@ -412,28 +414,38 @@ def _rule_changes() -> str:
 
 
 def _handler_kinds() -> str:
+    from sim.handlers import CASE_POOLS, work_account
+
     cfg = ScenarioConfig()
     rules = Rules.from_config(cfg)
+    h = Handlers.build(build_population(cfg.population.model_copy(update={"residents": 200}), np.random.default_rng(0),
+                                        households_per_grid_worker=cfg.capacity.households_per_grid_worker))
     rows = []
     for k, name in enumerate(KIND_NAMES):
         auth = [c for j, c in enumerate(CATEGORIES) if rules.authority[k, j]]
-        if name == "department":
-            auth_s = "its own category (one department per category)"
-        else:
-            auth_s = ", ".join(auth) if auth else "none"
+        auth_s = "its own category (one department per category)" if name == "department" else (", ".join(auth) or "none")
+        handler = np.array([h.offset[k]])
+        pools = sorted({CASE_POOLS[int(work_account(h, handler, np.array([c], np.int8))[0][0])] for c in range(len(CATEGORIES))})
         rows.append([f"`{name}`", LEVELS[int(KIND_LEVEL[k])], "yes" if rules.active[k] else "no",
-                     _num(float(rules.capacity[k])), auth_s, SCOPES[int(rules.reach[k])]])
-    capacity_note = _member_comments(Rules).get("capacity", "cases per handler per day")
-    return (_table(["handler kind", "level", "exists in the base scenario", "capacity (base)",
+                     _num(float(rules.case_hours[k])), ", ".join(f"`{p}`" for p in pools), auth_s, SCOPES[int(rules.reach[k])]])
+    return (_table(["handler kind", "level", "exists in the base scenario", "hours per attempt (base)", "hours drawn from",
                     "authority (base)", "widest scope it may handle"], rows)
-            + f"\n\nCapacity column: `Rules.capacity`, {capacity_note}; a community's capacity also adds "
-            + "`capacity.grid_worker_cases_per_day` per grid worker of the community.")
+            + "\n\nAn attempt that ends in a referral or a refusal at intake takes `capacity.triage_hours` "
+            + f"({_num(cfg.capacity.triage_hours)}) instead; a compound's property cases take property staff's hours, "
+            + "its simple cases (under the five-level grid or vanguard linkage) the community's party volunteers'.")
+
+
+def _pools() -> str:
+    from sim.resources import POOLS
+
+    rows = [[f"`{p.name}`", p.unit, p.level, p.description] for p in POOLS]
+    return _table(["pool", "unit", "one account per", "what it holds"], rows)
 
 
 # =========================================================================== schedule
 
 
-_ATTR_TYPES: dict[str, str] = {"ledger": "sim.state.Ledger", "handlers": "sim.handlers.Handlers",
+_ATTR_TYPES: dict[str, str] = {"pools": "sim.resources.Pools", "handlers": "sim.handlers.Handlers",
                                "state": "sim.state.ResidentState", "issues": "sim.issues.IssueTable"}
 
 
@@ -647,6 +659,7 @@ def _blocks() -> dict[str, Callable[[], str]]:
         "mechanisms": _mechanisms,
         "rule-changes": _rule_changes,
         "handler-kinds": _handler_kinds,
+        "pools": _pools,
         "schedule": _schedule,
         "setup": _setup,
         "transitions": _transitions,

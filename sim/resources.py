@@ -91,6 +91,7 @@ class Pool:
     available: np.ndarray = field(init=False)  #: what each unit held at the start of today
     used: np.ndarray = field(init=False)  #: what each unit spent today
     by_use: dict[str, float] = field(init=False)  #: today's spending by use
+    total_by_use: dict[str, float] = field(init=False)  #: spending by use since day 0
 
     def __post_init__(self) -> None:
         self.rate = np.asarray(self.rate, dtype=np.float64)
@@ -99,6 +100,14 @@ class Pool:
         self.available = np.zeros_like(self.rate)
         self.used = np.zeros_like(self.rate)
         self.by_use = {}
+        self.total_by_use = {}
+
+    def move_rate(self, amount: np.ndarray) -> None:
+        """Add ``amount`` (per unit, may be negative) to the daily accrual, keeping the
+        carry-over in days (used to move money between pools, never to create it)."""
+        days = self.cap / np.maximum(self.rate, 1e-12)
+        self.rate = np.maximum(self.rate + amount, 0.0)
+        self.cap = np.maximum(self.rate * np.where(self.rate > 0, days, 1.0), self.rate)
 
     def new_day(self) -> None:
         """Accrue a day's resources up to the cap; reset today's spending."""
@@ -114,6 +123,7 @@ class Pool:
         total = float(np.sum(amounts))
         if total:
             self.by_use[use] = self.by_use.get(use, 0.0) + total
+            self.total_by_use[use] = self.total_by_use.get(use, 0.0) + total
 
     def draw(self, units: np.ndarray, need: np.ndarray, use: str, *, partial: bool = False) -> np.ndarray:
         """Grant requests first come first served (see :func:`fifo_grant`) and spend them."""
@@ -151,6 +161,10 @@ class Pools:
     def used_today(self) -> dict[str, float]:
         """Spent today, by pool."""
         return {p.spec.name: float(p.used.sum()) for p in self}
+
+    def use_table(self) -> list[tuple[str, str, float]]:
+        """(pool, use, amount spent since day 0) for every use of every pool."""
+        return [(p.spec.name, use, amount) for p in self for use, amount in sorted(p.total_by_use.items())]
 
     def available_today(self) -> dict[str, float]:
         """Held at the start of today, by pool."""

@@ -1,12 +1,15 @@
 """Random streams split by purpose from one master seed (numpy SeedSequence).
 
-Each purpose gets its own generator, so switching a mechanism on (which draws from the
-``social`` or ``handling`` streams) never shifts the ``arrivals`` stream: two scenarios run
-with the same seed face the same arriving issues (common random numbers).
+Each purpose of the core gets its own generator, and each mechanism its own stream keyed by
+its name (:func:`mechanism_stream`), so switching a mechanism on never shifts a draw of the
+core: two scenarios run with the same seed face the same arriving issues, and the core's
+draws differ only where the mechanism changed the state they are drawn for (common random
+numbers).
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,3 +38,14 @@ def make_streams(seed: int) -> Streams:
         for i, name in enumerate(PURPOSES)
     }
     return Streams(**gens)
+
+
+#: First spawn-key component of mechanism streams (apart from the purposes' keys).
+_MECHANISM_KEY = 1000
+
+
+def mechanism_stream(seed: int, key: str) -> np.random.Generator:
+    """The stream of mechanism ``key``: independent of the core's streams and of other
+    mechanisms', and the same whatever else is switched on (keyed by name, not position)."""
+    ss = np.random.SeedSequence(entropy=seed, spawn_key=(_MECHANISM_KEY, zlib.crc32(key.encode("utf-8"))))
+    return np.random.Generator(np.random.PCG64(ss))

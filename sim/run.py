@@ -29,6 +29,7 @@ class RunResult:
     issues: pa.Table
     categories: pa.Table
     outcomes: dict[str, float]
+    resources: pa.Table  #: hours and budget spent since day 0, by pool and use
     timings: dict[str, float] = field(default_factory=dict)
     model: GovernanceModel | None = None  #: the model at the end, when ``run(..., keep_model=True)``
 
@@ -55,6 +56,10 @@ def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None
     arrays = {k: np.asarray(v, dtype=np.int64 if k == "day" else np.float64) for k, v in columns.items()}
     daily = pa.table(arrays)
     outcomes = run_outcomes(arrays, model)
+    uses = model.pools.use_table()
+    resources = pa.table({"pool": [u[0] for u in uses], "use": [u[1] for u in uses],
+                          "total": pa.array([u[2] for u in uses], pa.float64()),
+                          "per_day": pa.array([u[2] / config.days for u in uses], pa.float64())})
     return RunResult(config=config, daily=daily, issues=pa.table(issue_table(model)), categories=by_category(model),
-                     outcomes=outcomes, model=model if keep_model else None,
+                     outcomes=outcomes, resources=resources, model=model if keep_model else None,
                      timings={"build_s": t1 - t0, "simulate_s": t2 - t1, "tables_s": time.perf_counter() - t2})

@@ -185,42 +185,54 @@ class IssueConfig(Strict):
         return self
 
 
+class CaseHours(Strict):
+    """Hours one handling attempt takes, by handler kind (assumptions; a referral or a
+    refusal at intake takes ``capacity.triage_hours`` instead)."""
+
+    building: float = Field(1.0, gt=0, le=100, description="A building head's case (five-level grid).")
+    compound: float = Field(1.5, gt=0, le=100, description="A property manager's or compound steward's case.")
+    community: float = Field(2.0, gt=0, le=100, description="A community committee's case.")
+    area: float = Field(2.0, gt=0, le=100, description="An area office's case (five-level grid).")
+    street: float = Field(2.0, gt=0, le=100, description="A street office's case (coordination of cross-department and cross-community issues).")
+    department: float = Field(3.0, gt=0, le=100, description="A functional department's case, or its part of a cross-department case.")
+
+    def as_array(self) -> tuple[float, ...]:
+        """Hours per case in the order of ``sim.vocab.KIND_NAMES``."""
+        return (self.building, self.compound, self.community, self.area, self.street, self.department)
+
+
 class CapacityConfig(Strict):
-    """Handlers' hours, budget and authority: the finite pools every regime draws on."""
+    """Handlers' hours, budget and authority: the finite pools every regime draws on
+    (``sim.resources``), and the institutional rules of handling."""
 
-    grid_worker_hours_per_day: float = Field(4.0, ge=0, le=24, description="Hours a grid worker has per day for residents' issues (patrol, follow-up calls, visits); the rest of the working day goes to administrative tasks (assumption).")
-    community_staff_hours_per_day: float = Field(36.0, ge=0, le=10_000, description="Hours a community committee's staff have per day for residents' cases, meetings and sessions (about 4-5 full-time staff of a committee's 9-12; assumption).")
+    grid_worker_hours_per_day: float = Field(4.0, ge=0, le=24, description="Hours a grid worker has per day for residents' issues (patrols, follow-up calls, visits); the rest of the working day goes to administrative tasks (assumption).")
+    patrol_hours_per_day: float = Field(2.0, ge=0, le=24, description="Hours of a grid worker's day planned for patrolling (a duty drawn first each day).")
+    patrol_households_per_hour: float = Field(15.0, ge=0, le=500, description="Households a patrol passes per hour.")
+    households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300-500).")
+    community_staff_hours_per_day: float = Field(8.0, ge=0, le=10_000, description="Hours a community committee's staff give residents' requests per day: cases, meetings, sessions, lists (about one full-time post; most staff time goes to administrative tasks from above, 上面千条线; assumption).")
     property_staff_hours_per_day: float = Field(2.0, ge=0, le=1000, description="Hours a compound's property manager gives residents' property cases per day.")
-    street_staff_hours_per_10k: float = Field(20.0, ge=0, le=100_000, description="Street office staff hours per day for residents' cases, per 10,000 residents.")
-    department_hours_per_10k: float = Field(18.0, ge=0, le=100_000, description="Hours each functional department gives residents' cases per day, per 10,000 residents.")
+    street_staff_hours_per_10k: float = Field(24.0, ge=0, le=100_000, description="Street office staff hours per day for residents' cases, audits and coordination, per 10,000 residents.")
+    department_hours_per_10k: float = Field(12.0, ge=0, le=100_000, description="Hours each functional department gives residents' cases per day, per 10,000 residents.")
     member_hours_per_year: float = Field(50.0, ge=0, le=2000, description="Volunteer hours an active party member gives the community per year (Qiaoxi district, Xingtai: at least 50 hours a year under a points system).")
-    active_member_share: float = Field(0.55, ge=0, le=1, description="Share of resident party members active in the community (Foshan 2020: about 120 reporting per community; Hudong street: about 110; against about 200 members of a community of 3,000 at 7%).")
-
-    households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300–500).")
-    grid_worker_cases_per_day: float = Field(4.0, ge=0, le=100, description="Cases a grid worker handles per day.")
-    patrol_households_per_day: float = Field(30.0, ge=0, le=1000, description="Households a grid worker's patrol covers per day (finds latent issues).")
-    patrol_hours_per_day: float = Field(2.0, ge=0, le=24, description="Hours a grid worker spends patrolling per day.")
-    community_cases_per_day: float = Field(6.0, ge=0, le=1000, description="Cases the community committee handles per day, besides its grid workers.")
-    area_cases_per_day: float = Field(4.0, ge=0, le=1000, description="Cases an area (片区) office handles per day (five-level grid only).")
-    street_cases_per_10k: float = Field(10.0, gt=0, le=10000, description="Cases the street office handles per day, per 10,000 residents (street offices scale with the street).")
-    department_cases_per_10k: float = Field(6.0, gt=0, le=10000, description="Cases each functional department handles per day, per 10,000 residents.")
-    property_cases_per_day: float = Field(1.0, ge=0, le=100, description="Cases a compound's property manager handles per day.")
+    active_member_share: Prob = Field(0.55, description="Share of resident party members active in their community (Foshan 2020: about 120 reporting per community, Hudong street: about 110, against about 200 members in a community of 3,000 at 7%).")
+    case_hours: CaseHours = Field(default_factory=CaseHours, description="Hours a handling attempt takes, by handler kind.")
+    triage_hours: float = Field(0.25, ge=0, le=24, description="Hours to refer on, or refuse, an issue at intake.")
+    hours_per_feedback: float = Field(0.25, ge=0, le=10, description="Grid-worker hours a follow-up call telling a reporter the outcome takes.")
     community_budget_per_day: PosFloat = Field(1.0, le=1e6, description="Budget units a community can spend per day.")
     street_budget_per_10k: PosFloat = Field(6.0, le=1e6, description="Budget units the street and departments can spend per day, per 10,000 residents.")
-    budget_carryover_days: float = Field(7.0, ge=1, le=3650, description="Unspent budget accumulates up to this many days' worth.")
+    budget_carryover_days: float = Field(30.0, ge=1, le=3650, description="Unspent budget accumulates up to this many days' worth (a monthly budget; lets a pool save for a costly fix).")
     community_authority: tuple[str, ...] = Field(
         ("sanitation", "pets", "neighbour_dispute", "care", "property"),
         description="Categories the community may decide on itself (others need the street or a department).",
     )
     routing_accuracy: Prob = Field(0.7, description="Probability an issue is first sent to a handler with authority over it.")
-    buck_passing: Prob = Field(0.15, description="Probability a handler with authority still refers an issue on (推诿扯皮) when jurisdiction is unclear.")
+    buck_passing: Prob = Field(0.15, description="Probability a handler with authority still refers an issue on at intake (推诿扯皮) when jurisdiction is unclear.")
     handoff_days: float = Field(2.0, ge=0, le=60, description="Days lost at each referral or escalation (files move, queues restart).")
     retry_days: int = Field(7, ge=1, le=365, description="Days before a handler looks again at an issue waiting for consent or budget.")
-    false_closure_pressure: Prob = Field(0.3, description="Probability a handler under pressure closes on paper an issue it cannot resolve today.")
-    pressure_days: float = Field(3.0, gt=0, le=365, description="A handler is under pressure when its queue exceeds this many days of its capacity.")
+    false_closure_pressure: Prob = Field(0.3, description="Probability a handler under pressure closes on paper an issue it cannot resolve today, when it expects no audit.")
+    pressure_days: float = Field(3.0, gt=0, le=365, description="Staff are under pressure when the work queued for them exceeds this many days of their hours.")
     resolve_quality: Prob = Field(0.9, description="Probability a handled issue with authority and resources is really resolved.")
-    feedback_probability: Prob = Field(0.4, description="Probability a reporter is told the outcome without a closed-loop rule.")
-    hours_per_feedback: float = Field(0.25, ge=0, le=10, description="Staff hours a feedback call or visit costs.")
+    feedback_probability: Prob = Field(0.4, description="Probability a handler asks for a follow-up call telling the reporter the outcome, without a closed-loop rule.")
 
 
 class BehaviourConfig(Strict):
@@ -256,6 +268,8 @@ class BehaviourConfig(Strict):
     self_governance_rate: Prob = Field(0.5, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
     base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
     tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
+    informed_patience: float = Field(2.0, ge=1, le=10, description="Reporters kept informed of an open issue's progress (a follow-up visit) wait this many times longer before giving up (procedural justice: Tyler 1990; an assumption on its size).")
+    informed_days: int = Field(30, ge=1, le=365, description="Days a progress report keeps a reporter informed.")
 
 
 _mech_fields: dict[str, Any] = {

@@ -1,5 +1,5 @@
 """The social phase: self-governance of collective issues, trust spreading over ties,
-participation as a threshold decision, and ties drifting back without interaction."""
+participation as a threshold decision, and ties and efficacy drifting back."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ def self_govern(model: GovernanceModel) -> None:
     mine = (solved_units[pop.building] | solved_units[pop.n_buildings + pop.compound]) & st.participating
     st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
     st.last_volunteering[mine] = model.day
+    st.took_part |= mine
 
 
 def spread_trust(model: GovernanceModel) -> None:
@@ -78,20 +79,26 @@ def spread_trust(model: GovernanceModel) -> None:
     np.clip(st.trust, 0.0, 1.0, out=st.trust)
 
 
-def update_participation(model: GovernanceModel) -> None:
-    """Participation as a noisy threshold decision (Granovetter 1978 with random utility):
-    log-odds rise with trust, efficacy and the tie-weighted share of participating contacts
-    above one's own threshold; time availability of one's group caps it."""
+def participation_probability(model: GovernanceModel, residents: np.ndarray | slice, availability: np.ndarray) -> np.ndarray:
+    """The participation decision (Granovetter 1978 with random utility): log-odds rise with
+    trust, efficacy and the tie-weighted share of participating contacts above one's own
+    threshold; the time available for the opportunity at hand caps it."""
     st, b = model.state, model.config.behaviour
-    w = st.ties
-    strength = st.strength()
-    share = (w @ st.participating.astype(np.float64)) / np.maximum(strength, 1e-9)
+    share = (st.ties @ st.participating.astype(np.float64)) / np.maximum(st.strength(), 1e-9)
     logit = (special.logit(b.participation_base)
-             + b.participation_trust_slope * (st.trust - 0.5)
-             + b.participation_efficacy_slope * (st.efficacy - 0.5)
-             + b.participation_social_slope * (share - st.threshold))
-    p = st.availability / (1.0 + np.exp(-logit))
-    st.participating = model.streams.social.random(len(p)) < p
+             + b.participation_trust_slope * (st.trust[residents] - 0.5)
+             + b.participation_efficacy_slope * (st.efficacy[residents] - 0.5)
+             + b.participation_social_slope * (share[residents] - st.threshold[residents]))
+    return availability / (1.0 + np.exp(-logit))
+
+
+def update_participation(model: GovernanceModel) -> None:
+    """Today's participation: residents who took part in an activity today (a meeting, a
+    session, self-governance) participate; the others decide with the time their group has
+    for community affairs (:func:`participation_probability`)."""
+    st = model.state
+    p = participation_probability(model, slice(None), st.availability)
+    st.participating = st.took_part | (model.streams.social.random(len(p)) < p)
 
 
 def relax(model: GovernanceModel) -> None:

@@ -4,8 +4,7 @@ The Mesa ``Resident`` agents are views over these arrays (see ``sim.agents``).""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,11 +33,15 @@ class ResidentState:
     tie_base: np.ndarray  #: initial strength per stored tie (aligned with ``ties.data``)
     tie_kind: np.ndarray  #: origin of each stored tie (aligned with ``ties.data``; see ``sim.graph``)
     last_deliberation: np.ndarray  #: last day each resident attended a meeting or session
-    last_volunteering: np.ndarray  #: last day each resident volunteered (self-governance, vanguard)
+    last_volunteering: np.ndarray  #: last day each resident volunteered (self-governance, volunteer casework)
+    took_part: np.ndarray  #: bool, took part in an activity today (meeting, session, self-governance)
+    informed_until: np.ndarray  #: last day a progress report keeps each resident informed of their open issues
 
     _strength: np.ndarray | None = None
     _reverse: np.ndarray | None = None
+    _key: np.ndarray | None = None  #: sorted row * n + column of every stored tie (cached until the structure changes)
     tie_version: int = 0  #: bumped whenever tie strengths change (lets outcomes cache tie statistics)
+    structure_version: int = 0  #: bumped whenever ties are added (lets callers cache tie positions)
     ties_at_base: bool = True  #: no tie differs from its initial strength (nothing to revert)
 
     def strength(self) -> np.ndarray:
@@ -71,7 +74,8 @@ class ResidentState:
                    coordination=np.full(pop.n_communities, b.base_coordination),
                    ties=ties, tie_base=ties.data.copy(), tie_kind=pop.tie_kind.copy(),
                    last_deliberation=np.full(pop.n, NEVER, dtype=np.int32),
-                   last_volunteering=np.full(pop.n, NEVER, dtype=np.int32))
+                   last_volunteering=np.full(pop.n, NEVER, dtype=np.int32),
+                   took_part=np.zeros(pop.n, dtype=bool), informed_until=np.full(pop.n, NEVER, dtype=np.int32))
 
     # ------------------------------------------------------------ tie edits
     def reverse_index(self) -> np.ndarray:
@@ -82,6 +86,17 @@ class ResidentState:
             key = rows * t.shape[0] + t.indices  # sorted: CSR rows in order, indices sorted
             self._reverse = np.searchsorted(key, t.indices.astype(np.int64) * t.shape[0] + rows)
         return self._reverse
+
+    def tie_positions(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Data index of each stored tie (i, j); -1 where there is no tie."""
+        n = self.ties.shape[0]
+        if self._key is None:
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.ties.indptr))
+            self._key = rows * n + self.ties.indices
+        key = self._key
+        want = np.asarray(i, dtype=np.int64) * n + np.asarray(j, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(key, want), max(len(key) - 1, 0))
+        return np.where((len(key) > 0) & (key[pos] == want), pos, -1) if len(key) else np.full(len(want), -1)
 
     def strengthen(self, k: np.ndarray, gain: float) -> None:
         """Add ``gain`` to stored ties ``k`` and their reverses (capped at 1)."""
@@ -111,7 +126,8 @@ class ResidentState:
         indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
         self.ties = sp.csr_matrix((data, cols, indptr), shape=(n, n))
         self.tie_base, self.tie_kind = base, kinds
-        self._reverse = None
+        self._reverse = self._key = None
+        self.structure_version += 1
         self.ties_changed()
 
 
@@ -121,16 +137,3 @@ def channel_access(pop: Population, rules: Rules) -> np.ndarray:
     offline = rules.channel_access[pop.group]
     digital = rules.digital_access * pop.digital_literacy.astype(np.float64)
     return np.maximum(offline, digital)
-
-
-@dataclass
-class Ledger:
-    """Costs of the current day (hours and budget units), by account."""
-
-    today: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-
-    def add(self, account: str, amount: float) -> None:
-        self.today[account] += amount
-
-    def new_day(self) -> None:
-        self.today = defaultdict(float)

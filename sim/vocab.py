@@ -43,3 +43,6 @@ KIND_LEVEL = np.array([0, 1, 2, 3, 4, 4], dtype=np.int8)
 
 #: Categories simple enough for first-line handlers (building heads, stewards, volunteers).
 SIMPLE: tuple[str, ...] = ("sanitation", "pets", "neighbour_dispute", "care")
+
+#: Weakest stored tie strength (strangers); every stored tie is at least this strong.
+MIN_STRENGTH: float = 0.01

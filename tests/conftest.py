@@ -7,6 +7,7 @@ import os
 
 from hypothesis import settings
 
+# Speed is checked by benchmarks, never by timed tests: no deadline on a busy machine.
+settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -63,6 +63,33 @@ def mechanism_sets(draw: st.DrawFn, *, extreme: bool = False) -> dict[str, Any]:
 
 
 @st.composite
+def every_mechanism(draw: st.DrawFn) -> dict[str, Any]:
+    """Every mechanism on, each at any allowed intensity (null variants included)."""
+    return {k: draw(mechanism_params(k)) for k in sorted(REGISTRY)}
+
+
+@st.composite
+def resource_configs(draw: st.DrawFn) -> ScenarioConfig:
+    """Small scenarios with every mechanism on and the pools anywhere from scarce to ample."""
+    return ScenarioConfig(
+        seed=draw(st.integers(0, 2**32)),
+        days=draw(st.integers(3, 20)),
+        population={"residents": draw(st.integers(50, 600)), "party_member_share": draw(st.floats(0, 0.3))},
+        issues={"rate_per_resident_day": draw(st.floats(0.0, 0.05))},
+        capacity={
+            "grid_worker_hours_per_day": draw(st.floats(0, 8)),
+            "community_staff_hours_per_day": draw(st.floats(0, 20)),
+            "street_staff_hours_per_10k": draw(st.floats(0, 40)),
+            "department_hours_per_10k": draw(st.floats(0, 30)),
+            "member_hours_per_year": draw(st.floats(0, 200)),
+            "community_budget_per_day": draw(st.floats(0, 3)),
+            "street_budget_per_10k": draw(st.floats(0, 10)),
+        },
+        mechanisms=draw(every_mechanism()),
+    )
+
+
+@st.composite
 def small_configs(draw: st.DrawFn, *, extreme: bool = False) -> ScenarioConfig:
     """Small, quick scenarios: a few hundred residents, a few weeks, random mechanisms."""
     return ScenarioConfig(

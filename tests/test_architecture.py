@@ -34,8 +34,10 @@ def test_every_spec_mechanism_registered_with_its_own_module() -> None:
     for key, mech in REGISTRY.items():
         module = sys.modules[mech.params.__module__]
         assert module.__name__ == f"sim.mechanisms.{key}"
-        doc = module.__doc__ or ""
-        assert "seed §" in doc and "Rule" in doc, key
+        doc = " ".join((module.__doc__ or "").split())
+        assert "the article, part" in doc and "docs/article.md#part-" in doc and "Rule" in doc, key
+        assert "Null variant" in doc, f"{key} does not say what its null variant keeps and drops"
+        assert mech.article and all(a.startswith("part-") for a in mech.article), key
         assert mech.configure or mech.hooks, f"{key} changes no rule"
         assert set(mech.hooks) <= set(PHASES)
 

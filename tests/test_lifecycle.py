@@ -115,20 +115,27 @@ def _queue(model: GovernanceModel, handler: int, queue_day: list[int]) -> np.nda
     return ids
 
 
-def test_batched_issues_are_taken_up_without_capacity() -> None:
-    """Issues riding on a batch case use no credit (ODD 7.1.4): taken up even when the
-    handler's credit ran out on cases ahead of them in the queue."""
-    from sim.lifecycle import due_today
+def test_attempts_take_hours_first_come_first_served_with_work_in_progress() -> None:
+    """Queued issues get their handler's hours in queue order (ODD 7.1.4): a batched issue
+    takes ``batch_share`` of a case, the issue where the hours run out keeps its partial
+    work for tomorrow, nothing behind it overtakes, and no more hours are spent than held."""
+    from sim.lifecycle import take_up
     from sim.vocab import Kind
 
-    model = GovernanceModel(tiny(issues={"rate_per_resident_day": 0.0}))
+    model = GovernanceModel(tiny(issues={"rate_per_resident_day": 0.0}, capacity={"buck_passing": 0.0}))
+    model.pools.new_day()
+    model.rules.batch_share = 0.25
     hid = int(model.handlers.offset[Kind.COMMUNITY])
-    ids = _queue(model, hid, [0, 0, 0, 0, 0])
-    model.issues.batched[ids[4]] = True
-    model.handlers.credit[hid] = 2.0
-    taken = set(due_today(model).tolist())
-    assert taken == {ids[0], ids[1], ids[4]}
-    assert model.handlers.credit[hid] == 0.0
+    case = float(model.rules.case_hours[Kind.COMMUNITY])
+    ids = _queue(model, hid, [0, 1, 2, 3, 4])
+    model.issues.batched[ids[1]] = True
+    staff = model.pools["community_staff"]
+    staff.level[0] = 2 * case + 0.25 * case + 0.5
+    taken, mine, passing = take_up(model)
+    assert set(taken.tolist()) == {ids[0], ids[1], ids[2]} and mine.all() and not passing.any()
+    assert model.issues.work_done[ids[3]] == pytest.approx(0.5)  # work in progress kept on the issue
+    assert model.issues.work_done[ids[4]] == 0.0
+    assert staff.used[0] == pytest.approx(2.25 * case + 0.5) and staff.level[0] == pytest.approx(0.0)
 
 
 def test_efficacy_updates_compound_per_issue_and_stay_in_bounds() -> None:

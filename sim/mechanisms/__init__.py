@@ -1,6 +1,7 @@
-"""Explicit registry of governance mechanisms (spec §4), one module each.
+"""Explicit registry of governance mechanisms (ODD section 7.8), one module each.
 
-Order here is the order in which mechanisms configure rules and act within a phase.
+Order here is the order in which mechanisms configure rules and act within a phase, and so
+the priority among mechanisms drawing on the same pool in the same phase.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """What a mechanism is: parameters with an on/off switch, and rules hooked into named phases.
 
 A mechanism never writes an outcome. It may (a) change the institutional rules agents
-follow (``configure``: who may decide what, how reports are routed, what a channel costs)
-and (b) add actions to the day's phases (``hooks``: patrols, visits, meetings, summons).
+follow (``configure``: who may decide what, how reports are routed, what a channel costs,
+what agents know) and (b) add actions to the day's phases (``hooks``: visits, meetings,
+sessions, audits), each drawing hours or budget from a finite pool (``sim.resources``).
+Every mechanism has a *null variant* (``null_variant: true``): it runs and pays its costs,
+with its behavioural rule switched off, so that an effect can be told from the cost of
+producing it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ class MechanismParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
     enabled: bool = Field(False, description="Switch the mechanism on.")
+    null_variant: bool = Field(False, description="Null variant: the mechanism runs and pays its costs, but its behavioural rule is switched off (its effects must then vanish).")
+
+    @property
+    def rule(self) -> bool:
+        """Whether the behavioural rule acts (on, and not the null variant)."""
+        return self.enabled and not self.null_variant
 
 
 Configure = Callable[["Rules", Any], None]  # noqa: F821 - resolved by type checkers only

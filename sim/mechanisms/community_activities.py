@@ -1,10 +1,16 @@
-"""Deliberation meetings and community activities (认同机制, seed §2(四): 民主恳谈会, volunteer,
-cultural and neighbourly activities; micro level: shared goals like greening, repairs).
+"""Deliberation meetings and community activities (认同机制; the article, part 2(4),
+docs/article.md#part-2-4: 民主恳谈会, volunteer, cultural and neighbourly activities;
+shared goals such as greening and repairs build public spirit).
 
-Rule: each compound holds a meeting every ``interval_days``; residents attend by their
-participation state; attendees strengthen ties with other attendees, and open collective
-issues of the compound (building or compound scope) gain the consent they need when the
-attendees' mean trust clears ``consent_threshold``.
+Rule (an added action that costs time): each compound holds a meeting every
+``interval_days`` if its community's staff and active members have the hours
+(``staff_hours_per_meeting`` and ``member_hours_per_meeting``). Residents who take part in
+community affairs attend with probability ``attendance``. Attending is taking part
+(today's participation) and contact: ties between attendees strengthen. Attendees also
+decide on the compound's collective issues: they consent (a lift needs the building's
+agreement) when their mean trust clears ``consent_threshold``.
+
+Null variant: meetings are prepared and paid for; nobody's choices or ties change.
 """
 
 from __future__ import annotations
@@ -15,56 +21,61 @@ import numpy as np
 from pydantic import Field
 
 from sim import lifecycle
+from sim.contacts import strengthen_among
 from sim.issues import Status
 from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.resources import fifo_grant
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 
 class Params(MechanismParams):
-    interval_days: int = Field(14, ge=1, le=365, description="Days between a compound's meetings.")
+    interval_days: int = Field(14, ge=1, le=365, description="Days between a compound's meetings (Foshan 2020: 2-3 volunteer activities a month per community).")
     attendance: float = Field(0.5, ge=0, le=1, description="Probability a participating resident attends.")
-    ties_per_attendee: float = Field(2.0, ge=0, le=50, description="Ties an attendee strengthens at a meeting.")
+    ties_per_attendee: float = Field(2.0, ge=0, le=50, description="Ties to other attendees an attendee strengthens at a meeting.")
     tie_gain: float = Field(0.05, ge=0, le=1, description="Strength added per tie strengthened.")
     consent_threshold: float = Field(0.45, ge=0, le=1, description="Attendees' mean trust needed to consent to a collective issue.")
-    hours_per_meeting: float = Field(6.0, ge=0, le=100, description="Party-member and staff hours a meeting costs.")
+    staff_hours_per_meeting: float = Field(3.0, ge=0, le=100, description="Community-staff hours a meeting takes.")
+    member_hours_per_meeting: float = Field(3.0, ge=0, le=100, description="Party-member volunteer hours a meeting takes.")
 
 
 def meet(model: GovernanceModel, p: Params) -> None:
-    """Compounds meet in turn every ``interval_days``; participating residents attend with
-    probability ``attendance``; ties between attendees strengthen; collective issues of
-    the compound gain consent when the attendees' mean trust clears the threshold."""
+    """Compounds due today meet if both pools have the hours; residents attend, meet each
+    other and decide on the compound's collective issues."""
     st, pop, iss, day = model.state, model.pop, model.issues, model.day
-    meeting = (np.arange(pop.n_compounds) + day) % p.interval_days == 0
-    if not meeting.any():
+    due = np.flatnonzero((np.arange(pop.n_compounds) + day) % p.interval_days == 0)
+    if len(due) == 0:
         return
-    here = meeting[pop.compound] & st.participating
-    attend = here & (model.streams.social.random(pop.n) < p.attendance)
+    comm = pop.compound_community[due].astype(np.int64)
+    staff, members = model.pools["community_staff"], model.pools["party_volunteers"]
+    ok = ((fifo_grant(staff.level, comm, np.full(len(due), p.staff_hours_per_meeting)) >= p.staff_hours_per_meeting)
+          & (fifo_grant(members.level, comm, np.full(len(due), p.member_hours_per_meeting)) >= p.member_hours_per_meeting))
+    held = due[ok]
+    staff.draw(comm[ok], np.full(len(held), p.staff_hours_per_meeting), "meetings")
+    members.draw(comm[ok], np.full(len(held), p.member_hours_per_meeting), "meetings")
+    if not p.rule or len(held) == 0:
+        return
+    meeting = np.zeros(pop.n_compounds, dtype=bool)
+    meeting[held] = True
+    rng = model.rng_of("community_activities")
+    attend = meeting[pop.compound] & st.participating & (rng.random(pop.n) < p.attendance)
+    st.took_part |= attend
     st.last_deliberation[attend] = day
-    # Ties between two attendees strengthen, about ties_per_attendee per attendee.
-    t = st.ties
-    rows = np.repeat(np.arange(pop.n), np.diff(t.indptr))
-    both = np.flatnonzero(attend[rows] & attend[t.indices] & (rows < t.indices))
-    deg = np.maximum(np.bincount(rows[both], minlength=pop.n), 1)
-    pick = both[model.streams.social.random(len(both)) < np.minimum(1.0, p.ties_per_attendee / deg[rows[both]])]
-    st.strengthen(pick, p.tie_gain)
-    # Consent for the compound's collective issues.
+    strengthen_among(model, attend, p.ties_per_attendee, p.tie_gain, rng)
     trust_sum = np.bincount(pop.compound[attend], weights=st.trust[attend], minlength=pop.n_compounds)
     n_att = np.bincount(pop.compound[attend], minlength=pop.n_compounds)
     agree = meeting & (n_att > 0) & (trust_sum >= p.consent_threshold * np.maximum(n_att, 1))
-    open_ids = iss.ids_with(Status.LATENT, Status.QUEUED)
+    open_ids = iss.ids_with(Status.LATENT, Status.REPORTED, Status.QUEUED)
     coll = open_ids[np.isin(iss.scope[open_ids], lifecycle.COLLECTIVE_SCOPES)]
     iss.consent[coll[agree[pop.compound[iss.reporter[coll]]]]] = True
-    model.ledger.add("party_member_hours", float(meeting.sum()) * p.hours_per_meeting / 2)
-    model.ledger.add("staff_hours", float(meeting.sum()) * p.hours_per_meeting / 2)
 
 
 MECHANISM = Mechanism(
     key="community_activities",
     article=('part-2-4',),
     summary="Deliberation meetings and community activities",
-    source="spec §4 row D; §2(四)",
+    source="the article, part 2(4)",
     params=Params,
-    hooks={"social": meet},
+    hooks={"handle": meet},
 )

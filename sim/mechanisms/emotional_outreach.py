@@ -1,12 +1,27 @@
-"""Emotional outreach (认同机制 and P4, seed §3(四): 入户走访, 定期回访; 人情 and 面子 turn 生人 into 熟人).
+"""Emotional outreach (认同机制 and path 3(4); the article, part 3(4), docs/article.md#part-3-4:
+入户走访, 定期回访 give security; 人情 and 面子 accumulated in daily help turn the party–resident
+relation from 生人 into 熟人).
 
-Rule: grid workers and party members visit residents who had an issue closed or abandoned
-in the last 30 days (topped up with random residents when they are fewer than the day's
-visits), the least trusting first; a visit lets the resident be heard
-(perceived performance rises by ``behaviour.voice_weight``, trust moves by
-expectancy-disconfirmation) and strengthens the resident's weakest tie (the visitor
-introduces a neighbour: 生人 → 熟人). Visits cost hours. (Ties to the visitor are not
-modelled.)
+Rule (an added action that costs time): grid workers make ``visits_per_grid_worker_day``
+home visits a day and active party members ``visits_per_member_month`` a month, as their
+hours allow. Grid workers visit residents with an open issue first, then those whose issue
+ended in the last 30 days, then anyone in their community; each member visits the
+households assigned to them (``contact_households_per_member`` potential contacts in the
+member's community, strangers at first). A visit is contact, nothing more is assumed:
+
+* what agents know: the visitor hears of the resident's unreported issues (detected through
+  the outreach channel), and a resident with an open issue hears how it stands, so that
+  for ``behaviour.informed_days`` they wait longer before giving up
+  (``behaviour.informed_patience``);
+* ties: a member's visit strengthens the member–resident tie by ``tie_gain`` (生人 → 熟人);
+  it fades back without visits (``behaviour.tie_reversion``).
+
+Trust and participation move only through what follows: issues found and resolved, fewer
+given up, and trust and participation spreading over stronger ties. A visit is not an
+experience of performance (no perceived-performance bonus is written in).
+
+Null variant: the visits are made and paid for; nothing is heard, no households are
+assigned and no tie changes.
 """
 
 from __future__ import annotations
@@ -17,7 +32,8 @@ import numpy as np
 from pydantic import Field
 
 from sim import lifecycle
-from sim.issues import Status
+from sim.contacts import OUTREACH_TIE, add_slots, first_per_group, slots_of
+from sim.issues import Channel, Status
 from sim.mechanisms.base import Mechanism, MechanismParams
 
 if TYPE_CHECKING:
@@ -25,46 +41,84 @@ if TYPE_CHECKING:
 
 
 class Params(MechanismParams):
-    visits_per_grid_worker: float = Field(2.0, ge=0, le=50, description="Visits a grid worker makes per day.")
-    visits_per_member: float = Field(0.05, ge=0, le=10, description="Visits a party member makes per day.")
-    tie_gain: float = Field(0.15, ge=0, le=1, description="Strength added to a tie by a visit or an introduction.")
-    hours_per_visit: float = Field(1.0, ge=0, le=24, description="Hours a visit costs.")
+    visits_per_grid_worker_day: float = Field(1.0, ge=0, le=10, description="Home visits a grid worker plans per day.")
+    visits_per_member_month: float = Field(1.0, ge=0, le=60, description="Home visits an active member makes per month (Meizhou, Biguiyuan 2020: 850 members visited 2,205 households in a few months).")
+    contact_households_per_member: float = Field(3.0, ge=0, le=50, description="Households assigned to each member for visits (Meizhou: about 2.6 per member).")
+    hours_per_visit: float = Field(1.0, gt=0, le=24, description="Hours a visit takes.")
+    tie_gain: float = Field(0.1, ge=0, le=1, description="Strength a member's visit adds to the member–resident tie.")
+
+
+def setup(model: GovernanceModel, p: Params) -> None:
+    """Each member's assigned households: potential contacts in the member's community."""
+    if not p.rule:
+        return
+    pop = model.pop
+    add_slots(model, np.flatnonzero(pop.party_member), np.flatnonzero(~pop.party_member), p.contact_households_per_member,
+              kind=OUTREACH_TIE, rng=model.rng_of("emotional_outreach"))
+
+
+def _visits(hours: np.ndarray, per_visit: float, rng: np.random.Generator) -> np.ndarray:
+    """Whole visits the granted hours make (stochastic rounding of fractional ones)."""
+    return np.floor(hours / per_visit + rng.random(len(hours)) * (hours > 0)).astype(np.int64)
 
 
 def visit(model: GovernanceModel, p: Params) -> None:
-    """Grid workers and members visit residents: those with a recent closed or abandoned
-    issue first, the least trusting first. A visit is being heard (trust by
-    expectancy-disconfirmation) and an introduction to a weak-tied neighbour."""
-    st, iss, pop, rng, day = model.state, model.issues, model.pop, model.streams.social, model.day
-    n_visits = rng.poisson(model.n_grid_workers * p.visits_per_grid_worker
-                           + float(pop.party_member.sum()) * p.visits_per_member)
-    if n_visits == 0:
+    """Grid workers and members visit as their hours allow; visits find unreported issues,
+    inform reporters of open ones, and bring members and residents closer."""
+    pop, st, iss, day = model.pop, model.state, model.issues, model.day
+    rng = model.rng_of("emotional_outreach")
+    n_comm = pop.n_communities
+    gw_hours = model.pools["grid_workers"].draw_upto(
+        model.workers_per_community * p.visits_per_grid_worker_day * p.hours_per_visit, "home visits")
+    active = np.bincount(pop.community[pop.party_member], minlength=n_comm) * model.config.capacity.active_member_share
+    member_hours = model.pools["party_volunteers"].draw_upto(active * p.visits_per_member_month / 30 * p.hours_per_visit,
+                                                             "home visits")
+    if not p.rule:
         return
-    ended = iss.ids_with(Status.RESOLVED, Status.FALSE_CLOSED, Status.ABANDONED)
-    recent = np.unique(iss.reporter[ended[iss.day_closed[ended] > day - 30]])
-    pool = recent if len(recent) >= n_visits else np.union1d(recent, rng.choice(pop.n, size=min(pop.n, n_visits * 3), replace=False))
-    visited = pool[np.argsort(st.trust[pool], kind="stable")[:n_visits]]
-    b = model.config.behaviour
-    heard = b.voice_weight + (1 - b.voice_weight) * st.expectation[visited]
-    lifecycle.experience(model, visited, heard)
-    # Introduce each visited resident to the weakest neighbour they have.
-    t = st.ties
-    start, end = t.indptr[visited], t.indptr[visited + 1]
-    has = end > start
-    weakest = np.array([start[i] + np.argmin(t.data[start[i]:end[i]]) for i in np.flatnonzero(has)], dtype=np.int64)
-    st.strengthen(weakest, p.tie_gain)
+    # Grid workers: open issues first, then recently ended ones, then anyone (a sample per community).
+    n_gw = _visits(gw_hours, p.hours_per_visit, rng)
+    open_ids = iss.ids_with(Status.REPORTED, Status.QUEUED)
+    ended = iss.logged("ended", day - 30)
+    start = np.searchsorted(pop.community, np.arange(n_comm + 1))  # residents of a community are contiguous
+    sample = np.concatenate([start[c] + rng.integers(0, start[c + 1] - start[c], size=n_gw[c])
+                             for c in range(n_comm) if n_gw[c] and start[c + 1] > start[c]] or [np.zeros(0, np.int64)])
+    prio = np.full(pop.n, -1.0)  # -1: not a candidate today
+    prio[sample] = 0.0
+    prio[iss.reporter[ended]] = 1.0
+    prio[iss.reporter[open_ids]] = 2.0
+    cand = np.flatnonzero(prio >= 0)
+    visited = cand[first_per_group(pop.community[cand], n_gw, prio[cand], rng)]
+    # Members: their assigned households, at random.
+    slots = model.mechanism_state.get("emotional_outreach")
+    if slots is None or slots[0] != st.structure_version:
+        idx = slots_of(model, OUTREACH_TIE)
+        rows = np.repeat(np.arange(pop.n), np.diff(st.ties.indptr))[idx]
+        order = np.argsort(pop.community[rows], kind="stable")
+        slots = (st.structure_version, idx[order], rows[order], st.ties.indices[idx[order]],
+                 np.searchsorted(pop.community[rows[order]], np.arange(n_comm + 1)))
+        model.mechanism_state["emotional_outreach"] = slots
+    _, idx, member, resident, sstart = slots
+    n_mv = _visits(member_hours, p.hours_per_visit, rng)
+    size = np.diff(sstart)
+    picks = [sstart[c] + rng.integers(0, size[c], size=n_mv[c]) for c in np.flatnonzero((n_mv > 0) & (size > 0))]
+    picked = np.concatenate(picks) if picks else np.zeros(0, np.int64)
+    st.strengthen(idx[picked], p.tie_gain)
+    st.last_volunteering[member[picked]] = day
+    visited = np.unique(np.concatenate([visited, resident[picked]]))
+    # What a visit makes known.
+    seen = np.zeros(pop.n, dtype=bool)
+    seen[visited] = True
+    latent = iss.ids_with(Status.LATENT)
+    lifecycle.mark_detected(model, latent[seen[iss.reporter[latent]]], Channel.OUTREACH)
+    st.informed_until[visited] = day + model.config.behaviour.informed_days
     st.last_deliberation[visited] = day
-    by_workers = p.visits_per_grid_worker * model.n_grid_workers
-    share = by_workers / max(by_workers + float(pop.party_member.sum()) * p.visits_per_member, 1e-9)
-    model.ledger.add("grid_worker_hours", n_visits * share * p.hours_per_visit)
-    model.ledger.add("party_member_hours", n_visits * (1 - share) * p.hours_per_visit)
 
 
 MECHANISM = Mechanism(
     key="emotional_outreach",
     article=('part-3-4',),
     summary="Emotional outreach",
-    source="spec §4 row D, P4; §3(四)",
+    source="the article, part 3(4)",
     params=Params,
-    hooks={"social": visit},
+    hooks={"setup": setup, "detect": visit},
 )

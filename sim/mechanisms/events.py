@@ -1,5 +1,6 @@
-"""Exogenous events on a timeline (认同机制 macro level, seed §2(四): a city-wide emotional climate
-such as the 2023 Zibo barbecue wave; crises; demolition waves).
+"""Exogenous events on a timeline (认同机制 macro level; the article, parts 2(4) and 3(4),
+docs/article.md#part-2-4: a city-wide emotional climate such as the 2023 Zibo barbecue wave;
+crises; demolition waves).
 
 Rule: an ``emotional_climate`` event pulls every resident's trust each day of its duration,
 up (toward 1) for a positive ``magnitude`` or down for a negative one, at
@@ -7,7 +8,8 @@ up (toward 1) for a positive ``magnitude`` or down for a negative one, at
 ``crisis`` adds, each day, ``magnitude`` times the usual number of arrivals, all of them
 public-safety or care issues; a ``demolition`` likewise adds neighbour-dispute and property
 issues of compound scope. Extra arrivals come from the ``events`` stream, so the baseline
-arrivals are unchanged (common random numbers).
+arrivals are unchanged (common random numbers). Events are outside the governance system:
+they draw on no pool. Null variant: the timeline is ignored.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Params(MechanismParams):
 def apply(model: GovernanceModel, p: Params) -> None:
     """Apply the events active today; extra arrivals come from the ``events`` stream."""
     model.climate = 0.0
-    for ev in p.timeline:
+    for ev in p.timeline if p.rule else ():
         if not ev.day <= model.day < ev.day + ev.duration_days:
             continue
         if ev.kind == "emotional_climate":
@@ -71,7 +73,7 @@ MECHANISM = Mechanism(
     key="events",
     article=('part-2-4', 'part-3-4'),
     summary="Exogenous events on a timeline",
-    source="spec §4 row D; §2(四)",
+    source="the article, parts 2(4) and 3(4)",
     params=Params,
     hooks={"events": apply},
 )

@@ -1,10 +1,16 @@
-"""Flexible party-organisation coverage (整合机制 and P2, seed §2(三): 单独创建、联合组建、区域联建、行业统建).
+"""Flexible party-organisation coverage (整合机制 and path 3(2); the article, parts 2(3) and
+3(2), docs/article.md#part-2-3: 单独创建、联合组建、区域联建、行业统建).
 
-Rule: party organisations reach new economic and social organisations, and through them
-migrants and gig workers: each party member forms about ``ties_per_member`` ties of
-strength ``tie_strength`` with migrant or gig residents of the same community (drawn at
-random; an existing tie is raised to that strength), which trust spreading, vanguard
-detection and participation then use.
+Rule (an added action that costs time): party organisations reach new economic and social
+organisations, and through them migrants and gig workers. Each member has about
+``contacts_per_member`` potential contacts among the migrant and gig residents of their
+community (strangers at first: a stored tie at the weakest strength). Every day active
+members spend ``hours_per_member_day`` on contact work; each ``hours_per_contact`` is one
+contact, with a potential contact drawn at random, and strengthens that tie by
+``contact_gain``. Ties fade back without contact (``behaviour.tie_reversion``). Trust
+spreading, vanguard noticing and participation then use these ties like any other.
+
+Null variant: members spend the hours; no potential contacts exist and nothing changes.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
+from sim.contacts import COVERAGE_TIE, add_slots, slots_of
 from sim.mechanisms.base import Mechanism, MechanismParams
 from sim.vocab import GROUPS
 
@@ -22,45 +29,50 @@ if TYPE_CHECKING:
 
 
 class Params(MechanismParams):
-    ties_per_member: float = Field(3.0, ge=0, le=50, description="New ties per party member to migrant and gig residents.")
-    hours_per_member: float = Field(0.1, ge=0, le=24, description="Party-member hours per member per day to keep coverage ties alive.")
-    tie_strength: float = Field(0.4, gt=0, le=1, description="Strength of a coverage tie.")
+    contacts_per_member: float = Field(3.0, ge=0, le=50, description="Potential contacts per party member among migrant and gig residents of the community.")
+    hours_per_member_day: float = Field(0.02, ge=0, le=24, description="Hours an active member spends on contact work per day (0.02: about 7 hours a year).")
+    hours_per_contact: float = Field(1.0, gt=0, le=24, description="Hours one contact takes.")
+    contact_gain: float = Field(0.1, ge=0, le=1, description="Strength a contact adds to the tie.")
 
 
 def setup(model: GovernanceModel, p: Params) -> None:
-    """Each member forms about ``ties_per_member`` ties to migrant or gig residents of the
-    same community (coverage through new economic and social organisations)."""
-    pop, rng = model.pop, model.streams.social
-    members = np.flatnonzero(pop.party_member)
-    targets = np.flatnonzero(np.isin(pop.group, [GROUPS.index("migrant"), GROUPS.index("gig")]))
-    if len(members) == 0 or len(targets) == 0:
+    """Potential contacts: members to migrant and gig residents of the same community."""
+    if not p.rule:
         return
-    k = rng.poisson(p.ties_per_member, size=len(members))
-    src = np.repeat(members, k)
-    # A random migrant or gig resident of the same community: sort targets by community, draw within.
-    order = targets[np.argsort(pop.community[targets], kind="stable")]
-    comm = pop.community[order]
-    lo = np.searchsorted(comm, pop.community[src], side="left")
-    hi = np.searchsorted(comm, pop.community[src], side="right")
-    has = hi > lo
-    src, lo, hi = src[has], lo[has], hi[has]
-    dst = order[lo + (rng.random(len(src)) * (hi - lo)).astype(np.int64)]
-    model.state.add_ties(src, dst, np.full(len(src), p.tie_strength), kind=COVERAGE_TIE)
+    pop = model.pop
+    targets = np.flatnonzero(np.isin(pop.group, [GROUPS.index("migrant"), GROUPS.index("gig")]))
+    add_slots(model, np.flatnonzero(pop.party_member), targets, p.contacts_per_member, kind=COVERAGE_TIE,
+              rng=model.rng_of("flexible_coverage"))
 
 
-def upkeep(model: GovernanceModel, p: Params) -> None:
-    """Keeping coverage ties alive costs members' hours."""
-    model.ledger.add("party_member_hours", p.hours_per_member * float(model.pop.party_member.sum()))
-
-
-COVERAGE_TIE = 5  #: tie-kind code of coverage ties (after the graph's five kinds)
+def contact(model: GovernanceModel, p: Params) -> None:
+    """Members spend their contact hours; each contact strengthens one potential contact."""
+    pop, st, rng = model.pop, model.state, model.rng_of("flexible_coverage")
+    active = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities) * model.config.capacity.active_member_share
+    hours = model.pools["party_volunteers"].draw_upto(active * p.hours_per_member_day, "coverage contacts")
+    if not p.rule:
+        return
+    slots = model.mechanism_state.get("flexible_coverage")
+    if slots is None or st.structure_version != slots[0]:
+        idx = slots_of(model, COVERAGE_TIE)
+        rows = np.repeat(np.arange(pop.n), np.diff(st.ties.indptr))[idx]
+        order = np.argsort(pop.community[rows], kind="stable")
+        slots = (None, idx[order], np.searchsorted(pop.community[rows][order], np.arange(pop.n_communities + 1)))
+    _, idx, start = slots
+    n = hours / p.hours_per_contact
+    n = np.floor(n + rng.random(len(n))).astype(np.int64)  # stochastic rounding
+    size = np.diff(start)
+    picks = [start[c] + rng.integers(0, size[c], size=n[c]) for c in np.flatnonzero((n > 0) & (size > 0))]
+    if picks:
+        st.strengthen(idx[np.concatenate(picks)], p.contact_gain)
+    model.mechanism_state["flexible_coverage"] = (st.structure_version, idx, start)
 
 
 MECHANISM = Mechanism(
     key="flexible_coverage",
     article=('part-2-3', 'part-3-2'),
     summary="Flexible party-organisation coverage",
-    source="spec §4 row C, P2; §2(三)",
+    source="the article, parts 2(3) and 3(2)",
     params=Params,
-    hooks={"setup": setup, "social": upkeep},
+    hooks={"setup": setup, "social": contact},
 )

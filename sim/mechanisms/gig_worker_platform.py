@@ -1,10 +1,20 @@
-"""Gig-worker deliberation platform (驱动机制, seed §2(二): 小哥议事平台 turns riders from
-bystanders into participants).
+"""Gig-worker deliberation platform (驱动机制; the article, part 2(2), docs/article.md#part-2-2:
+小哥议事平台 turns riders from bystanders into participants).
 
-Rule: gig workers get a channel usable on the move (their channel access rises to
-``channel_access``), deliberation that fits between orders (their time availability for
-participation rises to ``availability``), and periodic sessions, attended with probability
-``attendance`` × trust, where attendees lower their participation threshold.
+Rules: (what a channel costs) gig workers reach a reporting channel on the move (their
+channel access rises to ``channel_access``); (an added action) every
+``session_interval_days`` each community holds an online deliberation session. Gig workers
+decide whether to join with the same participation decision as any activity
+(``sim.social.participation_probability``), except that a session between orders fits the
+time ``session_availability`` of their day instead of their group's availability for
+offline affairs. Attending is taking part (today's participation), a chance to report one's
+latent issues, and contact: ties among attendees strengthen. Whether more gig workers then
+take part in community affairs follows from their trust, efficacy and contacts.
+
+Costs: a session takes community staff ``hours_per_session``; the platform's running cost is
+a declared new resource (``funding_per_community_day``).
+
+Null variant: sessions are held and paid for; no one's channel or choices change.
 """
 
 from __future__ import annotations
@@ -14,6 +24,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
+from sim import lifecycle, social
+from sim.contacts import strengthen_among
+from sim.issues import Channel, Status
 from sim.mechanisms.base import Mechanism, MechanismParams
 from sim.vocab import GROUPS
 
@@ -21,47 +34,57 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
     from sim.rules import Rules
 
+GIG = GROUPS.index("gig")
+
 
 class Params(MechanismParams):
     channel_access: float = Field(0.9, ge=0, le=1, description="Gig workers' channel access through the platform.")
-    session_interval_days: int = Field(14, ge=1, le=365, description="Days between deliberation sessions.")
-    attendance: float = Field(0.3, ge=0, le=1, description="Share of gig workers invited who attend a session, scaled by trust.")
-    threshold_drop: float = Field(0.1, ge=0, le=1, description="Drop of an attendee's participation threshold per session.")
-    availability: float = Field(0.5, ge=0, le=1, description="Gig workers' time availability for participation once deliberation can happen on the platform, between orders.")
-    hours_per_session: float = Field(3.0, ge=0, le=100, description="Staff hours a session costs per community.")
+    session_interval_days: int = Field(14, ge=1, le=365, description="Days between a community's online deliberation sessions.")
+    session_availability: float = Field(0.6, ge=0, le=1, description="Share of gig workers' days on which an online session fits between orders (their offline availability is behaviour.availability.gig).")
+    hours_per_session: float = Field(3.0, ge=0, le=100, description="Community-staff hours a session takes.")
+    ties_per_attendee: float = Field(2.0, ge=0, le=50, description="Ties to other attendees an attendee strengthens at a session.")
+    tie_gain: float = Field(0.05, ge=0, le=1, description="Strength added per tie strengthened.")
+    funding_per_community_day: float = Field(0.05, ge=0, le=1000, description="Budget units per community per day funding the platform (a declared new resource).")
 
 
 def configure(rules: Rules, p: Params) -> None:
-    """Gig workers reach a channel on the move."""
-    g = GROUPS.index("gig")
-    rules.channel_access[g] = max(rules.channel_access[g], p.channel_access)
+    """Gig workers reach a channel on the move; the platform's funding is declared."""
+    rules.platform_funding_per_day += p.funding_per_community_day
+    if p.rule:
+        rules.channel_access[GIG] = max(rules.channel_access[GIG], p.channel_access)
 
 
-def setup(model: GovernanceModel, p: Params) -> None:
-    """Deliberation on the platform fits gig workers' hours: their availability rises."""
-    gig = model.pop.group == GROUPS.index("gig")
-    model.state.availability[gig] = np.maximum(model.state.availability[gig], p.availability)
-
-
-def deliberate(model: GovernanceModel, p: Params) -> None:
-    """Every ``session_interval_days`` gig workers attend a session with probability
-    ``attendance`` × trust; attendees lower their participation threshold."""
+def session(model: GovernanceModel, p: Params) -> None:
+    """Pay the running cost; on session days, communities whose staff have the hours hold a
+    session; gig workers decide to join; attendees take part, report and meet."""
+    pop, st, rng = model.pop, model.state, model.rng_of("gig_worker_platform")
+    model.pools["platform_fund"].draw_upto(np.array([p.funding_per_community_day * pop.n_communities]), "gig platform running cost")
     if model.day % p.session_interval_days:
         return
-    st = model.state
-    gig = np.flatnonzero(model.pop.group == GROUPS.index("gig"))
-    came = gig[model.streams.social.random(len(gig)) < p.attendance * st.trust[gig]]
-    st.threshold[came] *= 1 - p.threshold_drop
+    n_comm = pop.n_communities
+    held = model.pools["community_staff"].draw(np.arange(n_comm), np.full(n_comm, p.hours_per_session), "gig sessions") > 0
+    held |= p.hours_per_session == 0
+    gig = np.flatnonzero((pop.group == GIG) & held[pop.community])
+    if not p.rule or len(gig) == 0:
+        return
+    join = social.participation_probability(model, gig, np.full(len(gig), p.session_availability))
+    came = gig[rng.random(len(gig)) < join]
+    st.took_part[came] = True
     st.last_deliberation[came] = model.day
-    model.ledger.add("staff_hours", p.hours_per_session * model.pop.n_communities)
+    present = np.zeros(pop.n, dtype=bool)
+    present[came] = True
+    iss = model.issues
+    latent = iss.ids_with(Status.LATENT)
+    lifecycle.mark_detected(model, latent[present[iss.reporter[latent]]], Channel.SELF_REPORT)
+    strengthen_among(model, present, p.ties_per_attendee, p.tie_gain, rng)
 
 
 MECHANISM = Mechanism(
     key="gig_worker_platform",
     article=('part-2-2',),
     summary="Gig-worker deliberation platform",
-    source="spec §4 row B; §2(二)",
+    source="the article, part 2(2)",
     params=Params,
     configure=configure,
-    hooks={"setup": setup, "social": deliberate},
+    hooks={"detect": session},
 )

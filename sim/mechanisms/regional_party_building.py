@@ -1,7 +1,15 @@
-"""Regional party-building (整合机制, seed §2(三): 区域化党建 pools resources of units in a region).
+"""Regional party-building (整合机制; the article, part 2(3), docs/article.md#part-2-3:
+区域化党建 pools resources of units in a region).
 
-Rule: resident units and enterprises pay into a shared pool; a handler short of budget
-for a resource-heavy issue (cost at least ``resource_threshold``) draws its full cost from the pool, first come first served.
+Rule (who may act, with pooled resources): a handler short of budget for a resource-heavy
+issue (cost at least ``resource_threshold``) may draw its full cost from the regional fund,
+first come first served; each draw takes the street office ``hours_per_draw`` to arrange.
+
+Resources: the fund is a declared new resource, paid in by member units and enterprises
+(``pool_per_10k`` budget units a day per 10,000 residents), so that a budget-matched control
+can give the baseline the same money.
+
+Null variant: the units pay in, but no handler may draw on the fund.
 """
 
 from __future__ import annotations
@@ -17,21 +25,24 @@ if TYPE_CHECKING:
 
 
 class Params(MechanismParams):
-    pool_per_10k: float = Field(6.0, ge=0, le=1e6, description="Budget units the member units pool per day, per 10,000 residents.")
-    resource_threshold: float = Field(2.0, ge=0, le=1e6, description="Cost from which an issue may draw on the pool.")
+    pool_per_10k: float = Field(6.0, ge=0, le=1e6, description="Budget units member units pay into the fund per day, per 10,000 residents (a declared new resource).")
+    resource_threshold: float = Field(2.0, ge=0, le=1e6, description="Cost from which an issue may draw on the fund.")
+    hours_per_draw: float = Field(1.0, ge=0, le=100, description="Street-staff hours to arrange one draw on the fund.")
 
 
 def configure(rules: Rules, p: Params) -> None:
-    """Member units pool resources that resource-heavy issues may draw on."""
+    """Member units pay into a fund that resource-heavy issues may draw on."""
     rules.pool_per_10k = p.pool_per_10k
-    rules.pool_threshold = p.resource_threshold
+    if p.rule:
+        rules.pool_threshold = p.resource_threshold
+        rules.regional_hours = p.hours_per_draw
 
 
 MECHANISM = Mechanism(
     key="regional_party_building",
     article=('part-2-3',),
     summary="Regional party-building",
-    source="spec §4 row C; §2(三)",
+    source="the article, part 2(3)",
     params=Params,
     configure=configure,
 )

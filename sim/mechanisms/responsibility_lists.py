@@ -1,13 +1,24 @@
-"""Responsibility, task and problem lists (P3, seed §3(三): 权责清单/事务清单/问题清单 against 推诿扯皮).
+"""Responsibility, task and problem lists (path 3(3); the article, part 3(3),
+docs/article.md#part-3-3: 权责清单/事务清单/问题清单 against 推诿扯皮, e.g. parking spaces and
+property fees).
 
-Rule: clear jurisdiction makes the first routing correct more often and lowers the chance
-that a handler with authority refers an issue on.
+Rule (what agents know): a list names the responsible office for a share ``coverage`` of
+matters. For a listed matter the router knows where it goes and the handler cannot deny it
+is theirs; unlisted matters keep the base rates. So routing accuracy becomes
+1 − (1 − base)(1 − coverage) and buck-passing base × (1 − coverage). This is an
+institutional "probability X falls" rule; its size rests on the stated assumption about
+``coverage``, not on a measured figure.
+
+Costs: keeping the lists current takes each community's staff ``hours_per_day``.
+
+Null variant: the upkeep is paid; the rates stay at their base.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import Field
 
 from sim.mechanisms.base import Mechanism, MechanismParams
@@ -18,27 +29,29 @@ if TYPE_CHECKING:
 
 
 class Params(MechanismParams):
-    routing_accuracy: float = Field(0.95, ge=0, le=1, description="Probability of a correct first routing with lists.")
-    buck_passing: float = Field(0.03, ge=0, le=1, description="Probability a handler with authority still refers the issue on.")
-    hours_per_day: float = Field(1.0, ge=0, le=100, description="Staff hours per community per day to keep the lists current.")
+    coverage: float = Field(0.8, ge=0, le=1, description="Share of matters whose responsible office a list names (assumption).")
+    hours_per_day: float = Field(1.0, ge=0, le=100, description="Community-staff hours per community per day to keep the lists current.")
 
 
 def configure(rules: Rules, p: Params) -> None:
-    """Clear jurisdiction: better first routing, less buck-passing."""
-    rules.routing_accuracy = max(rules.routing_accuracy, p.routing_accuracy)
-    rules.buck_passing = min(rules.buck_passing, p.buck_passing)
+    """Listed matters are routed right and cannot be refused."""
+    if p.rule:
+        rules.routing_accuracy = 1 - (1 - rules.routing_accuracy) * (1 - p.coverage)
+        if rules.platform_accuracy > 0:
+            rules.platform_accuracy = 1 - (1 - rules.platform_accuracy) * (1 - p.coverage)
+        rules.buck_passing *= 1 - p.coverage
 
 
 def upkeep(model: GovernanceModel, p: Params) -> None:
-    """Keeping the lists current costs staff hours."""
-    model.ledger.add("staff_hours", p.hours_per_day * model.pop.n_communities)
+    """Keeping the lists current takes staff hours."""
+    model.pools["community_staff"].draw_upto(np.full(model.pop.n_communities, p.hours_per_day), "list upkeep")
 
 
 MECHANISM = Mechanism(
     key="responsibility_lists",
     article=('part-3-3',),
     summary="Responsibility, task and problem lists",
-    source="spec §4 row P3; §3(三)",
+    source="the article, part 3(3)",
     params=Params,
     configure=configure,
     hooks={"route": upkeep},

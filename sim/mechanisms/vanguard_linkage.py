@@ -1,8 +1,17 @@
-"""Vanguard party members (整合机制, seed §2(三): 先锋党员 … 个人带动网络、网络整合资源、资源辐射治理).
+"""Vanguard party members (整合机制; the article, part 2(3), docs/article.md#part-2-3:
+先锋党员 … 个人带动网络、网络整合资源、资源辐射治理).
 
-Rule: party members notice a contact's latent issue with daily probability
-1 − exp(−``notice_probability`` × summed tie strength to members) and report it; members also mobilise their
-ties as volunteer capacity at compound level for simple issues.
+Rules: (what agents know) active members spend ``hours_per_member_day`` keeping in touch
+with their contacts; a resident's latent issue is noticed and reported with daily
+probability 1 − exp(−``notice_probability`` × summed tie strength to members × the share of
+the asked hours the community's members actually had); (who may act) members may take up
+simple issues at compound level as volunteers (their cases take the compound kind's hours
+from the volunteers' pool, see ``sim.handlers``).
+
+Volunteering is recorded for a member only when hours were spent on an issue (a report or
+a case), one member per unit of work, in turn.
+
+Null variant: members spend the hours; nothing is noticed and no one new may act.
 """
 
 from __future__ import annotations
@@ -19,22 +28,19 @@ from sim.vocab import CATEGORIES, SIMPLE, Kind
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 
 class Params(MechanismParams):
-    notice_probability: float = Field(0.08, ge=0, le=1, description="Daily probability of noticing a neighbour's latent issue, per unit tie strength.")
-    volunteer_cases_per_member: float = Field(0.05, ge=0, le=10, description="Simple cases a member's volunteer network handles per day.")
-    hours_per_day: float = Field(0.5, ge=0, le=24, description="Hours a member spends on linkage per day.")
+    notice_probability: float = Field(0.08, ge=0, le=1, description="Daily probability of noticing a contact's latent issue, per unit tie strength to members, at full effort.")
+    hours_per_member_day: float = Field(0.05, ge=0, le=24, description="Hours an active member spends keeping in touch per day (0.05: about 18 of the 50 volunteer hours a year).")
 
 
-def setup(model: GovernanceModel, p: Params) -> None:
-    """Members' volunteer networks add simple-issue capacity to their compound's handler."""
-    h, pop = model.handlers, model.pop
-    members = np.bincount(pop.compound[pop.party_member], minlength=pop.n_compounds)
-    sl = slice(h.offset[Kind.COMPOUND], h.offset[Kind.COMPOUND] + pop.n_compounds)
-    h.rate[sl] += members * p.volunteer_cases_per_member
-    for cat in SIMPLE:
-        model.rules.authority[Kind.COMPOUND, CATEGORIES.index(cat)] = True
+def configure(rules: Rules, p: Params) -> None:
+    """Members may take up simple issues at compound level."""
+    if p.rule:
+        for cat in SIMPLE:
+            rules.authority[Kind.COMPOUND, CATEGORIES.index(cat)] = True
 
 
 def _member_reach(model: GovernanceModel) -> np.ndarray:
@@ -48,22 +54,28 @@ def _member_reach(model: GovernanceModel) -> np.ndarray:
 
 
 def notice(model: GovernanceModel, p: Params) -> None:
-    """Members notice neighbours' latent issues through their ties and report them."""
-    iss = model.issues
+    """Members keep in touch as their hours allow, and notice and report contacts' issues."""
+    pop, iss = model.pop, model.issues
+    active = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities) * model.config.capacity.active_member_share
+    asked = active * p.hours_per_member_day
+    got = model.pools["party_volunteers"].draw_upto(asked, "keeping in touch")
+    if not p.rule:
+        return
+    effort = np.where(asked > 0, got / np.maximum(asked, 1e-12), 0.0)
     latent = iss.ids_with(Status.LATENT)
-    reach = _member_reach(model)
-    prob = 1.0 - np.exp(-p.notice_probability * reach[iss.reporter[latent]])
-    found = latent[model.streams.detection.random(len(latent)) < prob]
+    res = iss.reporter[latent]
+    prob = 1.0 - np.exp(-p.notice_probability * _member_reach(model)[res] * effort[pop.community[res]])
+    found = latent[model.rng_of("vanguard_linkage").random(len(latent)) < prob]
     lifecycle.mark_detected(model, found, Channel.PARTY_MEMBER)
-    model.state.last_volunteering[model.pop.party_member] = model.day
-    model.ledger.add("party_member_hours", float(model.pop.party_member.sum()) * p.hours_per_day)
+    model.volunteered(pop.community[iss.reporter[found]])
 
 
 MECHANISM = Mechanism(
     key="vanguard_linkage",
     article=('part-2-3',),
     summary="Vanguard party members",
-    source="spec §4 row C; §2(三)",
+    source="the article, part 2(3)",
     params=Params,
-    hooks={"setup": setup, "detect": notice},
+    configure=configure,
+    hooks={"detect": notice},
 )
