@@ -38,6 +38,8 @@ class Handlers:
     kind: np.ndarray  #: handler -> Kind
     unit: np.ndarray  #: handler -> unit index within its kind (building id, compound id, …; category for departments)
     community: np.ndarray  #: handler -> community it serves (-1 above community)
+    work_pool: np.ndarray  #: (handler, is property case) -> index into CASE_POOLS
+    work_unit: np.ndarray  #: (handler, is property case) -> unit of that pool
 
     @property
     def n(self) -> int:
@@ -53,19 +55,24 @@ class Handlers:
         community[offset[Kind.BUILDING]: offset[Kind.BUILDING] + counts[0]] = pop.compound_community[pop.building_compound]
         community[offset[Kind.COMPOUND]: offset[Kind.COMPOUND] + counts[1]] = pop.compound_community
         community[offset[Kind.COMMUNITY]: offset[Kind.COMMUNITY] + counts[2]] = np.arange(counts[2])
-        return cls(offset=offset, kind=kind, unit=unit, community=community)
+        # Whose hours an attempt takes: building heads and compound stewards are party members,
+        # property managers have property staff, committees their staff, area offices are
+        # staffed by the street office, departments have their own.
+        pool = np.select([kind == Kind.BUILDING, kind == Kind.COMPOUND, kind == Kind.COMMUNITY, kind == Kind.DEPARTMENT],
+                         [_VOL, _VOL, _COMM, _DEPT], default=_STREET)
+        work_pool = np.stack([pool, np.where(kind == Kind.COMPOUND, _PROP, pool)], axis=1).astype(np.int8)
+        where = {_VOL: community, _PROP: unit, _COMM: community, _DEPT: unit, _STREET: np.zeros_like(unit)}
+        work_unit = np.stack([np.choose(work_pool[:, i], [where[p] for p in range(len(CASE_POOLS))]) for i in (0, 1)],
+                             axis=1).astype(np.int64)
+        return cls(offset=offset, kind=kind, unit=unit, community=community, work_pool=work_pool, work_unit=work_unit)
 
 
 def work_account(h: Handlers, handler: np.ndarray, category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For attempts at ``handler`` on issues of ``category``: the index into
     :data:`CASE_POOLS` whose hours they take, and the unit (community, compound, …) of
     that pool."""
-    kind, unit, comm = h.kind[handler], h.unit[handler], h.community[handler]
-    pool = np.select([kind == Kind.BUILDING, (kind == Kind.COMPOUND) & (category == _PROPERTY),
-                      kind == Kind.COMPOUND, kind == Kind.COMMUNITY, kind == Kind.DEPARTMENT],
-                     [_VOL, _PROP, _VOL, _COMM, _DEPT], default=_STREET)
-    where = np.select([pool == _VOL, pool == _PROP, pool == _COMM, pool == _DEPT], [comm, unit, comm, unit], default=0)
-    return pool.astype(np.int8), where.astype(np.int64)
+    prop = (category == _PROPERTY).astype(np.intp)
+    return h.work_pool[handler, prop], h.work_unit[handler, prop]
 
 
 def budget_account(h: Handlers, handler: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

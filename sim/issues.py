@@ -124,6 +124,7 @@ class IssueTable:
         self._counts = np.zeros(len(Status), dtype=np.int64)
         self._open = np.zeros(0, dtype=np.int64)  #: ids not in a terminal status (sorted; may hold stale ids)
         self._log: dict[str, list[list[np.ndarray]]] = {"detected": [], "ended": []}
+        self.reopened_any = False  #: an ended issue was ever reopened (its id may be logged twice)
 
     def _grow(self, need: int) -> None:
         cap = self._cap
@@ -190,6 +191,7 @@ class IssueTable:
             self._record("ended", ids)
         elif _TERMINAL[frm].any():  # reopened: back into the open index
             self._open = np.union1d(self._open, ids[_TERMINAL[frm]])
+            self.reopened_any = True
 
     def _record(self, event: str, ids: np.ndarray) -> None:
         log = self._log[event]
@@ -199,9 +201,10 @@ class IssueTable:
 
     def logged(self, event: str, since: int) -> np.ndarray:
         """Ids that passed ``event`` ("detected" or "ended") on day ``since`` or later (as
-        logged; a reopened issue stays in the log, so callers check its current state)."""
+        logged: a reopened issue that ended again is listed once per ending, so callers
+        keep the ids whose current event day is the one they want)."""
         parts = [a for day in self._log[event][max(since, 0):] for a in day]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def arisen_since(self, day: int) -> np.ndarray:
         """Ids of issues that arose on ``day`` or later (ids grow with time)."""

@@ -26,6 +26,11 @@ LIFT = CATEGORIES.index("lift_renovation")
 STREET_LEVEL = int(KIND_LEVEL[Kind.STREET])
 
 
+def is_collective(scope: np.ndarray) -> np.ndarray:
+    """Whether issues of ``scope`` are collective (a building's or a compound's)."""
+    return (scope == COLLECTIVE_SCOPES[0]) | (scope == COLLECTIVE_SCOPES[1])
+
+
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -346,7 +351,7 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     hid = iss.handler[ids]
     kind = h.kind[hid]
     u = rng.random((3, len(ids)))  # consent, quality, paper closure
-    needs_consent = (iss.category[ids] == LIFT) & np.isin(iss.scope[ids], COLLECTIVE_SCOPES) & ~iss.consent[ids]
+    needs_consent = (iss.category[ids] == LIFT) & is_collective(iss.scope[ids]) & ~iss.consent[ids]
     got = needs_consent & (u[0] < rules.consent_base)
     iss.consent[ids[got]] = True
     wait = needs_consent & ~got
@@ -414,8 +419,8 @@ def closed_today(model: GovernanceModel, day: int | None = None) -> np.ndarray:
     day = model.day if day is None else day
     ids = iss.logged("ended", day)
     ids = ids[iss.day_closed[ids] == day]
-    return ids[np.isin(iss.status[ids], (Status.RESOLVED, Status.FALSE_CLOSED))
-               & ~iss.self_resolved[ids]]
+    status = iss.status[ids]
+    return ids[((status == Status.RESOLVED) | (status == Status.FALSE_CLOSED)) & ~iss.self_resolved[ids]]
 
 
 def feedback_and_experience(model: GovernanceModel) -> None:

@@ -29,7 +29,7 @@ def _window_sample(model: GovernanceModel, event: Event) -> Sample:
     if event == "arisen":
         ids = iss.arisen_since(since)
     else:
-        ids = iss.logged(event, since)
+        ids = np.unique(iss.logged(event, since)) if iss.reopened_any else iss.logged(event, since)
         ids = ids[event_day(iss, event, ids) >= since]
     return Sample(iss, ids, days=min(WINDOW, day + 1), residents=model.pop.n)
 

@@ -66,6 +66,8 @@ class GovernanceModel(mesa.Model):
         self._members = members[order]  #: party members grouped by community (volunteer rota)
         self._member_start = np.searchsorted(self.pop.community[self._members], np.arange(self.pop.n_communities + 1))
         self._rota = np.zeros(self.pop.n_communities, dtype=np.int64)
+        self.unit_size = np.maximum(np.concatenate([np.bincount(self.pop.building, minlength=self.pop.n_buildings),
+                                                    np.bincount(self.pop.compound, minlength=self.pop.n_compounds)]), 1)
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
         self._run_setup_hooks()
         self.residents = [Resident(self, i) for i in range(self.pop.n)]

@@ -101,6 +101,11 @@ def _resolved(s: Sample) -> np.ndarray:
     return s.status == Status.RESOLVED
 
 
+def _closed(s: Sample) -> np.ndarray:
+    """Closed by a handler: really resolved or on paper."""
+    return (s.status == Status.RESOLVED) | (s.status == Status.FALSE_CLOSED)
+
+
 def _handled(s: Sample) -> np.ndarray:
     """Issues a handler dealt with: routed at least once, not resolved by residents themselves."""
     return (s.day_routed >= 0) & ~s.self_resolved
@@ -139,15 +144,21 @@ def _group_gap(attr: str, g: int) -> Callable[[GovernanceModel], float]:
 
 
 def _trust_percentile(q: int) -> Callable[[GovernanceModel], float]:
+    def percentiles(m: GovernanceModel) -> dict[int, float]:
+        t = m.state.trust
+        kth = {p: int(round(p / 100 * (len(t) - 1))) for p in (10, 50, 90)}  # nearest rank
+        part = np.partition(t, sorted(set(kth.values())))
+        return {p: float(part[k]) for p, k in kth.items()}
+
     def f(m: GovernanceModel) -> float:
-        p = _today(m, "trust_percentiles", lambda: dict(zip((10, 50, 90), np.percentile(m.state.trust, (10, 50, 90)))))
-        return float(p[q])
+        return _today(m, "trust_percentiles", lambda: percentiles(m))[q]
     return f
 
 
 def _recent(attr: str) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
-        return float((getattr(m.state, attr) >= m.day - WINDOW + 1).mean())
+        values = getattr(m.state, attr)
+        return np.count_nonzero(values >= m.day - WINDOW + 1) / len(values)
     return f
 
 
@@ -180,7 +191,7 @@ _STATE: list[Outcome] = [
             "state", lambda m: float(m.state.efficacy.mean())),
     Outcome("participation_rate", "Participation", "share", +1,
             "Share of residents who take part in community affairs today (threshold decision).", "residents",
-            "state", lambda m: float(m.state.participating.mean())),
+            "state", lambda m: np.count_nonzero(m.state.participating) / m.pop.n),
     *[Outcome(f"participation_{g}", f"Participation, {g}", "share", +1, f"Participation share of {g} residents.", f"{g} residents",
               "state", _group_mean("participating", i)) for i, g in enumerate(GROUPS)],
     Outcome("participation_party_member", "Participation, party members", "share", +1,
@@ -277,11 +288,11 @@ _FLOW: list[Outcome] = [
             "lift/renovation issues ended in the period", "flow", lambda s: _share(_resolved(s), s.category == _LIFT)),
     Outcome("false_closure_rate", "False-closure rate", "share", -1, "Share of closures that were on paper only.",
             "issues closed (resolved or on paper) in the period", "flow",
-            lambda s: _share(s.status == Status.FALSE_CLOSED, np.isin(s.status, (Status.RESOLVED, Status.FALSE_CLOSED)))),
+            lambda s: _share(s.status == Status.FALSE_CLOSED, _closed(s))),
     Outcome("closure_rate", "Closure rate of reported issues", "share", +1,
             "Share of ended detected issues that a handler closed (resolved or on paper) rather than the reporter abandoning them.",
             "detected issues ended in the period", "flow",
-            lambda s: _share(np.isin(s.status, (Status.RESOLVED, Status.FALSE_CLOSED)), s.day_detected >= 0)),
+            lambda s: _share(_closed(s), s.day_detected >= 0)),
     Outcome("reassignments_per_issue", "Reassignments per issue", "reassignments", -1,
             "Mean number of escalations and referrals an issue went through.",
             "ended issues a handler dealt with (routed at least once, not self-governed)", "flow", _reassignments),

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from sim.issues import Status
-from sim.lifecycle import COLLECTIVE_SCOPES, close_issues
+from sim.lifecycle import COLLECTIVE_SCOPES, close_issues, is_collective
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -26,20 +26,18 @@ def unit_of(model: GovernanceModel, ids: np.ndarray) -> np.ndarray:
 def unit_participation(model: GovernanceModel) -> np.ndarray:
     """Share of participating residents per unit (buildings, then compounds)."""
     pop, part = model.pop, model.state.participating.astype(np.float64)
-    b = np.bincount(pop.building, weights=part, minlength=pop.n_buildings) / np.maximum(
-        np.bincount(pop.building, minlength=pop.n_buildings), 1)
-    c = np.bincount(pop.compound, weights=part, minlength=pop.n_compounds) / np.maximum(
-        np.bincount(pop.compound, minlength=pop.n_compounds), 1)
-    return np.concatenate([b, c])
+    b = np.bincount(pop.building, weights=part, minlength=pop.n_buildings)
+    c = np.bincount(pop.compound, weights=part, minlength=pop.n_compounds)
+    return np.concatenate([b, c]) / model.unit_size
 
 
 def self_govern(model: GovernanceModel) -> None:
-    """Residents resolve collective issues themselves (self-governance, spec §4 P1) with a
+    """Residents resolve collective issues themselves (self-governance; the article, part 3(1)) with a
     daily probability = rate × coordination of their community × participating share of
     their unit. Participants gain efficacy; issues taken over by the party are not theirs."""
     iss, b = model.issues, model.config.behaviour
     cand = iss.ids_with(Status.LATENT, Status.QUEUED)
-    cand = cand[np.isin(iss.scope[cand], COLLECTIVE_SCOPES) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0)]
+    cand = cand[is_collective(iss.scope[cand]) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0)]
     if len(cand) == 0:
         return
     unit = unit_of(model, cand)
