@@ -62,6 +62,8 @@ GRAPH_TARGET_S: dict[int, float] = {10_000: 1.0, 100_000: 8.0}
 RUN_TARGET_S_365: dict[int, float] = {10_000: 2.0, 100_000: 25.0}
 #: Issue #2 targets, by population size: peak resident set size in bytes.
 MEMORY_TARGET_B: dict[int, float] = {100_000: 1.5e9}
+#: Issue #6 target: a run of HORIZON_YEARS years costs at most this many times a one-year run.
+HORIZON_RATIO_TARGET: float = 11.0
 #: Minimum number of reference steps timed, whatever the budget.
 REF_MIN_STEPS: int = 3
 
@@ -209,6 +211,22 @@ def worker_reference(n: int, days: int, budget_s: float) -> dict[str, Any]:
     }
 
 
+def worker_horizon(n: int, years: int) -> dict[str, Any]:
+    """Stepping time of a one-year and a ``years``-year run at ``n`` residents: a day must
+    cost the same in year ten as in year one (issue #6), so the ratio should be about ``years``."""
+    from sim.run import run
+    from sim.schema import ScenarioConfig
+
+    out: dict[str, Any] = {"n": n, "years": years}
+    for label, days in (("one_year", 365), ("long", 365 * years)):
+        log(f"n={n:,}: horizon run of {days} days ...")
+        result = run(ScenarioConfig(days=days, population={"residents": n}))
+        out[f"{label}_simulate_s"] = result.timings["simulate_s"]
+        out[f"{label}_issues"] = result.issues.num_rows
+    out["ratio"] = out["long_simulate_s"] / out["one_year_simulate_s"]
+    return out
+
+
 def run_worker(kind: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Run ``kind`` ('model' or 'reference') at ``n`` residents in a fresh subprocess."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -216,7 +234,7 @@ def run_worker(kind: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--_worker", kind,
                "--sizes", str(n), "--days", str(args.days),
                "--graph-repeats", str(args.graph_repeats), "--ref-budget", str(args.ref_budget),
-               "--_out", str(out)]
+               "--horizon-years", str(args.horizon_years), "--_out", str(out)]
         env = {**os.environ, **_SINGLE_THREAD_ENV}
         subprocess.run(cmd, check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
         data: dict[str, Any] = json.loads(out.read_text())
@@ -393,7 +411,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--graph-repeats", type=int, default=3, help="Graph builds timed per size (best is reported).")
     ap.add_argument("--ref-budget", type=float, default=10.0,
                     help="Seconds of reference stepping per size (at least 3 steps, at most --days).")
-    ap.add_argument("--_worker", dest="worker", choices=("model", "reference"), help=argparse.SUPPRESS)
+    ap.add_argument("--horizon-years", type=int, default=10,
+                    help="Years of the long run whose cost is compared with a one-year run (0: skip).")
+    ap.add_argument("--horizon-size", type=int, default=10_000, help="Residents of the horizon runs.")
+    ap.add_argument("--_worker", dest="worker", choices=("model", "reference", "horizon"), help=argparse.SUPPRESS)
     ap.add_argument("--_out", dest="worker_out", type=Path, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -405,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
         n = args.sizes[0]
         if args.worker == "model":
             data = worker_model(n, args.days, args.graph_repeats)
+        elif args.worker == "horizon":
+            data = worker_horizon(n, args.horizon_years)
         else:
             data = worker_reference(n, args.days, args.ref_budget)
         args.worker_out.write_text(json.dumps(data))
@@ -419,8 +442,21 @@ def main(argv: list[str] | None = None) -> int:
         log(f"n={n:,}: reference process ...")
         reference = run_worker("reference", n, args)
         results.append({"model": model, "reference": reference})
+    horizon = None
+    if args.horizon_years > 1:
+        log(f"n={args.horizon_size:,}: horizon process ...")
+        horizon = run_worker("horizon", args.horizon_size, args)
     log(f"done in {time.perf_counter() - t0:.0f} s")
     checks = report(machine, results, args.days)
+    if horizon is not None:
+        c = Check(f"{args.horizon_years}y/1y cost", horizon["n"], horizon["ratio"], HORIZON_RATIO_TARGET, "x")
+        checks.append(c)
+        print(f"\n== day cost over time, {horizon['n']:,} residents (issue #6) ==")
+        print(row("1-year run, stepping", f"{horizon['one_year_simulate_s']:.3f} s")
+              + f"   ({horizon['one_year_issues']:,} issues)")
+        print(row(f"{args.horizon_years}-year run, stepping", f"{horizon['long_simulate_s']:.3f} s")
+              + f"   ({horizon['long_issues']:,} issues)")
+        print(row("ratio", f"{c.value:.2f}x") + f"   target <= {c.limit:g}x   {'PASS' if c.passed else 'MISS'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
@@ -428,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             "args": {"sizes": args.sizes, "days": args.days, "graph_repeats": args.graph_repeats,
                      "ref_budget_s": args.ref_budget},
             "results": results,
+            "horizon": horizon,
             "checks": [{**asdict(c), "passed": c.passed} for c in checks],
             "total_wall_s": time.perf_counter() - t0,
         }

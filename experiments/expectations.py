@@ -1,23 +1,40 @@
-"""The article's seven expectations (spec §6) as paired experiments.
+"""The article's expectations as three-arm experiments on common random numbers.
 
-Each expectation names two (or more) scenario variants built from the same base, a
-measure taken from a run's tables, and the direction the article expects. Variants run
-with the same seeds (common random numbers), so the comparison is paired. The model is
-untouched here: the experiment lives outside it (EMA Workbench style).
+Each expectation names a mechanism and the outcomes it should move (names from the outcome
+registry, ``sim.outcomes``) with the direction the article expects. Every expectation runs
+three arms with the same seeds: the **baseline** (the community system, mechanism off), the
+**mechanism** (on, at its defaults), and its **null variant** (on and paying its costs, with
+its behavioural rule switched off). The pass rule, stated before anything is measured:
 
-    python experiments/expectations.py [--seeds 10] [--residents 3000] [--days 365]
+* *effect*: the paired difference mechanism − baseline has the expected sign at the 1% level
+  (paired t-test); for "unchanged", its 95% CI lies within ± the stated margin;
+* *vanishes without the rule*: the 95% CI of null − baseline contains 0, or lies on the
+  other side;
+* verdict: **holds** (effect, and it vanishes), **holds, but its costs alone move it too**
+  (effect, mechanism beats null at the 1% level, yet null − baseline excludes 0 the expected
+  way), or **does not hold**.
 
-prints, per expectation, the mean paired difference with its 95% CI, the paired t-test p
-and Cohen's d_z. ``tests/test_expectations.py`` runs the same experiments at test scale.
+Leadership intensity (the inverted U) runs the grid of levels with and without its rule;
+one peak criterion for every outcome: the seeds are split in two halves; on the first half
+the interior level (0.25, 0.5 or 0.75) with the best mean is chosen, on the second half it
+must beat both ends (level 0 and level 1) at the 1% level (paired t, in the outcome's better
+direction). The null variant's grid goes through the same criterion and must fail it.
+
+    python experiments/expectations.py [--seeds 20] [--residents 10000] [--days 365] [--out DIR]
+
+prints one row per check and arm with the paired difference, its 95% CI, p and d_z, and the
+verdict, and writes them to ``OUT/expectations.csv`` with a figure. The model is untouched
+here: the experiment lives outside it (EMA Workbench style).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import multiprocessing
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,244 +45,254 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.run import RunResult, run  # noqa: E402
+from sim.outcomes import REGISTRY  # noqa: E402
+from sim.run import run  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
 from sim.stats import PairedDiff, paired_difference  # noqa: E402
 
-Measure = Callable[[RunResult], float]
-
-
-def _cols(result: RunResult) -> dict[str, np.ndarray]:
-    return {c: np.asarray(result.issues.column(c)) for c in result.issues.column_names}
-
-
-def _days(t: dict[str, np.ndarray]) -> np.ndarray:
-    return (t["day_closed"] - t["day_arisen"]).astype(float)
-
-
-def cross_department_days(result: RunResult) -> float:
-    """Mean days to real resolution of issues needing two departments."""
-    t = _cols(result)
-    ok = (t["status"] == "resolved") & (t["second_department"] != "")
-    return float(np.mean(_days(t)[ok])) if ok.any() else np.nan
-
-
-def self_report_days(result: RunResult) -> float:
-    """Mean days from arising to the resident's own report."""
-    t = _cols(result)
-    ok = t["channel"] == "self_report"
-    return float(np.mean((t["day_detected"] - t["day_arisen"])[ok])) if ok.any() else np.nan
-
-
-def _ended(t: dict[str, np.ndarray]) -> np.ndarray:
-    return np.isin(t["status"], ["resolved", "false_closed", "abandoned"])
-
-
-def lift_resolution_rate(result: RunResult) -> float:
-    """Share of ended lift/renovation (resource-heavy) issues really resolved."""
-    t = _cols(result)
-    ok = _ended(t) & (t["category"] == "lift_renovation")
-    return float((t["status"][ok] == "resolved").mean()) if ok.any() else np.nan
-
-
-def resolution_rate(result: RunResult) -> float:
-    """Share of all ended issues really resolved."""
-    t = _cols(result)
-    ended = _ended(t)
-    return float((t["status"][ended] == "resolved").mean())
-
-
-def reassignments(result: RunResult) -> float:
-    """Mean reassignments of ended issues that a handler dealt with."""
-    t = _cols(result)
-    ok = _ended(t) & ~t["self_resolved"] & (t["handler_path"] != "")
-    return float(t["reassignments"][ok].mean())
-
-
-def false_closure_rate(result: RunResult) -> float:
-    """Paper closures / all closures."""
-    t = _cols(result)
-    closed = np.isin(t["status"], ["resolved", "false_closed"])
-    return float((t["status"][closed] == "false_closed").mean())
-
-
-def betrayal_minus_slowness(result: RunResult) -> float:
-    """Mean satisfaction of discovered paper closures minus that of the slowest tenth of
-    honest resolutions (negative: discovered false closures cost more trust).
-
-    Unlike the other checks this one follows directly from the experience rule (a discovered
-    paper closure is perceived as no outcome minus ``behaviour.betrayal_penalty``; a slow honest
-    resolution keeps a positive, if decayed, outcome): it checks that the rule is wired as
-    documented, not that something emerges."""
-    t = _cols(result)
-    honest = (t["status"] == "resolved") & ~t["self_resolved"]
-    slow = honest & (_days(t) > np.percentile(_days(t)[honest], 90))
-    found = t["discovered_false_closure"]
-    if not found.any() or not slow.any():
-        return np.nan
-    return float(np.nanmean(t["satisfaction"][found]) - np.nanmean(t["satisfaction"][slow]))
-
-
-def median_resolution_days(result: RunResult) -> float:
-    """Median days to real resolution, all issues."""
-    t = _cols(result)
-    ok = t["status"] == "resolved"
-    return float(np.median(_days(t)[ok]))
-
-
-@dataclass(frozen=True)
-class daily_final:  # noqa: N801 - reads like the other measures
-    """Mean of a daily column over the last ``window`` days (picklable for worker processes)."""
-
-    column: str
-    window: int = 1
-
-    @property
-    def __name__(self) -> str:  # noqa: PLE0307
-        return f"{self.column} (last {self.window} d)" if self.window > 1 else self.column
-
-    def __call__(self, result: RunResult) -> float:
-        return float(np.asarray(result.daily.column(self.column))[-self.window:].mean())
+ALPHA = 0.01  #: significance level of every directional test
+LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  #: leadership intensity grid
 
 
 @dataclass(frozen=True)
 class Check:
-    """One measured comparison: variant ``b`` against variant ``a``, expected sign of b − a."""
+    """An outcome (``sim.outcomes`` name) and the direction the article expects:
+    +1 higher, −1 lower, 0 unchanged (within ± ``margin``)."""
 
-    measure: Measure
-    a: str
-    b: str
-    sign: int  #: +1: b higher; -1: b lower; 0: no difference (equivalence within ``margin``)
+    outcome: str
+    sign: int
     margin: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.outcome not in REGISTRY:
+            raise KeyError(f"unknown outcome '{self.outcome}'")
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """An expectation of spec §6: scenario variants (mechanism settings) and checks."""
+    """An expectation of the article: the mechanism, the article part it comes from, and
+    its checks."""
 
     number: str
     claim: str
-    variants: dict[str, dict[str, Any]]
+    article: str  #: anchor in docs/article.md
+    mechanism: str
     checks: tuple[Check, ...]
-    base: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
 
+    def arms(self) -> dict[str, dict[str, Any]]:
+        """Mechanism settings of the three arms."""
+        on = {"enabled": True, **self.params}
+        return {"baseline": {}, "mechanism": {self.mechanism: on},
+                "null": {self.mechanism: {**on, "null_variant": True}}}
 
-def _on(key: str, **params: Any) -> dict[str, Any]:
-    return {key: {"enabled": True, **params}}
-
-
-LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 EXPECTATIONS: tuple[Expectation, ...] = (
-    Expectation("1", "Whistle-summoning shortens resolution of cross-department issues",
-                {"base": {}, "whistle": _on("whistle_summon")},
-                (Check(cross_department_days, "base", "whistle", -1),)),
-    Expectation("2a", "Digital platforms cut reporting friction and time",
-                {"base": {}, "digital": _on("digital_platform")},
-                (Check(self_report_days, "base", "digital", -1),)),
-    Expectation("2b", "The gig-worker platform narrows the participation gap of gig workers",
-                {"base": {}, "gig": _on("gig_worker_platform")},
-                (Check(daily_final("participation_gap_gig", 90), "base", "gig", -1),)),
-    Expectation("3", "Regional resource sharing raises resolution of resource-heavy issues",
-                {"base": {}, "regional": _on("regional_party_building")},
-                (Check(lift_resolution_rate, "base", "regional", +1),)),
-    Expectation("4", "Emotional outreach raises trust, acquaintance ties and participation",
-                {"base": {}, "outreach": _on("emotional_outreach")},
-                (Check(daily_final("trust_mean"), "base", "outreach", +1),
-                 Check(daily_final("acquaintance_share"), "base", "outreach", +1),
-                 Check(daily_final("participation_rate", 90), "base", "outreach", +1))),
-    Expectation("5", "Leadership intensity has an inverted-U effect (interior optimum)",
-                {f"level_{lvl:g}": _on("leadership_intensity", level=lvl) for lvl in LEVELS},
-                (Check(resolution_rate, "level_0", "level_0.5", +1),
-                 Check(resolution_rate, "level_1", "level_0.5", +1),
-                 Check(daily_final("participation_rate", 90), "level_0", "level_0.25", +1),
-                 Check(daily_final("participation_rate", 90), "level_1", "level_0.25", +1),
-                 Check(daily_final("efficacy_mean", 90), "level_0", "level_0.25", +1),
-                 Check(daily_final("efficacy_mean", 90), "level_1", "level_0.25", +1))),
-    Expectation("6a", "Responsibility lists cut reassignments",
-                {"base": {}, "lists": _on("responsibility_lists")},
-                (Check(reassignments, "base", "lists", -1),)),
-    Expectation("6b", "Supervision cuts false closures",
-                {"base": {}, "supervision": _on("supervision")},
-                (Check(false_closure_rate, "base", "supervision", -1),)),
-    Expectation("6c", "Discovered false closures cost more trust than slow honest resolution",
-                {"base": {}},
-                (Check(betrayal_minus_slowness, "base", "base", -1),)),
-    Expectation("7", "Closed-loop feedback raises trust even when resolution time is unchanged",
-                {"base": {}, "closed_loop": _on("service_closed_loop")},
-                (Check(daily_final("trust_mean"), "base", "closed_loop", +1),
-                 Check(median_resolution_days, "base", "closed_loop", 0, margin=1.0))),
+    Expectation("1", "Whistle-summoning shortens resolution of cross-department issues", "part-2-3", "whistle_summon",
+                (Check("resolution_days_cross_department", -1),)),
+    Expectation("2a", "Digital platforms cut reporting friction and time", "part-2-2", "digital_platform",
+                (Check("self_report_delay_days", -1),)),
+    Expectation("2b", "The gig-worker platform narrows the participation gap of gig workers", "part-2-2",
+                "gig_worker_platform", (Check("participation_gap_gig", -1),)),
+    Expectation("3", "Regional resource sharing raises resolution of resource-heavy issues", "part-2-3",
+                "regional_party_building", (Check("lift_resolution_rate", +1),)),
+    Expectation("4", "Emotional outreach raises trust, turns strangers into acquaintances, and with them participation",
+                "part-3-4", "emotional_outreach",
+                (Check("trust_mean", +1), Check("acquaintances_per_resident", +1), Check("participation_rate", +1))),
+    Expectation("6a", "Responsibility lists cut reassignments", "part-3-3", "responsibility_lists",
+                (Check("reassignments_per_issue", -1),)),
+    Expectation("6b", "Supervision cuts false closures", "part-3-3", "supervision", (Check("false_closure_rate", -1),)),
+    Expectation("7", "Closed-loop feedback raises trust even when resolution time is unchanged", "part-2-1",
+                "service_closed_loop", (Check("trust_mean", +1), Check("resolution_days_median", 0, margin=1.0))),
 )
+#: Outcomes of the leadership inverted U (expectation 5), each read in its better direction.
+LEADERSHIP_OUTCOMES: tuple[str, ...] = ("resolution_rate", "participation_rate", "efficacy_mean", "trust_mean")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one check."""
-
-    expectation: Expectation
-    check: Check
-    a: np.ndarray
-    b: np.ndarray
-    diff: PairedDiff
-
-    @property
-    def holds(self) -> bool:
-        """Direction as expected at the 1% level (paired t; one-sample when a == b), or, for
-        sign 0, the 95% CI of the difference inside ±margin (equivalence)."""
-        d = self.diff
-        if self.check.sign == 0:
-            return bool(-self.check.margin <= d.low and d.high <= self.check.margin)
-        return bool(np.sign(d.mean) == self.check.sign and d.p_t < 0.01)
+def leadership_arms() -> dict[str, dict[str, Any]]:
+    """The intensity grid with the rule (``rule_<level>``) and without (``null_<level>``)."""
+    return {f"{arm}_{lvl:g}": {"leadership_intensity": {"enabled": True, "level": lvl, "null_variant": arm == "null"}}
+            for arm in ("rule", "null") for lvl in LEVELS}
 
 
-def measures() -> tuple[Measure, ...]:
-    """Every measure any expectation uses, once."""
-    return tuple(dict.fromkeys(c.measure for e in EXPECTATIONS for c in e.checks))
+# --------------------------------------------------------------------------- running
 
 
-def variant_key(mechanisms: dict[str, Any], seed: int) -> str:
-    """Identifies a variant × seed run (the same variant in two expectations runs once)."""
+def variant_key(mechanisms: Mapping[str, Any], seed: int) -> str:
+    """Identifies a variant × seed run (the baseline, shared by every expectation, runs once)."""
     return json.dumps({"mechanisms": mechanisms, "seed": seed}, sort_keys=True)
 
 
-def _measure_run(args: tuple[dict[str, Any], tuple[Measure, ...]]) -> list[float]:
-    cfg, wanted = args
-    result = run(ScenarioConfig(**cfg))
-    return [m(result) for m in wanted]
+def _run_outcomes(cfg: dict[str, Any]) -> dict[str, float]:
+    return run(ScenarioConfig(**cfg)).outcomes
 
 
-def run_all(expectations: Sequence[Expectation], *, seeds: Sequence[int], residents: int, days: int,
-            workers: int = 1, progress: bool = False) -> dict[str, dict[Measure, float]]:
-    """Run every distinct variant × seed once (variants shared by expectations, such as the
-    baseline, run once) and take every measure of each run."""
-    wanted = measures()
-    jobs = {variant_key(mech, s): {"seed": s, "days": days, "population": {"residents": residents}, "mechanisms": mech}
-            for e in expectations for mech in e.variants.values() for s in seeds}
+def run_all(variants: Iterable[Mapping[str, Any]], *, seeds: Sequence[int], residents: int, days: int,
+            workers: int = 1, progress: bool = False) -> dict[str, dict[str, float]]:
+    """Every distinct variant × seed once; the run's value of every registered outcome."""
+    jobs = {variant_key(mech, s): {"seed": s, "days": days, "population": {"residents": residents},
+                                   "mechanisms": dict(mech)} for mech in variants for s in seeds}
     keys = sorted(jobs)
-    args = [(jobs[k], wanted) for k in keys]
-    values: list[list[float]] = []
-    with tqdm(total=len(args), desc="runs", unit="run", file=sys.stderr, disable=not progress) as bar:
+    with tqdm(total=len(keys), desc="runs", unit="run", file=sys.stderr, disable=not progress) as bar:
         if workers > 1:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
-                for v in ex.map(_measure_run, args):
+                values = []
+                for v in ex.map(_run_outcomes, [jobs[k] for k in keys]):
                     values.append(v)
                     bar.update(1)
         else:
-            for a in args:
-                values.append(_measure_run(a))
+            values = []
+            for k in keys:
+                values.append(_run_outcomes(jobs[k]))
                 bar.update(1)
-    return {k: dict(zip(wanted, v)) for k, v in zip(keys, values)}
+    return dict(zip(keys, values))
 
 
-def evaluate(exp: Expectation, table: dict[str, dict[Measure, float]], *, seeds: Sequence[int]) -> list[Outcome]:
-    """The checks of ``exp`` on measured runs (``run_all``)."""
+def all_variants() -> list[Mapping[str, Any]]:
+    """Every arm of every expectation, the leadership grid included."""
+    arms = [a for e in EXPECTATIONS for a in e.arms().values()] + list(leadership_arms().values())
+    return list({json.dumps(a, sort_keys=True): a for a in arms}.values())
+
+
+# --------------------------------------------------------------------------- evaluating
+
+
+@dataclass(frozen=True)
+class Result:
+    """One check of one expectation: the paired differences of the three arms and the verdict."""
+
+    expectation: Expectation
+    check: Check
+    effect: PairedDiff  #: mechanism − baseline
+    null_effect: PairedDiff  #: null − baseline
+    beyond_null: PairedDiff  #: mechanism − null
+
+    @property
+    def holds(self) -> bool:
+        d, c = self.effect, self.check
+        if c.sign == 0:
+            return bool(-c.margin <= d.low and d.high <= c.margin)
+        return bool(np.sign(d.mean) == c.sign and d.p_t < ALPHA)
+
+    @property
+    def vanishes(self) -> bool:
+        d, c = self.null_effect, self.check
+        if c.sign == 0:
+            return True
+        return bool(d.low <= 0 <= d.high or np.sign(d.mean) == -c.sign)
+
+    @property
+    def rule_beats_null(self) -> bool:
+        d, c = self.beyond_null, self.check
+        return c.sign == 0 or bool(np.sign(d.mean) == c.sign and d.p_t < ALPHA)
+
+    @property
+    def verdict(self) -> str:
+        if not self.holds:
+            return "does not hold"
+        if self.vanishes:
+            return "holds"
+        return "holds, but its costs alone move it too" if self.rule_beats_null else "does not hold (costs alone do it)"
+
+
+def _values(table: Mapping[str, Mapping[str, float]], mech: Mapping[str, Any], outcome: str,
+            seeds: Sequence[int]) -> np.ndarray:
+    return np.array([table[variant_key(mech, s)][outcome] for s in seeds], dtype=np.float64)
+
+
+def evaluate(exp: Expectation, table: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int]) -> list[Result]:
+    """The checks of ``exp`` on measured runs (:func:`run_all`)."""
+    arms = exp.arms()
     out = []
     for check in exp.checks:
-        a = np.array([table[variant_key(exp.variants[check.a], s)][check.measure] for s in seeds])
-        b = np.array([table[variant_key(exp.variants[check.b], s)][check.measure] for s in seeds])
-        diff = paired_difference(np.zeros_like(b), b) if check.a == check.b else paired_difference(a, b)
-        out.append(Outcome(exp, check, a, b, diff))
+        base, mech, null = (_values(table, arms[a], check.outcome, seeds) for a in ("baseline", "mechanism", "null"))
+        out.append(Result(exp, check, paired_difference(base, mech), paired_difference(base, null),
+                          paired_difference(null, mech)))
     return out
+
+
+@dataclass(frozen=True)
+class PeakResult:
+    """The inverted-U criterion on one outcome, for the rule's grid or the null variant's."""
+
+    outcome: str
+    arm: str  #: "rule" or "null"
+    peak: float  #: interior level chosen on the selection seeds
+    means: tuple[float, ...]  #: mean per level on the test seeds
+    vs_low: PairedDiff  #: peak − level 0 on the test seeds (in the better direction)
+    vs_high: PairedDiff  #: peak − level 1 on the test seeds (in the better direction)
+
+    @property
+    def interior_peak(self) -> bool:
+        return all(d.mean > 0 and d.p_t < ALPHA for d in (self.vs_low, self.vs_high))
+
+
+def inverted_u(table: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int], arm: str = "rule") -> list[PeakResult]:
+    """The pre-stated peak criterion (module docstring) for every leadership outcome."""
+    grid = leadership_arms()
+    select = list(seeds[: len(seeds) // 2])  # choose the peak on these; test it on the rest
+    out = []
+    for outcome in LEADERSHIP_OUTCOMES:
+        better = REGISTRY[outcome].direction or 1
+        vals = {lvl: better * _values(table, grid[f"{arm}_{lvl:g}"], outcome, seeds) for lvl in LEVELS}
+        sel = {lvl: v[: len(select)] for lvl, v in vals.items()}
+        tst = {lvl: v[len(select):] for lvl, v in vals.items()}
+        peak = max(LEVELS[1:-1], key=lambda lvl: float(np.mean(sel[lvl])))
+        out.append(PeakResult(outcome, arm, peak, tuple(float(np.mean(better * tst[lvl])) for lvl in LEVELS),
+                              paired_difference(tst[0.0], tst[peak]), paired_difference(tst[1.0], tst[peak])))
+    return out
+
+
+# --------------------------------------------------------------------------- reporting
+
+ROW_FIELDS = ("expectation", "claim", "outcome", "expected", "comparison", "mean_a", "mean_b", "diff", "ci_low",
+              "ci_high", "p_t", "d_z", "verdict")
+
+
+def rows(results: Sequence[Result], peaks: Sequence[PeakResult], table: Mapping[str, Mapping[str, float]],
+         seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """Tidy rows: each check × comparison (mechanism − baseline, null − baseline,
+    mechanism − null), then each leadership outcome × arm × end."""
+    out: list[dict[str, Any]] = []
+    for r in results:
+        exp, c = r.expectation, r.check
+        arms = exp.arms()
+        means = {a: float(np.mean(_values(table, arms[a], c.outcome, seeds))) for a in arms}
+        expected = {1: "higher", -1: "lower", 0: f"unchanged (±{c.margin:g})"}[c.sign]
+        for name, d, a, b in (("mechanism − baseline", r.effect, "baseline", "mechanism"),
+                              ("null − baseline", r.null_effect, "baseline", "null"),
+                              ("mechanism − null", r.beyond_null, "null", "mechanism")):
+            out.append({"expectation": exp.number, "claim": exp.claim, "outcome": c.outcome, "expected": expected,
+                        "comparison": name, "mean_a": means[a], "mean_b": means[b], "diff": d.mean, "ci_low": d.low,
+                        "ci_high": d.high, "p_t": d.p_t, "d_z": d.d_z, "verdict": r.verdict})
+    for p in peaks:
+        verdict = ("interior peak" if p.interior_peak else "no interior peak") + f" (peak at {p.peak:g})"
+        for end, d in (("level 0", p.vs_low), ("level 1", p.vs_high)):
+            out.append({"expectation": "5", "claim": "Leadership intensity has an inverted-U effect",
+                        "outcome": p.outcome, "expected": "interior peak", "comparison": f"{p.arm}: peak − {end}",
+                        "mean_a": p.means[0] if end == "level 0" else p.means[-1], "mean_b": p.means[LEVELS.index(p.peak)],
+                        "diff": d.mean, "ci_low": d.low, "ci_high": d.high, "p_t": d.p_t, "d_z": d.d_z,
+                        "verdict": verdict})
+    return out
+
+
+def write(rows_: Sequence[Mapping[str, Any]], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "expectations.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=ROW_FIELDS)
+        w.writeheader()
+        w.writerows(rows_)
+    return path
+
+
+def format_rows(rows_: Sequence[Mapping[str, Any]]) -> str:
+    lines = [f"{'#':<4}{'outcome':<34}{'comparison':<26}{'A':>9}{'B':>9}{'Δ':>10}  {'95% CI of Δ':<22}{'p':>8}{'d_z':>7}  verdict"]
+    for r in rows_:
+        lines.append(f"{r['expectation']:<4}{r['outcome']:<34}{r['comparison']:<26}{r['mean_a']:>9.4g}{r['mean_b']:>9.4g}"
+                     f"{r['diff']:>+10.3g}  [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]".ljust(113)
+                     + f"{r['p_t']:>8.2g}{r['d_z']:>+7.2f}  {r['verdict']}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -274,18 +301,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--residents", type=int, default=3000)
     p.add_argument("--days", type=int, default=365)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--out", type=Path, default=Path("results/expectations"))
     args = p.parse_args(argv)
-    seeds = range(args.seeds)
-    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days\n")
-    print(f"{'#':<4}{'measure':<34}{'A':<12}{'B':<14}{'mean A':>9}{'mean B':>9}{'Δ':>9}  {'95% CI of Δ':<20}{'p':>8}{'d_z':>8}  holds")
-    table = run_all(EXPECTATIONS, seeds=seeds, residents=args.residents, days=args.days, workers=args.workers,
+    seeds = list(range(args.seeds))
+    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days; pass rule: see the module docstring\n")
+    table = run_all(all_variants(), seeds=seeds, residents=args.residents, days=args.days, workers=args.workers,
                     progress=True)
-    for exp in EXPECTATIONS:
-        for o in evaluate(exp, table, seeds=seeds):
-            d = o.diff
-            print(f"{exp.number:<4}{o.check.measure.__name__:<34}{o.check.a:<12}{o.check.b:<14}"
-                  f"{np.nanmean(o.a):>9.4g}{np.nanmean(o.b):>9.4g}{d.mean:>+9.3g}  [{d.low:+.3g}, {d.high:+.3g}]".ljust(118)
-                  + f"{d.p_t:>8.2g}{d.d_z:>+8.2f}  {'yes' if o.holds else 'NO'}")
+    results = [r for e in EXPECTATIONS for r in evaluate(e, table, seeds=seeds)]
+    peaks = inverted_u(table, seeds=seeds, arm="rule") + inverted_u(table, seeds=seeds, arm="null")
+    table_rows = rows(results, peaks, table, seeds)
+    print(format_rows(table_rows))
+    print(f"\nwrote {write(table_rows, args.out)}")
     return 0
 
 

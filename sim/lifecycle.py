@@ -258,6 +258,8 @@ def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     mine = correct_handler(model, q, above_level=KIND_LEVEL[kind] - 1) == hid
     passing = mine & (model.streams.handling.random(len(q)) < rules.buck_passing) & (kind != Kind.STREET)
     case = rules.case_hours[kind] * np.where(iss.batched[q], rules.batch_share, 1.0)
+    # The street office taking up a cross-department issue also organises the summons (if any).
+    case += np.where((kind == Kind.STREET) & (iss.dept2[q] >= 0) & ~iss.coordinated[q], rules.summons_hours, 0.0)
     need = np.where(mine & ~passing, case, rules.triage_hours)
     pool, unit = work_account(h, hid, iss.category[q])
     done = work(model, q, need, pool, unit, iss.work_done, "cases")
@@ -318,8 +320,6 @@ def handle(model: GovernanceModel) -> None:
     coord = work_now & (kind == Kind.STREET) & (iss.dept2[ids] >= 0)
     cid = ids[coord]
     iss.coordinated[cid] = True
-    if rules.summons_hours > 0 and len(cid):
-        model.pools["street_staff"].draw(np.zeros(len(cid), np.int64), np.full(len(cid), rules.summons_hours), "summons")
     if rules.summons:
         iss.summoned[cid] = True
         iss.parts_done[cid] = 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
+from sim.graph import TIE_KINDS
 from sim.issues import Channel, Status
 from sim.outcomes import REGISTRY, WINDOW, Event, Sample, event_day
 from sim.schema import CATEGORIES, GROUPS, SCOPES
@@ -54,23 +56,27 @@ def cohesion(model: GovernanceModel) -> dict[str, float]:
     """Tie statistics, recomputed only when ties changed (clustering at most weekly)."""
     st, cache = model.state, model.scratch_metrics
     if cache.get("tie_version") != st.tie_version:
-        data, nonhh = st.ties.data, st.tie_kind != 0
+        data, kind = st.ties.data, st.tie_kind
+        graph = (kind != 0) & (kind < len(TIE_KINDS))  # non-household ties of the social graph (no contact slots)
         tie_cfg = model.config.population.ties
+        acquainted = data >= tie_cfg.acquaintance_threshold
         cache.update(
             tie_version=st.tie_version,
-            tie_strength_mean=float(data.mean()) if len(data) else 0.0,
-            acquaintance_share=float((data[nonhh] >= tie_cfg.acquaintance_threshold).mean()) if nonhh.any() else 0.0,
-            close_share=float((data[nonhh] >= tie_cfg.close_threshold).mean()) if nonhh.any() else 0.0,
+            tie_strength_mean=float(data[kind < len(TIE_KINDS)].mean()) if len(data) else 0.0,
+            acquaintance_share=float(acquainted[graph].mean()) if graph.any() else 0.0,
+            acquaintances_per_resident=float(np.count_nonzero(acquainted & (kind != 0))) / model.pop.n,
+            close_share=float((data[graph] >= tie_cfg.close_threshold).mean()) if graph.any() else 0.0,
         )
     if "clustering" not in cache or (model.day % 7 == 0 and cache.get("clustering_version") != st.tie_version):
         cache.update(clustering=clustering(model), clustering_version=st.tie_version)
-    return {k: cache[k] for k in ("tie_strength_mean", "acquaintance_share", "close_share", "clustering")}
+    return {k: cache[k] for k in ("tie_strength_mean", "acquaintance_share", "acquaintances_per_resident", "close_share",
+                                  "clustering")}
 
 
 def daily_row(model: GovernanceModel) -> dict[str, float]:
     """Today's value of every registered outcome (``sim.outcomes.REGISTRY``): states as of
     today, flows over the last :data:`WINDOW` days, resources used and available today."""
-    row: dict[str, float] = {"day": model.day}
+    row: dict[str, float] = {"day": model.day - model.start_day}
     samples: dict[str, Sample] = {}
     used, available = model.pools.used_today(), model.pools.available_today()
     for o in REGISTRY.values():
@@ -85,48 +91,62 @@ def daily_row(model: GovernanceModel) -> dict[str, float]:
     return row
 
 
-def issue_table(model: GovernanceModel) -> dict[str, np.ndarray]:
-    """One row per issue: attributes, every timestamp, channel, handler path, reassignments."""
+def _days(model: GovernanceModel, values: np.ndarray) -> pa.Array:
+    """Day stamps relative to day 0 (negative: the warm-up); null where the event has not happened."""
+    return pa.array(values - model.start_day, type=pa.int32(), mask=values < 0)
+
+
+def issue_table(model: GovernanceModel) -> dict[str, np.ndarray | pa.Array]:
+    """One row per issue of the reported period (those that ended during the warm-up are left
+    out): attributes, every timestamp, channel, handler path, reassignments. Missing values
+    (an event that has not happened, no second department, no experience) are nulls."""
     iss = model.issues
     n = iss.n
     path = iss.path_log()
     order = np.lexsort((np.arange(len(path)), path[:, 0])) if len(path) else np.zeros(0, dtype=np.int64)
     path = path[order]
     names = np.array([f"{KIND_NAMES[k]}:{u}" for k, u in zip(model.handlers.kind, model.handlers.unit)], dtype=object)
-    paths = np.full(n, "", dtype=object)
+    paths = np.full(n, None, dtype=object)
     if len(path):
         starts = np.flatnonzero(np.r_[True, path[1:, 0] != path[:-1, 0]])
         ends = np.r_[starts[1:], len(path)]
         for s, e in zip(starts, ends):
             paths[path[s, 0]] = ">".join(names[path[s:e, 2]])
+    ended = event_day(iss, "ended")
+    keep = np.flatnonzero((ended < 0) | (ended >= model.start_day))
     status_names = np.array([s.name.lower() for s in Status], dtype=object)
     channel_names = np.array([c.name.lower() for c in Channel], dtype=object)
+    dept2 = iss.col("dept2")[keep]
+    sat = iss.col("satisfaction")[keep]
+    detected = iss.col("day_detected")[keep] >= 0
+
+    def col(name: str) -> np.ndarray:
+        return iss.col(name)[keep]
+
     return {
-        "issue": np.arange(n, dtype=np.int64),
-        "reporter": iss.col("reporter"),
-        "group": np.array(GROUPS, dtype=object)[model.pop.group[iss.col("reporter")]],
-        "category": np.array(CATEGORIES, dtype=object)[iss.col("category")],
-        "scope": np.array(SCOPES, dtype=object)[iss.col("scope")],
-        "second_department": np.where(iss.col("dept2") >= 0, np.array(CATEGORIES + ("",), dtype=object)[iss.col("dept2")], ""),
-        "cost": iss.col("cost"),
-        "status": status_names[iss.col("status")],
-        "channel": channel_names[iss.col("channel")],
-        "day_arisen": iss.col("day_arisen"),
-        "day_detected": iss.col("day_detected"),
-        "day_routed": iss.col("day_routed"),
-        "day_closed": iss.col("day_closed"),
-        "day_feedback": iss.col("day_feedback"),
-        "reassignments": iss.col("reassignments"),
-        "handler_path": paths,
-        "summoned": iss.col("summoned"),
-        "coordinated": iss.col("coordinated"),
-        "via_platform": iss.col("via_platform"),
-        "batched": iss.col("batched"),
-        "taken_over": iss.col("taken_over"),
-        "self_resolved": iss.col("self_resolved"),
-        "feedback": iss.col("feedback"),
-        "discovered_false_closure": iss.col("discovered"),
-        "reopened": iss.col("reopened"),
-        "satisfaction": iss.col("satisfaction"),
-        "exogenous": iss.col("exogenous"),
+        "issue": keep.astype(np.int64),
+        "reporter": col("reporter"),
+        "group": np.array(GROUPS, dtype=object)[model.pop.group[col("reporter")]],
+        "category": np.array(CATEGORIES, dtype=object)[col("category")],
+        "scope": np.array(SCOPES, dtype=object)[col("scope")],
+        "second_department": pa.array(np.array(CATEGORIES, dtype=object)[np.maximum(dept2, 0)], type=pa.string(),
+                                      mask=dept2 < 0),
+        "cost": col("cost"),
+        "status": status_names[col("status")],
+        "channel": pa.array(channel_names[col("channel")], type=pa.string(), mask=~detected),
+        **{name: _days(model, col(name)) for name in ("day_arisen", "day_detected", "day_routed", "day_closed",
+                                                      "day_feedback")},
+        "reassignments": col("reassignments"),
+        "handler_path": pa.array(paths[keep], type=pa.string()),
+        "summoned": col("summoned"),
+        "coordinated": col("coordinated"),
+        "via_platform": col("via_platform"),
+        "batched": col("batched"),
+        "taken_over": col("taken_over"),
+        "self_resolved": col("self_resolved"),
+        "feedback": col("feedback"),
+        "discovered_false_closure": col("discovered"),
+        "reopened": col("reopened"),
+        "satisfaction": pa.array(sat, type=pa.float32(), mask=~np.isfinite(sat)),
+        "exogenous": col("exogenous"),
     }

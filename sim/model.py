@@ -35,20 +35,16 @@ class GovernanceModel(mesa.Model):
         self.audit_risk = 0.0  #: what handlers expect of audits: the chance a paper closure is found (supervision)
         self.mechanism_state: dict[str, Any] = {}  #: what a mechanism keeps between phases and days, by its key
         self.scratch_metrics: dict[Any, Any] = {}  #: outcome statistics cached between days
-        self.mechanisms: list[tuple[Mechanism, MechanismParams]] = [
-            (m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items() if getattr(config.mechanisms, key).enabled
-        ]
-        self.mechanism_rng = {m.key: mechanism_stream(config.seed, m.key) for m, _ in self.mechanisms}
+        self.start_day = config.warmup_days  #: the day the scenario's regime starts and outputs begin (day 0 of outputs)
+        self.mechanisms: list[tuple[Mechanism, MechanismParams]] = []  #: enabled from ``start_day`` on
+        self.mechanism_rng: dict[str, np.random.Generator] = {}
         self.rules = Rules.from_config(config)
-        for mech, params in self.mechanisms:
-            if mech.configure:
-                mech.configure(self.rules, params)
         self.pop = build_population(config.population, self.streams.graph,
                                     households_per_grid_worker=config.capacity.households_per_grid_worker)
         self.state = ResidentState.initial(self.pop, config, self.rules, self.streams.social)
         self.handlers = Handlers.build(self.pop)
         self.pools = build_pools(self.pop, self.rules, config)
-        expected = int(config.issues.rate_per_resident_day * self.pop.n * config.days * 1.2) + 64
+        expected = int(config.issues.rate_per_resident_day * self.pop.n * (config.days + config.warmup_days) * 1.2) + 64
         self.issues = IssueTable(capacity=min(expected, 50_000_000))
         cats = config.issues.categories
         self.category_table = {
@@ -69,7 +65,6 @@ class GovernanceModel(mesa.Model):
         self.unit_size = np.maximum(np.concatenate([np.bincount(self.pop.building, minlength=self.pop.n_buildings),
                                                     np.bincount(self.pop.compound, minlength=self.pop.n_compounds)]), 1)
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
-        self._run_setup_hooks()
         self.residents = [Resident(self, i) for i in range(self.pop.n)]
         self.grid_workers = [GridWorker(self, c, int(self.pop.grid_cell_community[c])) for c in range(self.pop.n_grid_cells)]
         self.organisations = [Organisation(self, h) for h in range(self.handlers.n)]
@@ -77,6 +72,8 @@ class GovernanceModel(mesa.Model):
             from mesa.discrete_space import Network
 
             self.grid = Network(to_networkx(self.pop), layout=None, random=self.random)
+        if self.start_day == 0:
+            self._apply_regime()
 
     # ------------------------------------------------------------ the day
     def step(self) -> None:
@@ -102,6 +99,8 @@ class GovernanceModel(mesa.Model):
 
     def _new_day(self) -> None:
         self.day = self.steps - 1
+        if self.day == self.start_day and self.start_day > 0:
+            self._apply_regime()  # the warm-up under the pre-reform regime is over
         self.issues.today = self.day
         self.pools.new_day()
         self.state.took_part[:] = False
@@ -112,7 +111,20 @@ class GovernanceModel(mesa.Model):
             if hook:
                 hook(self, params)
 
-    def _run_setup_hooks(self) -> None:
+    def _apply_regime(self) -> None:
+        """Switch the scenario's mechanisms on: rules configured, pools resized (what they
+        hold is kept, up to their new caps), set-up hooks run, channel access recomputed."""
+        config = self.config
+        self.mechanisms = [(m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items()
+                           if getattr(config.mechanisms, key).enabled]
+        self.mechanism_rng = {m.key: mechanism_stream(config.seed, m.key) for m, _ in self.mechanisms}
+        self.rules = Rules.from_config(config)
+        for mech, params in self.mechanisms:
+            if mech.configure:
+                mech.configure(self.rules, params)
+        self.pools.resize(build_pools(self.pop, self.rules, config))
+        for pool in self.pools:
+            pool.total_by_use = {}  # resource use is reported from day 0 on
         for mech, params in self.mechanisms:
             hook = mech.hooks.get("setup")
             if hook:

@@ -206,13 +206,18 @@ _STATE: list[Outcome] = [
     Outcome("volunteering_share", "Volunteering", "share", +1,
             f"Share of residents who spent time on a collective issue or a neighbour's issue in the last {WINDOW} days.",
             "residents", "state", _recent("last_volunteering")),
-    Outcome("tie_strength_mean", "Mean tie strength", "0–1 scale", +1, "Mean strength of all ties.", "ties",
-            "state", _cohesion("tie_strength_mean")),
+    Outcome("tie_strength_mean", "Mean tie strength", "0–1 scale", +1, "Mean strength of the social graph's ties.",
+            "ties of the social graph", "state", _cohesion("tie_strength_mean")),
     Outcome("acquaintance_share", "Acquaintance ties", "share", +1,
-            "Share of non-household ties at least of acquaintance strength.", "non-household ties", "state",
+            "Share of the social graph's non-household ties at least of acquaintance strength.",
+            "non-household ties of the social graph (potential contacts of mechanisms excluded)", "state",
             _cohesion("acquaintance_share")),
-    Outcome("close_share", "Close ties", "share", +1, "Share of non-household ties at least of close strength.",
-            "non-household ties", "state", _cohesion("close_share")),
+    Outcome("acquaintances_per_resident", "Acquaintances per resident", "ties / resident", +1,
+            "Non-household ties at least of acquaintance strength, per resident, counting ties made through "
+            "mechanisms' contacts (members' visits, coverage).", "residents", "state",
+            _cohesion("acquaintances_per_resident")),
+    Outcome("close_share", "Close ties", "share", +1, "Share of the social graph's non-household ties at least of close strength.",
+            "non-household ties of the social graph", "state", _cohesion("close_share")),
     Outcome("clustering", "Clustering", "0–1 scale", 0,
             "Mean local clustering of the acquaintance-or-closer graph over a fixed sample of residents (recomputed weekly).",
             "sampled residents with two or more such ties", "state", _cohesion("clustering")),
@@ -341,7 +346,7 @@ REGISTRY: dict[str, Outcome] = {o.name: o for o in (*_STATE, *_FLOW, *_RESOURCE)
 HEADLINE: tuple[str, ...] = (
     "trust_mean", "participation_rate", "efficacy_mean", "resolution_days_median", "resolution_days_p90",
     "resolution_rate", "false_closure_rate", "reassignments_per_issue", "backlog", "latent", "satisfaction",
-    "acquaintance_share", "trust_gap_gig", "participation_gap_gig",
+    "acquaintances_per_resident", "trust_gap_gig", "participation_gap_gig",
 )
 #: Resource use reported beside every headline: hours and budget used per day, by pool.
 RESOURCE_USE: tuple[str, ...] = tuple(f"used_{p.name}" for p in POOLS)

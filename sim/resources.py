@@ -160,6 +160,13 @@ class Pools:
         for pool in self:
             pool.new_day()
 
+    def resize(self, new: Pools) -> None:
+        """Take ``new``'s rates and caps; what each pool holds is kept, up to its new cap."""
+        for pool in self:
+            other = new[pool.spec.name]
+            pool.rate, pool.cap = other.rate, other.cap
+            pool.level = np.minimum(pool.level, pool.cap)
+
     def used_today(self) -> dict[str, float]:
         """Spent today, by pool."""
         return {p.spec.name: float(p.used.sum()) for p in self}

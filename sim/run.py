@@ -41,15 +41,17 @@ class RunResult:
 
 def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None,
         keep_model: bool = False) -> RunResult:
-    """Simulate ``config.days`` days of ``config``; ``progress(day)`` is called after each day."""
+    """Simulate ``config.warmup_days`` days of warm-up, then ``config.days`` days of the
+    scenario, recording the latter; ``progress(day)`` is called after each day (warm-up days included)."""
     t0 = time.perf_counter()
     model = GovernanceModel(config)
     t1 = time.perf_counter()
     columns: dict[str, list[float]] = {}
-    for _ in range(config.days):
+    for _ in range(config.warmup_days + config.days):
         model.step()
-        for k, v in daily_row(model).items():
-            columns.setdefault(k, []).append(v)
+        if model.day >= model.start_day:
+            for k, v in daily_row(model).items():
+                columns.setdefault(k, []).append(v)
         if progress:
             progress(model.day)
     t2 = time.perf_counter()

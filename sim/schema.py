@@ -288,7 +288,8 @@ class ScenarioConfig(Strict):
 
     name: str = Field("scenario", min_length=1, max_length=200, description="Short name used in tables and figures.")
     description: str = Field("", max_length=5000, description="What the scenario represents and its sources.")
-    days: int = Field(365, ge=1, le=36500, description="Simulated days.")
+    days: int = Field(365, ge=1, le=36500, description="Simulated days (after the warm-up).")
+    warmup_days: int = Field(0, ge=0, le=36500, description="Days simulated before day 0 under the pre-reform regime (every mechanism off), so that the scenario starts from the baseline's steady state; excluded from every output.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Master seed; streams are split from it by purpose.")
     population: PopulationConfig = Field(default_factory=PopulationConfig, description="Population and spatial hierarchy.")
     issues: IssueConfig = Field(default_factory=IssueConfig, description="Issue arrivals and patience.")

@@ -31,37 +31,37 @@ def _nanmean(x: np.ndarray) -> float:
     return float(x.mean()) if len(x) else float("nan")
 
 
-def _period_sample(model: GovernanceModel, event: str, start_day: int) -> Sample:
+def _period_sample(model: GovernanceModel, event: str) -> Sample:
+    """Issues that passed ``event`` from the model's start day (after the warm-up) on."""
     iss = model.issues
     day = event_day(iss, event)  # type: ignore[arg-type]
-    ids = np.flatnonzero(day >= start_day)
-    return Sample(iss, ids, days=model.day - start_day + 1, residents=model.pop.n)
+    ids = np.flatnonzero(day >= model.start_day)
+    return Sample(iss, ids, days=model.day - model.start_day + 1, residents=model.pop.n)
 
 
-def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel, *, start_day: int = 0) -> dict[str, float]:
-    """Every registered outcome for the run (days ``start_day`` to the model's last day)."""
+def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel) -> dict[str, float]:
+    """Every registered outcome for the run (its daily table, and the issues of the days it covers)."""
     day = np.asarray(daily["day"])
-    measured = day >= start_day
-    last = measured & (day > day[-1] - WINDOW)
+    last = day > day[-1] - WINDOW
     samples: dict[str, Sample] = {}
     out: dict[str, float] = {}
     for o in REGISTRY.values():
         if o.kind == "state":
             out[o.name] = _nanmean(np.asarray(daily[o.name])[last])
         elif o.kind == "resource":
-            out[o.name] = _nanmean(np.asarray(daily[o.name])[measured])
+            out[o.name] = _nanmean(np.asarray(daily[o.name]))
         else:
             if o.event not in samples:
-                samples[o.event] = _period_sample(model, o.event, start_day)
+                samples[o.event] = _period_sample(model, o.event)
             out[o.name] = o.compute(samples[o.event])
     return out
 
 
-def by_category(model: GovernanceModel, *, start_day: int = 0) -> pa.Table:
+def by_category(model: GovernanceModel) -> pa.Table:
     """Per issue category: issues arisen, and the flow outcomes of :data:`BY_CATEGORY` over
     the category's issues that ended in the measured period (resolution time per category)."""
-    ended = _period_sample(model, "ended", start_day)
-    arisen = _period_sample(model, "arisen", start_day)
+    ended = _period_sample(model, "ended")
+    arisen = _period_sample(model, "arisen")
     rows: dict[str, list] = {"category": [], "arisen": [], **{k: [] for k in BY_CATEGORY}}
     for c, name in enumerate(CATEGORIES):
         rows["category"].append(name)

@@ -64,7 +64,13 @@ def simulate(cfg: ScenarioConfig) -> RunResult:
 
 
 def col(result: RunResult, name: str, table: str = "issues") -> np.ndarray:
-    return np.asarray(getattr(result, table).column(name))
+    """A column as numpy (nulls: None in text columns, NaN in numeric ones)."""
+    return getattr(result, table).column(name).to_numpy(zero_copy_only=False)
+
+
+def present(result: RunResult, name: str) -> np.ndarray:
+    """Where an issue column is not null."""
+    return result.issues.column(name).is_valid().to_numpy(zero_copy_only=False)
 
 
 def daily(result: RunResult, name: str) -> np.ndarray:
@@ -99,14 +105,14 @@ def heard_mean(r: RunResult) -> float:
 
 
 def _routed(r: RunResult) -> np.ndarray:
-    return col(r, "handler_path") != ""
+    return present(r, "handler_path")
 
 
 def devolved_share_above_community(r: RunResult) -> float:
     """Share of routed single-department issues of the devolved categories whose handler
     path reaches a department."""
     extra = REGISTRY["devolved_authority"].params().extra_categories
-    mine = _routed(r) & np.isin(col(r, "category"), extra) & (col(r, "second_department") == "")
+    mine = _routed(r) & np.isin(col(r, "category"), extra) & ~present(r, "second_department")
     return float(np.mean(["department:" in p for p in col(r, "handler_path")[mine]]))
 
 
@@ -157,11 +163,11 @@ def column_count(name: str) -> Callable[[RunResult], float]:
 
 def path_count(level: str) -> Callable[[RunResult], float]:
     return _named(f"issues_via_{level}", f"Issues whose handler path passes a {level}-level handler.",
-                  lambda r: float(sum(f"{level}:" in p for p in col(r, "handler_path"))))
+                  lambda r: float(sum(f"{level}:" in p for p in col(r, "handler_path")[_routed(r)])))
 
 
 def _cross_department(r: RunResult) -> np.ndarray:
-    return (col(r, "second_department") != "") & _routed(r)
+    return present(r, "second_department") & _routed(r)
 
 
 def cross_department_reassignments(r: RunResult) -> float:
@@ -251,7 +257,8 @@ TARGETS: tuple[Target, ...] = (
     Target("community_activities", residents_deliberated, +1),
     Target("responsibility_lists", outcome("reassignments_per_issue"), -1, residents=4000, days=180),
     Target("supervision", column_count("reopened"), +1, residents=3000, days=180, sections={"capacity": LOW_CAPACITY}),
-    Target("supervision", outcome("false_closure_rate"), -1, residents=3000, days=180, sections={"capacity": LOW_CAPACITY}),
+    Target("supervision", outcome("false_closure_rate"), -1, params={"audit_rate": 0.6}, residents=3000, days=180,
+           sections={"capacity": LOW_CAPACITY}),
     Target("leadership_intensity", column_count("taken_over"), +1),
     Target("events", trust_during_climate, +1, params=EVENTS),
     Target("events", column_count("exogenous"), +1, params=EVENTS),
@@ -295,7 +302,7 @@ USES: dict[str, dict[tuple[str, str], bool]] = {
     "gig_worker_platform": {("platform_fund", "gig platform running cost"): True, ("community_staff", "gig sessions"): True},
     "proactive_analysis": {("platform_fund", "analysis running cost"): True, ("grid_workers", "proactive searches"): True},
     "five_level_grid": {("party_volunteers", "grid meetings"): True, ("party_volunteers", "cases"): False},
-    "whistle_summon": {("street_staff", "summons"): True, ("departments", "summoned parts"): False},
+    "whistle_summon": {("departments", "summoned parts"): False},  # summons hours are part of the street's case hours
     "regional_party_building": {("regional_fund", "fixes"): False, ("street_staff", "regional draws"): False},
     "vanguard_linkage": {("party_volunteers", "keeping in touch"): True, ("party_volunteers", "cases"): False},
     "flexible_coverage": {("party_volunteers", "coverage contacts"): True},

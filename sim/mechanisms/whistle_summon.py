@@ -8,7 +8,8 @@ priority), each part taking a department case's hours from that department's poo
 fast the issue is resolved then depends on the departments' hours, not on a set deadline.
 The street office closes the issue when both parts are done.
 
-Costs: organising a summons takes the street office ``hours_per_summons``.
+Costs: organising a summons takes the street office ``hours_per_summons`` on top of its case
+hours when it takes the issue up (the attempt waits until it has them).
 
 Null variant: the street office spends the summons hours, then refers the issue on
 sequentially as without the mechanism.

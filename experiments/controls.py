@@ -1,0 +1,151 @@
+"""Budget-matched controls: the community system given the same extra hours and budget as a
+policy package, spent the baseline way.
+
+For each policy package (``scenarios/packages/*.yaml``) and for ``party_led_full``, the
+package and the baseline run on the same seeds; the mean hours and budget the package uses
+per day beyond the baseline, summed over pools (a pool it relieves counts against it), are
+the extra resources it needs. The control gives the community system exactly that much more,
+spent the baseline way: extra hours go to the pools the baseline works cases with (community
+staff, street staff, departments), extra budget to the budgets it fixes issues with
+(community, street), each in proportion to what the baseline uses of it. So a comparison of
+a package with its control asks whether its rules beat the same resources spent as before.
+
+    python experiments/controls.py [--seeds 5] [--workers 2]
+
+writes ``scenarios/controls/<package>_control.yaml`` and ``scenarios/controls/derivation.json``
+(the measured extras and the shares they were split by), which
+``tests/test_controls.py`` checks the files against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sim.graph import build_population  # noqa: E402
+from sim.loading import load_scenario  # noqa: E402
+from sim.resources import BUDGET_POOLS, HOUR_POOLS  # noqa: E402
+from sim.run import run  # noqa: E402
+from sim.schema import ScenarioConfig  # noqa: E402
+
+SCENARIOS = ROOT / "scenarios"
+BASELINE = SCENARIOS / "community_system.yaml"
+CONTROLS = SCENARIOS / "controls"
+PACKAGES: tuple[Path, ...] = (*sorted((SCENARIOS / "packages").glob("*.yaml")), SCENARIOS / "party_led_full.yaml")
+
+#: Where the baseline way spends extra resources: pool -> (capacity key, how the key scales).
+HOUR_KEYS: dict[str, tuple[str, str]] = {
+    "community_staff": ("community_staff_hours_per_day", "per community"),
+    "street_staff": ("street_staff_hours_per_10k", "per 10k residents"),
+    "departments": ("department_hours_per_10k", "per department per 10k residents"),
+}
+BUDGET_KEYS: dict[str, tuple[str, str]] = {
+    "community_budget": ("community_budget_per_day", "per community"),
+    "street_budget": ("street_budget_per_10k", "per 10k residents"),
+}
+
+
+def _used(path: str, seed: int) -> dict[str, float]:
+    return {k: v for k, v in run(load_scenario(path, overrides={"seed": seed})).outcomes.items() if k.startswith("used_")}
+
+
+def measure(paths: Sequence[Path], seeds: Sequence[int], *, workers: int) -> dict[str, dict[str, float]]:
+    """Mean resources used per day, by pool, over ``seeds``, for each scenario file."""
+    jobs = [(str(p), s) for p in paths for s in seeds]
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
+            used = list(ex.map(_used, *zip(*jobs)))
+    else:
+        used = [_used(*j) for j in jobs]
+    out: dict[str, dict[str, float]] = {}
+    for (path, _), u in zip(jobs, used):
+        for k, v in u.items():
+            out.setdefault(path, {}).setdefault(k, []).append(v)  # type: ignore[arg-type]
+    return {p: {k: float(np.mean(v)) for k, v in d.items()} for p, d in out.items()}
+
+
+def units(cfg: ScenarioConfig) -> dict[str, float]:
+    """How many units each capacity key is per: communities, 10k residents, departments × 10k."""
+    pop = build_population(cfg.population, np.random.default_rng(cfg.seed),
+                           households_per_grid_worker=cfg.capacity.households_per_grid_worker)
+    from sim.vocab import CATEGORIES
+
+    per_10k = cfg.population.residents / 10_000
+    return {"per community": pop.n_communities, "per 10k residents": per_10k,
+            "per department per 10k residents": len(CATEGORIES) * per_10k}
+
+
+def split(extra: float, base_use: Mapping[str, float], keys: Mapping[str, tuple[str, str]]) -> dict[str, float]:
+    """``extra`` per day split over ``keys``' pools in proportion to the baseline's use."""
+    weights = np.array([max(base_use[f"used_{p}"], 0.0) for p in keys])
+    shares = weights / weights.sum() if weights.sum() > 0 else np.full(len(keys), 1 / len(keys))
+    return {p: float(max(extra, 0.0) * s) for p, s in zip(keys, shares)}
+
+
+def control(package: Path, used: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The control scenario's own mapping and its derivation record."""
+    base, pkg = used[str(BASELINE)], used[str(package)]
+    cfg = load_scenario(BASELINE)
+    extra_hours = sum(pkg[f"used_{p}"] - base[f"used_{p}"] for p in HOUR_POOLS)
+    extra_budget = sum(pkg[f"used_{p}"] - base[f"used_{p}"] for p in BUDGET_POOLS)
+    per = units(cfg)
+    capacity: dict[str, float] = {}
+    added = {**split(extra_hours, base, HOUR_KEYS), **split(extra_budget, base, BUDGET_KEYS)}
+    for pool, amount in added.items():
+        key, scale = {**HOUR_KEYS, **BUDGET_KEYS}[pool]
+        capacity[key] = round(getattr(cfg.capacity, key) + amount / per[scale], 6)
+    name = f"{load_scenario(package).name}_control"
+    own = {"extends": "../community_system.yaml", "name": name,
+           "description": (f"Budget-matched control of {package.name}: the community system with the "
+                           f"{extra_hours:.4g} extra hours and {extra_budget:.4g} extra budget units a day that "
+                           f"{package.name} uses beyond the baseline, spent the baseline way (generated by "
+                           "experiments/controls.py)."),
+           "capacity": capacity}
+    record = {"package": str(package.relative_to(ROOT)), "seeds": list(seeds), "extra_hours_per_day": extra_hours,
+              "extra_budget_per_day": extra_budget, "added_per_day": added,
+              "used_package": dict(pkg), "used_baseline": dict(base)}
+    return own, record
+
+
+def write(own: Mapping[str, Any], path: Path) -> None:
+    import yaml
+
+    header = ("# Budget-matched control, generated by experiments/controls.py: do not edit by hand.\n"
+              "# The community system with the extra hours and budget its package uses, spent the baseline way;\n"
+              "# the measured extras and the split are in derivation.json beside this file.\n")
+    path.write_text(header + yaml.safe_dump(dict(own), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args(argv)
+    seeds = list(range(args.seeds))
+    used = measure([BASELINE, *PACKAGES], seeds, workers=args.workers)
+    CONTROLS.mkdir(exist_ok=True)
+    derivation = {}
+    for package in PACKAGES:
+        own, record = control(package, used, seeds=seeds)
+        path = CONTROLS / f"{own['name']}.yaml"
+        write(own, path)
+        derivation[path.name] = record
+        print(f"{path.relative_to(ROOT)}: +{record['extra_hours_per_day']:.2f} h/day, "
+              f"+{record['extra_budget_per_day']:.2f} budget units/day")
+    (CONTROLS / "derivation.json").write_text(json.dumps(derivation, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
