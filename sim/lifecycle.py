@@ -226,6 +226,22 @@ def queued_hours(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.nda
     return np.maximum(need, 0.0), pool, unit
 
 
+def reserve_casework(model: GovernanceModel) -> None:
+    """Cases first (``capacity.casework_first``): hold back the hours today's ready queued
+    cases need from every other draw until handlers work (released in :func:`handle`)."""
+    if not model.config.capacity.casework_first:
+        return
+    iss = model.issues
+    q = iss.ids_with(Status.QUEUED)
+    q = q[(iss.ready_day[q] <= model.day) & ~iss.taken_over[q] & ~iss.summoned[q]]
+    pool, unit = work_account(model.handlers, iss.handler[q], iss.category[q])
+    need = np.maximum(model.rules.case_hours[model.handlers.kind[iss.handler[q]]] - iss.work_done[q], 0.0)
+    for p, name in enumerate(CASE_POOLS):
+        sel = pool == p
+        target = model.pools[name]
+        target.reserve(np.bincount(unit[sel], weights=need[sel], minlength=len(target.rate)))
+
+
 def under_pressure(model: GovernanceModel, pool_idx: np.ndarray, unit: np.ndarray) -> np.ndarray:
     """Whether the work queued for each (pool, unit)'s staff exceeds ``pressure_days`` of their hours."""
     need, qpool, qunit = queued_hours(model)
@@ -295,6 +311,8 @@ def handle(model: GovernanceModel) -> None:
     consent for collective ones, pay from their budget, then resolve, or under pressure
     close on paper."""
     iss, h, rules, rng = model.issues, model.handlers, model.rules, model.streams.handling
+    for name in CASE_POOLS:
+        model.pools[name].release()
     joint = summoned_parts(model)
     ids, mine, passing = take_up(model)
     if len(ids) == 0 and len(joint) == 0:

@@ -103,6 +103,7 @@ class GovernanceModel(mesa.Model):
             self._apply_regime()  # the warm-up under the pre-reform regime is over
         self.issues.today = self.day
         self.pools.new_day()
+        lifecycle.reserve_casework(self)
         self.state.took_part[:] = False
 
     def _hooks(self, phase: str) -> None:

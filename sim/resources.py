@@ -11,7 +11,9 @@ Hours do not keep: a pool's hours are what its people have today, and unused hou
 lost (work in progress is kept on the issue instead, see ``lifecycle.due_today``). Budgets
 accrue daily up to a carry-over cap. Draws are granted first come, first served per unit,
 in the order the day's phases run (the stated priority rule, see the ODD, section 7.7): an
-action whose hours are not there today does not happen today.
+action whose hours are not there today does not happen today. With ``capacity.casework_first``
+the hours today's queued cases need are held back from every other action until handlers have
+worked (:meth:`Pool.reserve`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class Pool:
     level: np.ndarray = field(init=False)  #: what each unit holds now
     available: np.ndarray = field(init=False)  #: what each unit held at the start of today
     used: np.ndarray = field(init=False)  #: what each unit spent today
+    reserved: np.ndarray = field(init=False)  #: held back for today's casework until handlers work (cases first)
     by_use: dict[str, float] = field(init=False)  #: today's spending by use
     total_by_use: dict[str, float] = field(init=False)  #: spending by use since day 0
 
@@ -99,6 +102,7 @@ class Pool:
         self.rate = np.asarray(self.rate, dtype=np.float64)
         self.cap = np.maximum(np.asarray(self.cap, dtype=np.float64), self.rate)
         self.level = np.zeros_like(self.rate)
+        self.reserved = np.zeros_like(self.rate)
         self.available = np.zeros_like(self.rate)
         self.used = np.zeros_like(self.rate)
         self.by_use = {}
@@ -114,6 +118,7 @@ class Pool:
     def new_day(self) -> None:
         """Accrue a day's resources up to the cap; reset today's spending."""
         self.level = np.minimum(self.level + self.rate, self.cap)
+        self.reserved = np.zeros_like(self.rate)
         self.available = self.level.copy()
         self.used = np.zeros_like(self.rate)
         self.by_use = {}
@@ -127,16 +132,29 @@ class Pool:
             self.by_use[use] = self.by_use.get(use, 0.0) + total
             self.total_by_use[use] = self.total_by_use.get(use, 0.0) + total
 
+    @property
+    def free(self) -> np.ndarray:
+        """What each unit may still spend on anything but the reserved casework."""
+        return np.maximum(self.level - self.reserved, 0.0)
+
+    def reserve(self, amounts: np.ndarray) -> None:
+        """Hold back up to ``amounts`` per unit for today's casework (released by :meth:`release`)."""
+        self.reserved = np.minimum(np.maximum(np.asarray(amounts, dtype=np.float64), 0.0), self.level)
+
+    def release(self) -> None:
+        self.reserved = np.zeros_like(self.rate)
+
     def draw(self, units: np.ndarray, need: np.ndarray, use: str, *, partial: bool = False) -> np.ndarray:
-        """Grant requests first come first served (see :func:`fifo_grant`) and spend them."""
+        """Grant requests first come first served (see :func:`fifo_grant`) from what is not
+        reserved, and spend them."""
         units = np.asarray(units, dtype=np.int64)
-        got = fifo_grant(self.level, units, need, partial=partial)
+        got = fifo_grant(self.free, units, need, partial=partial)
         self._spend(units, got, use)
         return got
 
     def draw_upto(self, amounts: np.ndarray, use: str) -> np.ndarray:
-        """Each unit spends up to ``amounts[unit]`` (what it has); returns what was spent."""
-        got = np.minimum(np.asarray(amounts, dtype=np.float64), self.level)
+        """Each unit spends up to ``amounts[unit]`` of what it has free; returns what was spent."""
+        got = np.minimum(np.asarray(amounts, dtype=np.float64), self.free)
         self._spend(np.arange(len(self.level)), got, use)
         return got
 

@@ -17,6 +17,7 @@ from sim.model import GovernanceModel
 from sim.outcomes import HEADLINE, RESOURCE_USE
 from sim.schema import ScenarioConfig
 from sim.summary import by_category, run_outcomes
+from sim.warmup import warm_model
 
 
 @dataclass
@@ -41,19 +42,18 @@ class RunResult:
 
 def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None,
         keep_model: bool = False) -> RunResult:
-    """Simulate ``config.warmup_days`` days of warm-up, then ``config.days`` days of the
-    scenario, recording the latter; ``progress(day)`` is called after each day (warm-up days included)."""
+    """Simulate ``config.days`` days of ``config`` after its warm-up (``sim.warmup``; cached),
+    recording each day; ``progress(day)`` is called after each recorded day."""
     t0 = time.perf_counter()
-    model = GovernanceModel(config)
+    model = warm_model(config)
     t1 = time.perf_counter()
     columns: dict[str, list[float]] = {}
-    for _ in range(config.warmup_days + config.days):
+    for _ in range(config.days):
         model.step()
-        if model.day >= model.start_day:
-            for k, v in daily_row(model).items():
-                columns.setdefault(k, []).append(v)
+        for k, v in daily_row(model).items():
+            columns.setdefault(k, []).append(v)
         if progress:
-            progress(model.day)
+            progress(model.day - model.start_day)
     t2 = time.perf_counter()
     arrays = {k: np.asarray(v, dtype=np.int64 if k == "day" else np.float64) for k, v in columns.items()}
     daily = pa.table(arrays)

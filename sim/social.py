@@ -100,8 +100,11 @@ def update_participation(model: GovernanceModel) -> None:
 
 
 def relax(model: GovernanceModel) -> None:
-    """Ties drift back toward their initial strength; efficacy toward its initial mean."""
+    """Balancing processes: ties drift back toward their initial strength without contact;
+    efficacy toward its initial mean; experience-based trust toward one's disposition as
+    experiences fade (``behaviour.memory_days``)."""
     st, b = model.state, model.config.behaviour
+    st.personal += (st.disposition - st.personal) / b.memory_days
     if not st.ties_at_base and b.tie_reversion > 0:
         st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
         st.ties_changed()

@@ -22,6 +22,7 @@ class ResidentState:
 
     trust: np.ndarray
     personal: np.ndarray  #: trust from one's own experiences only (Friedkin–Johnsen anchor)
+    disposition: np.ndarray  #: trust a resident returns to as experiences fade (initial trust)
     efficacy: np.ndarray
     expectation: np.ndarray
     threshold: np.ndarray  #: Granovetter participation threshold
@@ -69,7 +70,8 @@ class ResidentState:
         ties = pop.ties.astype(np.float64)
         if not ties.has_sorted_indices:
             raise ValueError("population ties must be a canonical CSR (sorted indices) so tie_kind stays aligned")
-        return cls(trust=trust, personal=trust.copy(), efficacy=efficacy, expectation=np.full(pop.n, b.expectation_initial),
+        return cls(trust=trust, personal=trust.copy(), disposition=trust.copy(), efficacy=efficacy,
+                   expectation=np.full(pop.n, b.expectation_initial),
                    threshold=threshold, participating=participating, availability=availability, access=channel_access(pop, rules),
                    coordination=np.full(pop.n_communities, b.base_coordination),
                    ties=ties, tie_base=ties.data.copy(), tie_kind=pop.tie_kind.copy(),

@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import settings
+
+# Warm-up states are cached on disk (sim.warmup); tests use a cache of their own.
+os.environ.setdefault("GOVSIM_CACHE_DIR", tempfile.mkdtemp(prefix="govsim-test-cache-"))
 
 # Speed is checked by benchmarks, never by timed tests: no deadline on a busy machine.
 settings.register_profile("dev", deadline=None)

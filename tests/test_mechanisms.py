@@ -40,6 +40,8 @@ LIFT = CATEGORIES.index("lift_renovation")
 #: Hours low enough that handlers fall behind and handling fails often enough that handlers
 #: under pressure close on paper (false closures need both).
 LOW_CAPACITY = {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}
+#: A street budget that binds, so that handlers short of money for costly fixes exist.
+SCARCE_STREET_BUDGET = {"capacity": {"street_budget_per_10k": 3.0}}
 CLIMATE = {"day": 30, "kind": "emotional_climate", "magnitude": 0.5, "duration_days": 30}
 CRISIS = {"day": 20, "kind": "crisis", "magnitude": 2.0, "duration_days": 20}
 EVENTS = {"timeline": [CLIMATE, CRISIS]}
@@ -246,8 +248,9 @@ TARGETS: tuple[Target, ...] = (
     Target("five_level_grid", path_count("building"), +1),
     Target("whistle_summon", column_count("summoned"), +1),
     Target("whistle_summon", cross_department_reassignments, -1),
-    Target("regional_party_building", regional_spending, +1, residents=3000, days=180),
-    Target("regional_party_building", outcome("lift_resolution_rate"), +1, residents=4000, days=180),
+    Target("regional_party_building", regional_spending, +1, residents=3000, days=180, sections=SCARCE_STREET_BUDGET),
+    Target("regional_party_building", outcome("lift_resolution_rate"), +1, residents=4000, days=180,
+           sections=SCARCE_STREET_BUDGET),
     Target("vanguard_linkage", channel_count("party_member"), +1),
     Target("vanguard_linkage", path_count("compound"), +1),
     Target("flexible_coverage", member_tie_strength(("migrant", "gig")), +1),
@@ -257,7 +260,7 @@ TARGETS: tuple[Target, ...] = (
     Target("community_activities", residents_deliberated, +1),
     Target("responsibility_lists", outcome("reassignments_per_issue"), -1, residents=4000, days=180),
     Target("supervision", column_count("reopened"), +1, residents=3000, days=180, sections={"capacity": LOW_CAPACITY}),
-    Target("supervision", outcome("false_closure_rate"), -1, params={"audit_rate": 0.6}, residents=3000, days=180,
+    Target("supervision", outcome("false_closure_rate"), -1, params={"audit_rate": 0.4}, residents=3000, days=180,
            sections={"capacity": LOW_CAPACITY}),
     Target("leadership_intensity", column_count("taken_over"), +1),
     Target("events", trust_during_climate, +1, params=EVENTS),
