@@ -38,6 +38,7 @@ class GovernanceModel(mesa.Model):
         self.start_day = config.warmup_days  #: the day the scenario's regime starts and outputs begin (day 0 of outputs)
         self.mechanisms: list[tuple[Mechanism, MechanismParams]] = []  #: enabled from ``start_day`` on
         self.mechanism_rng: dict[str, np.random.Generator] = {}
+        self.counts_at_start: dict[str, int] = {}  #: issues by status (and arisen) at day 0, set when the regime starts
         self.rules = Rules.from_config(config)
         self.pop = build_population(config.population, self.streams.graph,
                                     households_per_grid_worker=config.capacity.households_per_grid_worker)
@@ -114,8 +115,10 @@ class GovernanceModel(mesa.Model):
 
     def _apply_regime(self) -> None:
         """Switch the scenario's mechanisms on: rules configured, pools resized (what they
-        hold is kept, up to their new caps), set-up hooks run, channel access recomputed."""
+        hold is kept, up to their new caps), set-up hooks run, channel access recomputed;
+        the issue counts at the start are kept (running totals count from day 0)."""
         config = self.config
+        self.counts_at_start = self.issues.counts() | {"arisen": self.issues.n}
         self.mechanisms = [(m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items()
                            if getattr(config.mechanisms, key).enabled]
         self.mechanism_rng = {m.key: mechanism_stream(config.seed, m.key) for m, _ in self.mechanisms}

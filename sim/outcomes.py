@@ -162,6 +162,11 @@ def _recent(attr: str) -> Callable[[GovernanceModel], float]:
     return f
 
 
+def _since_start(m: GovernanceModel, status: Status) -> float:
+    """Issues in a terminal ``status`` now, less those that were in it at day 0."""
+    return float(m.issues.count(status) - m.counts_at_start.get(status.name.lower(), 0))
+
+
 def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
         from sim.metrics import cohesion
@@ -225,15 +230,19 @@ _STATE: list[Outcome] = [
             lambda m: float(m.issues.count(Status.REPORTED) + m.issues.count(Status.QUEUED))),
     Outcome("latent", "Latent issues", "issues", -1, "Issues arisen and not yet known to any handler.", "", "state",
             lambda m: float(m.issues.count(Status.LATENT))),
+    Outcome("issues_open_at_start", "Issues carried over from the warm-up", "issues", 0,
+            "Issues that arose during the warm-up and were still latent or open on day 0 (constant).", "", "state",
+            lambda m: float(sum(m.counts_at_start.get(s.name.lower(), 0) for s in (Status.LATENT, Status.REPORTED, Status.QUEUED)))),
     Outcome("issues_arisen_total", "Issues arisen (running total)", "issues", 0, "Issues arisen since day 0.", "", "state",
-            lambda m: float(m.issues.n)),
+            lambda m: float(m.issues.n - m.counts_at_start.get("arisen", 0))),
     Outcome("issues_resolved_total", "Issues resolved (running total)", "issues", 0, "Issues really resolved since day 0.", "",
-            "state", lambda m: float(m.issues.count(Status.RESOLVED))),
+            "state", lambda m: _since_start(m, Status.RESOLVED)),
     Outcome("issues_false_closed_total", "Issues closed on paper (running total)", "issues", 0,
-            "Issues closed on paper only since day 0.", "", "state", lambda m: float(m.issues.count(Status.FALSE_CLOSED))),
+            "Issues standing closed on paper that were closed since day 0.", "", "state",
+            lambda m: _since_start(m, Status.FALSE_CLOSED)),
     Outcome("issues_abandoned_total", "Issues abandoned (running total)", "issues", 0,
             "Issues given up on (reported) or lived with (unreported) since day 0.", "", "state",
-            lambda m: float(m.issues.count(Status.ABANDONED))),
+            lambda m: _since_start(m, Status.ABANDONED)),
 ]
 
 

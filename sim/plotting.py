@@ -151,3 +151,26 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
     fig.savefig(path, dpi=160)
     plt.close(fig)
     return path
+
+
+def plot_convergence(series: list[dict[str, np.ndarray]], rows: list[dict[str, float]], path: Path, *,
+                     warmup: int) -> Path:
+    """Each outcome's daily value per seed from a cold start, its equilibrium ± the noise of
+    a window's mean at rest, and the warm-up chosen."""
+    n = len(rows)
+    cols = 3
+    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(4.2 * cols, 2.8 * ((n + cols - 1) // cols)),
+                             constrained_layout=True, squeeze=False)
+    for ax, r in zip(axes.flat, rows):
+        for s in series:
+            ax.plot(s[r["outcome"]], lw=0.6, alpha=0.6)
+        ax.axhspan(r["equilibrium"] - r["noise"], r["equilibrium"] + r["noise"], color="0.8", alpha=0.6)
+        ax.axvline(warmup, color="k", ls="--", lw=0.8)
+        ax.set_title(r["outcome"], fontsize=9)
+        ax.set_xlabel("day from cold start", fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"Baseline from a cold start; dashed: warm-up of {warmup} days; band: equilibrium ± noise at rest")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -39,7 +39,8 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False) -> list[Path]:
     """The daily, per-issue and per-category tables, the headline outcomes and the resolved
     scenario of one run."""
     files = [write_table(result.daily, out / "daily.parquet"), write_table(result.issues, out / "issues.parquet"),
-             write_table(result.categories, out / "categories.csv"), write_table(result.resources, out / "resources.csv")]
+             write_table(result.categories, out / "categories.csv"), write_table(result.resources, out / "resources.csv"),
+             write_table(result.convergence, out / "convergence.csv")]
     if csv:
         files += [write_table(result.daily, out / "daily.csv"), write_table(result.issues, out / "issues.csv")]
     cfg = json.dumps(result.config.model_dump(mode="json"), indent=1, sort_keys=True)

@@ -16,7 +16,7 @@ from sim.metrics import daily_row, issue_table
 from sim.model import GovernanceModel
 from sim.outcomes import HEADLINE, RESOURCE_USE
 from sim.schema import ScenarioConfig
-from sim.summary import by_category, run_outcomes
+from sim.summary import by_category, convergence, run_outcomes
 from sim.warmup import warm_model
 
 
@@ -31,6 +31,7 @@ class RunResult:
     categories: pa.Table
     outcomes: dict[str, float]
     resources: pa.Table  #: hours and budget spent since day 0, by pool and use
+    convergence: pa.Table  #: per state outcome: day 0, after the run, at equilibrium, half-life
     timings: dict[str, float] = field(default_factory=dict)
     model: GovernanceModel | None = None  #: the model at the end, when ``run(..., keep_model=True)``
 
@@ -63,5 +64,5 @@ def run(config: ScenarioConfig, *, progress: Callable[[int], None] | None = None
                           "total": pa.array([u[2] for u in uses], pa.float64()),
                           "per_day": pa.array([u[2] / config.days for u in uses], pa.float64())})
     return RunResult(config=config, daily=daily, issues=pa.table(issue_table(model)), categories=by_category(model),
-                     outcomes=outcomes, resources=resources, model=model if keep_model else None,
+                     outcomes=outcomes, resources=resources, convergence=convergence(arrays), model=model if keep_model else None,
                      timings={"build_s": t1 - t0, "simulate_s": t2 - t1, "tables_s": time.perf_counter() - t2})

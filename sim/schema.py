@@ -250,7 +250,7 @@ class BehaviourConfig(Strict):
     false_closure_discovery: Prob = Field(0.6, description="Probability a reporter finds out an issue was closed on paper only.")
     betrayal_penalty: PosFloat = Field(0.6, le=5, description="Extra performance loss when a paper closure is discovered (worse than slow honest work).")
     influence_rate: Prob = Field(0.03, description="Daily susceptibility to neighbours' trust (Friedkin–Johnsen weighted averaging).")
-    memory_days: float = Field(365.0, gt=0, le=36500, description="Experiences fade: each resident's experience-based view relaxes toward their disposition (initial trust) with this time constant, so trust settles where new experiences balance forgetting (a balancing process; assumption of about a year's memory).")
+    memory_days: float = Field(365.0, gt=0, le=36500, description="Experiences fade: each resident's experience-based view relaxes toward their disposition (initial trust), and their expectation toward the common norm, with this time constant, so trust settles where new experiences balance forgetting (a balancing process; assumption of about a year's memory).")
     stubbornness: Prob = Field(0.03, description="Daily pull of trust back toward one's own experience-based view (Friedkin–Johnsen anchor; 0: pure averaging, trust converges to consensus).")
     report_base: Prob = Field(0.04, description="Daily probability that a resident with average trust reports a latent issue.")
     report_trust_slope: float = Field(3.0, ge=0, le=20, description="Log-odds change of reporting per unit trust.")
@@ -269,7 +269,7 @@ class BehaviourConfig(Strict):
     consent_probability: Prob = Field(0.25, description="Probability a handling attempt obtains residents' consent for a collective issue without deliberation.")
     self_governance_rate: Prob = Field(0.5, description="Daily probability a fully participating, coordinated unit resolves one of its collective issues itself.")
     base_coordination: Prob = Field(0.3, description="Coordination residents manage without a steering organisation (0..1).")
-    tie_reversion: Prob = Field(0.001, description="Daily reversion of tie strength toward its initial value without interaction.")
+    tie_reversion: Prob = Field(0.005, description="Daily reversion of tie strength toward its initial value without contact (a balancing process: an acquaintance not met for half a year fades most of the way back; assumption).")
     informed_patience: float = Field(2.0, ge=1, le=10, description="Reporters kept informed of an open issue's progress (a follow-up visit) wait this many times longer before giving up (procedural justice: Tyler 1990; an assumption on its size).")
     informed_days: int = Field(30, ge=1, le=365, description="Days a progress report keeps a reporter informed.")
 

@@ -101,10 +101,12 @@ def update_participation(model: GovernanceModel) -> None:
 
 def relax(model: GovernanceModel) -> None:
     """Balancing processes: ties drift back toward their initial strength without contact;
-    efficacy toward its initial mean; experience-based trust toward one's disposition as
-    experiences fade (``behaviour.memory_days``)."""
+    efficacy toward its initial mean; as experiences fade (``behaviour.memory_days``),
+    experience-based trust toward one's disposition and expectations toward the common norm
+    (``behaviour.expectation_initial``)."""
     st, b = model.state, model.config.behaviour
     st.personal += (st.disposition - st.personal) / b.memory_days
+    st.expectation += (b.expectation_initial - st.expectation) / b.memory_days
     if not st.ties_at_base and b.tie_reversion > 0:
         st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
         st.ties_changed()

@@ -22,7 +22,7 @@ from sim.vocab import CATEGORIES
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["HEADLINE", "RESOURCE_USE", "by_category", "run_outcomes"]
+__all__ = ["HEADLINE", "RESOURCE_USE", "by_category", "convergence", "half_life", "moving_mean", "run_outcomes"]
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -69,4 +69,42 @@ def by_category(model: GovernanceModel) -> pa.Table:
         sub = ended.where(ended.category == c)
         for k in BY_CATEGORY:
             rows[k].append(REGISTRY[k].compute(sub))
+    return pa.table(rows)
+
+
+def moving_mean(x: np.ndarray, k: int = WINDOW) -> np.ndarray:
+    """Trailing ``k``-day mean (the first days: the mean so far)."""
+    x = np.asarray(x, dtype=np.float64)
+    c = np.cumsum(np.r_[0.0, x])
+    n = np.minimum(np.arange(1, len(x) + 1), k)
+    return (c[1:] - c[np.arange(1, len(x) + 1) - n]) / n
+
+
+def half_life(series: np.ndarray, equilibrium: float) -> float:
+    """Days until the 30-day moving mean has covered half the way from its day-0 value to
+    ``equilibrium`` (NaN if it never does)."""
+    smooth = moving_mean(series)
+    start = smooth[0]
+    if not np.isfinite(start) or not np.isfinite(equilibrium) or start == equilibrium:
+        return float("nan")
+    done = np.flatnonzero(np.abs(smooth - equilibrium) <= abs(start - equilibrium) / 2)
+    return float(done[0]) if len(done) else float("nan")
+
+
+def convergence(daily: Mapping[str, np.ndarray]) -> pa.Table:
+    """Per state outcome: its value on day 0, after the run (the summary's reading), at
+    equilibrium (the mean over the run's last quarter, when the run is long enough for the
+    outcome to settle there) and the half-life of the approach (:func:`half_life`)."""
+    rows: dict[str, list] = {"outcome": [], "day_0": [], "after_run": [], "equilibrium": [], "half_life_days": []}
+    n = len(np.asarray(daily["day"]))
+    for o in REGISTRY.values():
+        if o.kind != "state":
+            continue
+        x = np.asarray(daily[o.name], dtype=np.float64)
+        eq = _nanmean(x[n - max(n // 4, 1):])
+        rows["outcome"].append(o.name)
+        rows["day_0"].append(float(x[0]))
+        rows["after_run"].append(_nanmean(x[n - min(WINDOW, n):]))
+        rows["equilibrium"].append(eq)
+        rows["half_life_days"].append(half_life(x, eq))
     return pa.table(rows)

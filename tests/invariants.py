@@ -15,8 +15,9 @@ def check_invariants(model: GovernanceModel) -> dict[str, float]:
     counts = model.issues.counts()
     assert sum(counts.values()) == model.issues.n, counts
     row = daily_row(model)
-    assert row["issues_arisen_total"] == (row["latent"] + row["backlog"] + row["issues_resolved_total"]
-                                          + row["issues_false_closed_total"] + row["issues_abandoned_total"])
+    assert row["issues_arisen_total"] + row["issues_open_at_start"] == (
+        row["latent"] + row["backlog"] + row["issues_resolved_total"] + row["issues_false_closed_total"]
+        + row["issues_abandoned_total"])
     st = model.state
     for name in ("trust", "personal", "efficacy", "expectation"):
         a = getattr(st, name)

@@ -19,7 +19,7 @@ SCENARIOS = ROOT / "scenarios"
 FILES = sorted(p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".yml"))
 MECHANISM_FILES = sorted(p for p in FILES if p.parent == SCENARIOS / "mechanisms")
 BASELINE = SCENARIOS / "community_system.yaml"
-QUICK = {"days": 15, "population.residents": 800}
+QUICK = {"days": 15, "warmup_days": 30, "population.residents": 800}
 
 
 def _id(path: Path) -> str:
@@ -48,12 +48,13 @@ def test_scenario_loads_and_runs_with_conservation(path: Path) -> None:
     assert cfg.days == 15 and cfg.population.residents == 800
     result = run(cfg)
     d = {k.removeprefix("issues_").removesuffix("_total"): np.asarray(result.daily.column(k))
-         for k in ("issues_arisen_total", "latent", "backlog", "issues_resolved_total", "issues_false_closed_total",
-                   "issues_abandoned_total")}
+         for k in ("issues_arisen_total", "issues_open_at_start", "latent", "backlog", "issues_resolved_total",
+                   "issues_false_closed_total", "issues_abandoned_total")}
     d["open"] = d.pop("backlog")
     assert len(d["arisen"]) == 15
-    np.testing.assert_array_equal(d["arisen"], d["latent"] + d["open"] + d["resolved"] + d["false_closed"] + d["abandoned"])
-    assert result.issues.num_rows == d["arisen"][-1]
+    np.testing.assert_array_equal(d["arisen"] + d["open_at_start"],
+                                  d["latent"] + d["open"] + d["resolved"] + d["false_closed"] + d["abandoned"])
+    assert result.issues.num_rows == d["arisen"][-1] + d["open_at_start"][-1]
 
 
 @pytest.mark.parametrize("path", FILES, ids=_id)
