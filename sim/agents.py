@@ -6,7 +6,11 @@ day's phases update in vectorised form; an agent is a named view onto its row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import (
+    TYPE_CHECKING,  # noqa: I001
+    overload,
+)
 
 import mesa
 import numpy as np
@@ -54,6 +58,39 @@ class Resident(mesa.Agent):
     @property
     def building(self) -> int:
         return int(self.model.pop.building[self.index])
+
+
+class ResidentViews(Sequence[Resident]):
+    """The residents as Mesa agents, each created (and registered with the model) the first
+    time it is asked for: a street of a million residents does not pay for a million Python
+    objects it never reads. ``materialise()`` creates them all (for the browser app's space)."""
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self._model = model
+        self._made: dict[int, Resident] = {}
+
+    def __len__(self) -> int:
+        return self._model.pop.n
+
+    @overload
+    def __getitem__(self, i: int) -> Resident: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Resident]: ...
+
+    def __getitem__(self, i: int | slice) -> Resident | list[Resident]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        j = i + n if i < 0 else i
+        if not 0 <= j < n:
+            raise IndexError(f"resident {i} out of range (0..{n - 1})")
+        if j not in self._made:
+            self._made[j] = Resident(self._model, j)
+        return self._made[j]
+
+    def materialise(self) -> None:
+        for j in range(len(self)):
+            self[j]
 
 
 class GridWorker(mesa.Agent):

@@ -501,10 +501,9 @@ def experience(model: GovernanceModel, residents: np.ndarray, performance: np.nd
         model.issues.satisfaction[ids] = sat
     np.add.at(st.trust, residents, b.trust_learning_rate * sat)
     np.add.at(st.personal, residents, b.trust_learning_rate * sat)
-    np.clip(st.personal, 0.0, 1.0, out=st.personal)
     np.add.at(st.expectation, residents, b.expectation_adaptation * (performance - st.expectation[residents]))
-    np.clip(st.trust, 0.0, 1.0, out=st.trust)
-    np.clip(st.expectation, 0.0, 1.0, out=st.expectation)
+    for values in (st.trust, st.personal, st.expectation):  # only these residents changed
+        values[residents] = np.clip(values[residents], 0.0, 1.0)
 
 
 # ---------------------------------------------------------------- abandonment

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from sim import lifecycle, social
-from sim.agents import GridWorker, Organisation, Resident
+from sim.agents import GridWorker, Organisation, ResidentViews
 from sim.graph import build_population, to_networkx
 from sim.handlers import Handlers, build_pools
 from sim.issues import IssueTable, Status
@@ -63,15 +63,20 @@ class GovernanceModel(mesa.Model):
         self._members = members[order]  #: party members grouped by community (volunteer rota)
         self._member_start = np.searchsorted(self.pop.community[self._members], np.arange(self.pop.n_communities + 1))
         self._rota = np.zeros(self.pop.n_communities, dtype=np.int64)
-        self.unit_size = np.maximum(np.concatenate([np.bincount(self.pop.building, minlength=self.pop.n_buildings),
-                                                    np.bincount(self.pop.compound, minlength=self.pop.n_compounds)]), 1)
+        # Residents of a building or compound are a contiguous range of ids (sim.graph).
+        self.unit_start = np.concatenate([np.searchsorted(self.pop.building, np.arange(self.pop.n_buildings)),
+                                          np.searchsorted(self.pop.compound, np.arange(self.pop.n_compounds))])
+        self.unit_end = np.concatenate([np.searchsorted(self.pop.building, np.arange(self.pop.n_buildings), side="right"),
+                                        np.searchsorted(self.pop.compound, np.arange(self.pop.n_compounds), side="right")])
+        self.unit_size = np.maximum(self.unit_end - self.unit_start, 1)
         self.cluster_sample = np.unique(np.linspace(0, self.pop.n - 1, 300).astype(np.int64))
-        self.residents = [Resident(self, i) for i in range(self.pop.n)]
+        self.residents = ResidentViews(self)  #: Mesa agents, created on first access
         self.grid_workers = [GridWorker(self, c, int(self.pop.grid_cell_community[c])) for c in range(self.pop.n_grid_cells)]
         self.organisations = [Organisation(self, h) for h in range(self.handlers.n)]
         if with_space:
             from mesa.discrete_space import Network
 
+            self.residents.materialise()
             self.grid = Network(to_networkx(self.pop), layout=None, random=self.random)
         if self.start_day == 0:
             self._apply_regime()

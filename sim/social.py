@@ -24,11 +24,19 @@ def unit_of(model: GovernanceModel, ids: np.ndarray) -> np.ndarray:
 
 
 def unit_participation(model: GovernanceModel) -> np.ndarray:
-    """Share of participating residents per unit (buildings, then compounds)."""
-    pop, part = model.pop, model.state.participating.astype(np.float64)
-    b = np.bincount(pop.building, weights=part, minlength=pop.n_buildings)
-    c = np.bincount(pop.compound, weights=part, minlength=pop.n_compounds)
-    return np.concatenate([b, c]) / model.unit_size
+    """Share of participating residents per unit (buildings, then compounds; residents of a
+    unit are a contiguous range of ids, so a cumulative sum gives every unit's count)."""
+    c = np.concatenate([[0], np.cumsum(model.state.participating, dtype=np.int64)])
+    return (c[model.unit_end] - c[model.unit_start]) / model.unit_size
+
+
+def residents_of(model: GovernanceModel, units: np.ndarray) -> np.ndarray:
+    """Residents of the given units (indices into buildings, then compounds; see :func:`unit_of`)."""
+    units = np.unique(units)
+    if len(units) == 0:
+        return np.zeros(0, dtype=np.int64)
+    start, end = model.unit_start[units], model.unit_end[units]
+    return np.unique(np.concatenate([np.arange(a, b) for a, b in zip(start, end)]))
 
 
 def self_govern(model: GovernanceModel) -> None:
@@ -50,13 +58,12 @@ def self_govern(model: GovernanceModel) -> None:
     iss.self_resolved[done] = True
     close_issues(model, done, Status.RESOLVED)
     # Efficacy for the participants of the units that solved something.
-    pop, st = model.pop, model.state
-    solved_units = np.zeros(pop.n_buildings + pop.n_compounds, dtype=bool)
-    solved_units[unit_of(model, done)] = True
-    mine = (solved_units[pop.building] | solved_units[pop.n_buildings + pop.compound]) & st.participating
+    st = model.state
+    mine = residents_of(model, unit_of(model, done))
+    mine = mine[st.participating[mine]]
     st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
     st.last_volunteering[mine] = model.day
-    st.took_part |= mine
+    st.took_part[mine] = True
 
 
 def spread_trust(model: GovernanceModel) -> None:
@@ -65,13 +72,14 @@ def spread_trust(model: GovernanceModel) -> None:
     own experience-based view (the anchor); an emotional-climate event shifts everyone."""
     st, b = model.state, model.config.behaviour
     rate = b.influence_rate
-    w = st.ties
-    strength = st.strength()
-    has = strength > 0
-    neigh = np.zeros_like(st.trust)
-    neigh[has] = (w @ st.trust)[has] / strength[has]
-    st.trust[has] += rate * (neigh[has] - st.trust[has])
-    st.trust += b.stubbornness * (st.personal - st.trust)
+    t, inv = st.trust, st.inv_strength()
+    # One pass over the ties for both neighbourhood means: contacts' trust and participation.
+    both = st.ties @ np.column_stack([t, st.participating.astype(np.float64)])
+    model.scratch_metrics[("contact_share", model.steps)] = both[:, 1] * inv
+    pull = both[:, 0] * inv  # tie-weighted mean of contacts' trust, minus one's own (0 without ties)
+    pull -= t * (inv > 0)
+    t += rate * pull
+    t += b.stubbornness * (st.personal - t)
     if model.climate:
         st.trust += rate * model.climate * np.where(model.climate > 0, 1 - st.trust, st.trust)
     np.clip(st.trust, 0.0, 1.0, out=st.trust)
@@ -82,7 +90,10 @@ def participation_probability(model: GovernanceModel, residents: np.ndarray | sl
     trust, efficacy and the tie-weighted share of participating contacts above one's own
     threshold; the time available for the opportunity at hand caps it."""
     st, b = model.state, model.config.behaviour
-    share = (st.ties @ st.participating.astype(np.float64)) / np.maximum(st.strength(), 1e-9)
+    share = model.scratch_metrics.pop(("contact_share", model.steps), None)  # from today's spread_trust
+    if share is None:
+        share = st.ties @ st.participating.astype(np.float64)
+        share *= st.inv_strength()
     logit = (special.logit(b.participation_base)
              + b.participation_trust_slope * (st.trust[residents] - 0.5)
              + b.participation_efficacy_slope * (st.efficacy[residents] - 0.5)
@@ -110,5 +121,4 @@ def relax(model: GovernanceModel) -> None:
     if not st.ties_at_base and b.tie_reversion > 0:
         st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
         st.ties_changed()
-    st.efficacy += b.efficacy_reversion * (b.efficacy_initial - st.efficacy)
-    np.clip(st.efficacy, 0.0, 1.0, out=st.efficacy)
+    st.efficacy += b.efficacy_reversion * (b.efficacy_initial - st.efficacy)  # a convex step: stays in [0, 1]

@@ -39,6 +39,7 @@ class ResidentState:
     informed_until: np.ndarray  #: last day a progress report keeps each resident informed of their open issues
 
     _strength: np.ndarray | None = None
+    _inv_strength: np.ndarray | None = None
     _reverse: np.ndarray | None = None
     _key: np.ndarray | None = None  #: sorted row * n + column of every stored tie (cached until the structure changes)
     tie_version: int = 0  #: bumped whenever tie strengths change (lets outcomes cache tie statistics)
@@ -49,7 +50,14 @@ class ResidentState:
         """Sum of tie strengths per resident (cached until ties change)."""
         if self._strength is None:
             self._strength = self.ties @ np.ones(self.ties.shape[0])
+            self._inv_strength = np.divide(1.0, self._strength, out=np.zeros_like(self._strength),
+                                           where=self._strength > 0)
         return self._strength
+
+    def inv_strength(self) -> np.ndarray:
+        """1 / :meth:`strength` (0 for a resident without ties), cached with it."""
+        self.strength()
+        return self._inv_strength
 
     def ties_changed(self) -> None:
         """Call after changing tie strengths."""

@@ -88,10 +88,9 @@ def steer(model: GovernanceModel, p: Params) -> None:
 
 def _crowd_out(model: GovernanceModel, taken: np.ndarray, loss: float) -> None:
     """Participating residents of units whose collective issue was taken over lose efficacy."""
-    pop, st = model.pop, model.state
-    lost = np.zeros(pop.n_buildings + pop.n_compounds, dtype=bool)
-    lost[social.unit_of(model, taken)] = True
-    hit = (lost[pop.building] | lost[pop.n_buildings + pop.compound]) & st.participating
+    st = model.state
+    hit = social.residents_of(model, social.unit_of(model, taken))
+    hit = hit[st.participating[hit]]
     st.efficacy[hit] -= loss * st.efficacy[hit]
 
 
