@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sim.mechanisms import REGISTRY
 from sim.schema import Bounds, ScenarioConfig, field_bounds
 
-__all__ = ["APP_MAX_RESIDENTS", "Control", "SettingError", "get_value", "mechanism_controls", "run_controls", "with_value"]
+__all__ = ["APP_MAX_RESIDENTS", "Control", "SettingError", "controls_of", "get_value", "mechanism_controls", "run_controls", "with_value"]
 
 Kind = Literal["switch", "int", "float", "choice", "fixed"]
 Path = tuple[str, ...]
@@ -149,10 +149,14 @@ def run_controls() -> list[Control]:
     return [_control(p, _field(p), hi=caps.get(p)) for p in RUN_KEYS]
 
 
+def controls_of(params: type[BaseModel], prefix: Path) -> list[Control]:
+    """A control per field of a parameter model, in declaration order, whatever its fields."""
+    return [_control((*prefix, name), info) for name, info in params.model_fields.items()]
+
+
 def mechanism_controls(key: str) -> list[Control]:
-    """A control per parameter of mechanism ``key``, ``enabled`` first, in declaration order."""
-    params = REGISTRY[key].params
-    return [_control(("mechanisms", key, name), info) for name, info in params.model_fields.items()]
+    """A control per parameter of mechanism ``key`` (``enabled`` first)."""
+    return controls_of(REGISTRY[key].params, ("mechanisms", key))
 
 
 def get_value(cfg: BaseModel, path: Path) -> Any:

@@ -46,7 +46,7 @@ def nice_ticks(lo: float, hi: float, *, count: int = 4) -> list[float]:
         return [lo] if math.isfinite(lo) else [0.0]
     raw = (hi - lo) / count
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
     first = math.ceil(lo / step - 1e-9) * step
     return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
 

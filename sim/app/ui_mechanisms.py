@@ -16,6 +16,7 @@ __all__ = ["MechanismsView"]
 @solara.component
 def MechanismsView(state: AppState) -> None:
     """A mechanism picker, then the mechanism's rule, article parts and source."""
+    state.revision.value  # noqa: B018 - on/off follows the settings
     lang = state.lang.value
     key, set_key = solara.use_state(next(iter(REGISTRY)))
     names = {i18n.mechanism_name(k, lang): k for k in REGISTRY}

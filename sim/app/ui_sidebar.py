@@ -78,10 +78,9 @@ def DayCounter(state: AppState) -> None:
 
 
 @solara.component
-def ControlField(state: AppState, control: Control, *, disabled: bool = False) -> None:
-    """One generated control: its widget, and its range and description as help."""
+def ControlField(state: AppState, control: Control, value: Any) -> None:
+    """One generated control showing ``value``: its widget, and its range and description as help."""
     lang = state.lang.value
-    value = get_value(state.explorer.config, control.path)
     label = i18n.param_name(control, lang)
     css = ["govsim-control", "govsim-ctl-" + control.key.replace(".", "-")]
 
@@ -91,18 +90,18 @@ def ControlField(state: AppState, control: Control, *, disabled: bool = False) -
         state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
 
     if control.kind == "switch":
-        solara.Switch(label=label, value=bool(value), on_value=apply, disabled=disabled, classes=css)
+        solara.Switch(label=label, value=bool(value), on_value=apply, classes=css)
     elif control.kind == "choice":
-        solara.Select(label, values=list(control.choices), value=value, on_value=apply, disabled=disabled, classes=css)
+        solara.Select(label, values=list(control.choices), value=value, on_value=apply, classes=css)
     elif control.slider_for(value):
         slider = rv.Slider(v_model=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step,
-                           thumb_label=True, hide_details=True, disabled=disabled, class_=" ".join(css))
+                           thumb_label=True, hide_details=True, class_=" ".join(css))
         rv.use_event(slider, "change", lambda *args: apply(int(args[-1]) if control.kind == "int" else float(args[-1])))
         solara.Text(f"{value:g}", style={"font-size": "12px"})
     elif control.kind == "int":
-        solara.InputInt(label, value=int(value), on_value=apply, disabled=disabled, classes=css)
+        solara.InputInt(label, value=int(value), on_value=apply, classes=css)
     elif control.kind == "float":
-        solara.InputFloat(label, value=float(value), on_value=apply, disabled=disabled, classes=css)
+        solara.InputFloat(label, value=float(value), on_value=apply, classes=css)
     else:
         solara.Text(f"{label}: {_plain(value)}", style={"font-size": "13px"}, classes=css)
         Help(state.t("settings.fixed"))
@@ -123,25 +122,24 @@ def _plain(value: Any) -> str:
 
 
 @solara.component
-def MechanismPanel(state: AppState, key: str) -> None:
-    """A mechanism's switch and, when it is on, its parameters."""
+def MechanismPanel(state: AppState, key: str, params: Any) -> None:
+    """A mechanism's switch and, when it is on (``params``: its current parameters), the rest."""
     controls = solara.use_memo(lambda: mechanism_controls(key), [key])
-    enabled = bool(get_value(state.explorer.config, ("mechanisms", key, "enabled")))
+    enabled = bool(params.enabled)
     with solara.Column(gap="2px", classes=["govsim-mech", f"govsim-mech-{key}"]):
         switch = next(c for c in controls if c.path[-1] == "enabled")
         with solara.Row(gap="4px"):
-            ControlSwitch(state, switch, label=i18n.mechanism_name(key, state.lang.value))
+            ControlSwitch(state, switch, enabled, label=i18n.mechanism_name(key, state.lang.value))
         if enabled:
             with solara.Details(state.t("settings.params")):
                 for c in controls:
                     if c is not switch:
-                        ControlField(state, c)
+                        ControlField(state, c, getattr(params, c.path[-1]))
 
 
 @solara.component
-def ControlSwitch(state: AppState, control: Control, *, label: str) -> None:
+def ControlSwitch(state: AppState, control: Control, value: bool, *, label: str) -> None:
     """A mechanism's on/off switch, labelled with the mechanism's name."""
-    value = bool(get_value(state.explorer.config, control.path))
 
     def apply(new: bool) -> None:
         if new != value:
@@ -155,10 +153,11 @@ def SettingsCard(state: AppState) -> None:
     """Population, horizon and seed; then every mechanism with its parameters."""
     state.revision.value  # noqa: B018 - settings follow loads and changes
     runs = solara.use_memo(run_controls, [])
+    cfg = state.explorer.config
     with solara.Card(state.t("settings.title"), classes=["govsim-settings"]):
         solara.Text(state.t("settings.run"), style={"font-weight": "600"})
         for c in runs:
-            ControlField(state, c)
+            ControlField(state, c, get_value(cfg, c.path))
         solara.Text(state.t("settings.mechanisms"), style={"font-weight": "600", "margin-top": "10px"})
         for key in REGISTRY:
-            MechanismPanel(state, key)
+            MechanismPanel(state, key, get_value(cfg, ("mechanisms", key)))

@@ -65,13 +65,14 @@ def IssuesView(state: AppState) -> None:
         recent = channel_counts(model, since=model.day - WINDOW + 1)
         total = model.issues.n
     stage_bars = [svg.Bar(i18n.stage(s, lang), stages[s], STAGE_COLOURS.get(s, "#999")) for s in STAGES]
-    solara.HTML(unsafe_innerHTML=svg.hbars(bars=stage_bars, title=state.t("issues.lifecycle"), css="govsim-bars govsim-lifecycle"))
+    solara.HTML(unsafe_innerHTML=svg.hbars(bars=stage_bars, title=state.t("issues.lifecycle"), css="govsim-bars govsim-lifecycle"),
+                classes=["govsim-issues-lifecycle"])
     Help(state.t("issues.total", n=f"{total:,}"))
     with solara.ColumnsResponsive(12, large=6):
         for title, counts, css in ((state.t("issues.channels_all"), found, "govsim-channels"),
                                    (state.t("issues.channels_recent", window=WINDOW), recent, "govsim-channels-recent")):
             bars = [svg.Bar(i18n.channel(name, lang), n, CHANNEL_COLOUR) for name, n in counts.items()]
-            solara.HTML(unsafe_innerHTML=svg.hbars(bars=bars, title=title, css=f"govsim-bars {css}"))
+            solara.HTML(unsafe_innerHTML=svg.hbars(bars=bars, title=title, css=f"govsim-bars {css}"), classes=[f"govsim-issues-{css}"])
 
 
 @solara.component_vue("network.vue")
@@ -120,7 +121,7 @@ def NeighbourhoodView(state: AppState) -> None:
                                    on_value=lambda label: set_colour_by(colours[label]), classes=["govsim-nb-colour"])
     NetworkPanel(state, nb, geometry, colour_by)
     Help(state.t("nb.summary", inside=int(nb.inside.sum()), outside=int((~nb.inside).sum()), workers=len(nb.workers)))
-    Help(state.t("nb.legend_" + colour_by))
+    Help(state.t("nb.legend_trust" if colour_by == "trust" else "nb.legend_participation"))
 
 
 @solara.component
@@ -144,6 +145,7 @@ def NetworkPanel(state: AppState, nb: Neighbourhood, geometry: tuple[list, list,
 @solara.component
 def ResidentView(state: AppState) -> None:
     """Pick a resident (or the one with most issues), then their details."""
+    state.revision.value  # noqa: B018 - a new population may have fewer residents
     ex = state.explorer
     n = ex.a.model.pop.n
     i = min(max(state.resident.value, 0), n - 1)

@@ -1,0 +1,148 @@
+"""The browser app end to end: ``govsim app`` served offline, driven in Debian's Chromium."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e.conftest import ROOT
+
+GOOD = "name: uploaded_one\nextends: community_system.yaml\nseed: 3\nmechanisms:\n  supervision:\n    enabled: true\n"
+BAD = "name: bad\nmechanisms:\n  whistel_summon:\n    enabled: true\n"
+
+
+def day(page) -> int:  # noqa: ANN001 - a Playwright page
+    text = page.inner_text(".govsim-day")
+    return int(re.search(r"\d+", text).group())
+
+
+def wait_day(page, expected: int) -> None:  # noqa: ANN001
+    page.wait_for_function(f"document.querySelector('.govsim-day').innerText.match(/\\d+/)[0] == '{expected}'", timeout=20_000)
+
+
+def chart(page, key: str) -> str:  # noqa: ANN001
+    return page.inner_html(f".govsim-chart-{key}")
+
+
+def pick(page, select_css: str, option: str) -> None:  # noqa: ANN001
+    """Choose ``option`` in a (vuetify) select."""
+    page.click(f"{select_css} .v-select__slot")
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+
+
+def test_the_page_loads_offline_with_every_file_from_this_machine(page) -> None:  # noqa: ANN001
+    assert day(page) == 0
+    assert "Press Play or Step" in chart(page, "trust")
+    page.wait_for_timeout(500)
+    assert page.problems == []
+
+
+def test_step_and_play_move_the_day_and_the_charts(page) -> None:  # noqa: ANN001
+    for k in range(1, 4):
+        page.click(".govsim-step")
+        wait_day(page, k)
+    first = chart(page, "backlog")
+    assert first.count("<path ") >= 2
+    page.click(".govsim-play")
+    page.wait_for_function("parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0]) >= 12", timeout=20_000)
+    page.click(".govsim-play")  # pause
+    time.sleep(0.5)
+    paused = day(page)
+    time.sleep(1.0)
+    assert day(page) == paused >= 12
+    assert chart(page, "backlog") != first
+
+
+def test_switching_a_mechanism_restarts_the_run_with_it(page) -> None:  # noqa: ANN001
+    page.click(".govsim-step")
+    wait_day(page, 1)
+    page.click(".govsim-switch-supervision")
+    wait_day(page, 0)
+    page.click(".govsim-mech-supervision .v-expansion-panel-header")
+    page.wait_for_selector(".govsim-ctl-mechanisms-supervision-audit_rate")
+    page.click(".govsim-file .v-expansion-panel-header")
+    assert "supervision:\n    enabled: true" in page.inner_text(".govsim-yaml")
+
+
+def test_the_language_switches_in_the_page(page) -> None:  # noqa: ANN001
+    page.click(".govsim-lang-zh")
+    page.wait_for_selector(".govsim-day:has-text('第 0 天')")
+    assert page.inner_text(".govsim-step").strip() == "单步"
+    assert "结果" in page.inner_text(".govsim-tab-outcomes")
+    page.click(".govsim-lang-en")
+    page.wait_for_selector(".govsim-day:has-text('Day 0 of')")
+
+
+def test_side_by_side_steps_both_runs_on_one_seed(page) -> None:  # noqa: ANN001
+    page.click(".govsim-tab-compare")
+    pick(page, ".govsim-compare-select", "party_led_full.yaml")
+    page.wait_for_selector(".govsim-compare-seed")
+    assert "seed 0" in page.inner_text(".govsim-compare-seed")
+    for k in range(1, 6):
+        page.click(".govsim-step")
+        wait_day(page, k)
+    html = page.inner_html(".govsim-compare-trust")
+    assert "A: community_system" in html and "B: party_led_full" in html and "B − A" in html
+    assert html.count("<path ") == 3
+
+
+def test_the_exported_yaml_passes_govsim_validate(page, tmp_path: Path) -> None:  # noqa: ANN001
+    page.click(".govsim-switch-emotional_outreach")
+    page.wait_for_timeout(300)
+    with page.expect_download() as info:
+        page.click(".govsim-file button:has-text('Export')")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "community_system.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert "emotional_outreach:\n    enabled: true" in text
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(target)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "emotional_outreach" in done.stdout
+
+
+def test_loading_a_good_file_and_a_bad_one(page, tmp_path: Path) -> None:  # noqa: ANN001
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    page.set_input_files(".govsim-upload-input", str(good))
+    page.wait_for_selector(".govsim-notice:has-text('uploaded_one')")
+    assert "uploaded_one" in page.inner_text(".govsim-now")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    cli = subprocess.run([sys.executable, "-m", "sim", "validate", "bad.yaml"], cwd=tmp_path, capture_output=True, text=True)
+    cli_line = cli.stderr.strip().removeprefix("error: ")
+    page.set_input_files(".govsim-upload-input", str(bad))
+    page.wait_for_selector(".govsim-error")
+    assert page.inner_text(".govsim-error").strip() == f"Not applied: {cli_line}"
+    assert "uploaded_one" in page.inner_text(".govsim-now")  # the session kept its scenario
+    page.click(".govsim-step")  # and still works
+    wait_day(page, 1)
+
+
+def test_a_residents_node_opens_the_inspector(page) -> None:  # noqa: ANN001
+    page.click(".govsim-tab-neighbourhood")
+    page.wait_for_selector(".govsim-network .govsim-node")
+    assert page.locator(".govsim-network .govsim-worker").count() >= 1
+    node = page.locator(".govsim-network .govsim-node").nth(3)
+    resident = re.search(r"\d+", node.locator("title").text_content()).group()
+    node.dispatch_event("click")
+    page.wait_for_selector(".govsim-resident")
+    assert "Group" in page.inner_text(".govsim-resident")
+    assert page.input_value(".govsim-res-id input") == resident
+
+
+def test_two_sessions_are_independent(page, browser, app_url: str) -> None:  # noqa: ANN001
+    other = browser.new_context().new_page()
+    other.goto(app_url)
+    other.wait_for_selector(".govsim-day")
+    for k in range(1, 4):
+        page.click(".govsim-step")
+        wait_day(page, k)
+    page.click(".govsim-switch-whistle_summon")
+    wait_day(page, 0)
+    assert day(other) == 0
+    other.click(".govsim-file .v-expansion-panel-header")
+    assert "whistle_summon" not in other.inner_text(".govsim-yaml")
+    other.context.close()
