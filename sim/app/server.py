@@ -8,8 +8,13 @@ tab's session (with its model) is freed after :data:`SESSION_GRACE`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
+import threading
+import time
+import warnings
+from typing import Any
 
 __all__ = ["AppSetupError", "DEFAULT_HOST", "DEFAULT_PORT", "serve"]
 
@@ -18,7 +23,7 @@ DEFAULT_PORT = 8765
 #: How long a session outlives its closed tab (a reload within it reconnects).
 SESSION_GRACE = "120s"
 #: The module solara imports for the page (its ``Page`` component).
-APP_MODULE = "sim.app.page"
+APP_MODULE = "sim.app.entry"
 
 
 class AppSetupError(RuntimeError):
@@ -51,6 +56,8 @@ def configure() -> None:
     server_settings.kernel.cull_timeout = os.environ["SOLARA_KERNEL_CULL_TIMEOUT"]
     server_settings.theme.title = "govsim"
     server_settings.theme.show_banner = False
+    # Plain http on this machine or a classroom network: solara falls back to samesite=lax itself.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
 
 def serve(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
@@ -58,11 +65,46 @@ def serve(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     _check_installed()
     configure()
     import uvicorn
+    from solara.server.starlette import app
 
-    import sim.app.page  # noqa: F401  - import the app (and the model) before the first visitor arrives
-
-    print(f"govsim app: http://{host}:{port}/  (Ctrl+C stops it)", file=sys.stderr, flush=True)
-    config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, log_level="warning",
-                            access_log=False, ws_max_size=8 * 1024 * 1024)
-    uvicorn.Server(config).run()
+    ready = threading.Event()
+    config = uvicorn.Config(ReadyGate(app, ready), host=host, port=port, log_level="warning", access_log=False,
+                            ws_max_size=8 * 1024 * 1024, timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    threading.Thread(target=_prepare_when_listening, args=(server, ready, f"http://{host}:{port}/"), daemon=True).start()
+    server.run()
     return 0
+
+
+class ReadyGate:
+    """ASGI wrapper that holds sessions (websocket connections) until the page is prepared.
+
+    The page module imports the model, which takes seconds; importing it once the server
+    listens lets that overlap with the browser loading the page's JavaScript. Nothing may
+    render meanwhile (a render would meet half-imported modules), so connections wait here.
+    """
+
+    def __init__(self, app: Any, ready: threading.Event) -> None:
+        self.app, self.ready = app, ready
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        while scope["type"] == "websocket" and not self.ready.is_set():
+            await asyncio.sleep(0.02)
+        await self.app(scope, receive, send)
+
+
+def _prepare_when_listening(server: Any, ready: threading.Event, url: str) -> None:
+    """Once the server listens: import the page and the model, build the first session's
+    simulation, then let sessions in."""
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.02)
+    print(f"govsim app: {url}  (Ctrl+C stops it)", file=sys.stderr, flush=True)
+    try:
+        import sim.app.page  # noqa: F401
+        from sim.app.ui_common import warm_up
+
+        warm_up()
+    finally:
+        ready.set()

@@ -65,9 +65,29 @@ class AppState:
         return True
 
 
+_READY: list[Explorer] = []
+
+
+def warm_up() -> None:
+    """Build one session's simulation ahead of the first visitor (at server start-up)."""
+    _READY.append(_default_explorer())
+
+
+def _default_explorer() -> Explorer:
+    return Explorer(load_named(DEFAULT_SCENARIO), source=DEFAULT_SCENARIO)
+
+
+def _take_explorer() -> Explorer:
+    """The one built at start-up if no session has taken it yet (each goes to one session), else a new one."""
+    try:
+        return _READY.pop()
+    except IndexError:
+        return _default_explorer()
+
+
 def use_app_state() -> AppState:
     """Create this session's state (once per page)."""
-    explorer = solara.use_memo(lambda: Explorer(load_named(DEFAULT_SCENARIO), source=DEFAULT_SCENARIO), [])
+    explorer = solara.use_memo(_take_explorer, [])
     return AppState(
         explorer=explorer,
         lang=solara.use_reactive("en"),

@@ -1,27 +1,17 @@
 """End-to-end fixtures: ``govsim app`` in a subprocess and Debian's Chromium driven by
-Playwright (it cannot download its own browser here). Without Chromium the tests skip,
-unless GOVSIM_REQUIRE_BROWSER is set (``.ci/run`` sets it), when they fail."""
+Playwright (``sim.app.harness``). Without Chromium the tests skip, unless
+GOVSIM_REQUIRE_BROWSER is set (``.ci/run`` sets it), when they fail."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+pytest.importorskip("solara")
 
-
-def chromium_path() -> str | None:
-    return os.environ.get("GOVSIM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+from sim.app.harness import chromium_path, free_port, launch_chromium, start_app, stop_app  # noqa: E402
 
 
 def _unavailable(reason: str) -> None:
@@ -30,41 +20,8 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(port: int) -> subprocess.Popen[bytes]:
-    """``govsim app`` on ``port``; returns once it accepts connections."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"govsim app exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("govsim app did not start within 90 s")
-
-
-def stop_app(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    pytest.importorskip("solara")
     port = free_port()
     proc = start_app(port)
     try:
@@ -75,16 +32,14 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    exe = chromium_path()
-    if exe is None:
+    if chromium_path() is None:
         _unavailable("Chromium is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[app]')")
     with sync_playwright() as p:
-        # launch() gives Chromium a fresh temporary profile (a fresh --user-data-dir) each time
-        chromium = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 

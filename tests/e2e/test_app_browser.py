@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT
+from sim.app.harness import ROOT
 
 GOOD = "name: uploaded_one\nextends: community_system.yaml\nseed: 3\nmechanisms:\n  supervision:\n    enabled: true\n"
 BAD = "name: bad\nmechanisms:\n  whistel_summon:\n    enabled: true\n"
