@@ -125,13 +125,17 @@ def _plain(value: Any) -> str:
 def MechanismPanel(state: AppState, key: str, params: Any) -> None:
     """A mechanism's switch and, when it is on (``params``: its current parameters), the rest."""
     controls = solara.use_memo(lambda: mechanism_controls(key), [key])
+    shown, set_shown = solara.use_state(False)
     enabled = bool(params.enabled)
     with solara.Column(gap="2px", classes=["govsim-mech", f"govsim-mech-{key}"]):
         switch = next(c for c in controls if c.path[-1] == "enabled")
-        with solara.Row(gap="4px"):
-            ControlSwitch(state, switch, enabled, label=i18n.mechanism_name(key, state.lang.value))
+        ControlSwitch(state, switch, enabled, label=i18n.mechanism_name(key, state.lang.value))
         if enabled:
-            with solara.Details(state.t("settings.params")):
+            # drawn only when opened: the page stays small, so every redraw stays quick
+            solara.Button(state.t("settings.params") + (" ▾" if shown else " ▸"), on_click=lambda: set_shown(not shown),
+                          text=True, small=True, classes=["govsim-params", f"govsim-params-{key}"],
+                          style={"text-transform": "none", "justify-content": "flex-start"})
+            if shown:
                 for c in controls:
                     if c is not switch:
                         ControlField(state, c, getattr(params, c.path[-1]))

@@ -61,7 +61,7 @@ def test_switching_a_mechanism_restarts_the_run_with_it(page) -> None:  # noqa: 
     wait_day(page, 1)
     page.click(".govsim-switch-supervision")
     wait_day(page, 0)
-    page.click(".govsim-mech-supervision .v-expansion-panel-header")
+    page.click(".govsim-params-supervision")
     page.wait_for_selector(".govsim-ctl-mechanisms-supervision-audit_rate")
     page.click(".govsim-file .v-expansion-panel-header")
     assert "supervision:\n    enabled: true" in page.inner_text(".govsim-yaml")
