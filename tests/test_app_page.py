@@ -127,6 +127,17 @@ def test_a_refused_value_shows_one_line_and_changes_nothing(page: Page) -> None:
     assert page.state.explorer.config.population.residents == 2000 and not page.all("govsim-error")
 
 
+def test_an_unexpected_failure_is_one_line_in_the_page_and_the_page_lives(page: Page, caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise RuntimeError("model exploded\nsecond line")
+
+    assert not page.state.act(broken)
+    assert page.text("govsim-error") == "Not applied: RuntimeError: model exploded second line"
+    assert "model exploded" in caplog.text  # the traceback goes to the server's log
+    page.one("govsim-step").click()
+    assert page.text("govsim-day") == "Day 1 of 365"
+
+
 def test_language_switch_translates_the_page(page: Page) -> None:
     page.one("govsim-lang-zh").click()
     assert page.text("govsim-day") == "第 0 天 / 共 365 天"

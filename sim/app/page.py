@@ -42,10 +42,11 @@ def play(state: AppState, cancel: threading.Event) -> None:
     while state.playing.value and not cancel.is_set():
         start = time.perf_counter()
         speed = state.speed.value
-        if speed == 0:
-            done = ex.advance(seconds=FRAME_SECONDS, max_days=10**9)
-        else:
-            done = ex.step(max(1, round(speed * FRAME_SECONDS)))
+        try:
+            done = ex.advance(seconds=FRAME_SECONDS, max_days=10**9) if speed == 0 else ex.step(max(1, round(speed * FRAME_SECONDS)))
+        except Exception as exc:  # noqa: BLE001 - stop playing and say why, keep the page alive
+            state.fail(exc)
+            done = 0
         if done == 0:
             state.playing.set(False)
             break

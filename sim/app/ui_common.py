@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from sim.app.session import Explorer
 
 __all__ = ["DEFAULT_SCENARIO", "SPEEDS", "TABS", "AppState", "Help", "Md", "use_app_state"]
 
+log = logging.getLogger("govsim.app")
 #: The scenario a new session starts with.
 DEFAULT_SCENARIO = "community_system.yaml"
 #: The main tabs, in order.
@@ -46,18 +48,25 @@ class AppState:
         """Tell the views the simulation advanced."""
         self.tick.set(self.tick.value + 1)
 
+    def fail(self, exc: BaseException) -> None:
+        """Show ``exc`` as the page's one-line error; anything but a refused input is also
+        logged with its traceback (on the server, never in the page)."""
+        from sim.app.settings import SettingError
+        from sim.errors import ScenarioError, one_line
+
+        if not isinstance(exc, (ScenarioError, SettingError)):
+            log.error("browser app action failed", exc_info=exc)
+        self.error.set(str(exc) if isinstance(exc, (ScenarioError, SettingError)) else one_line(f"{type(exc).__name__}: {exc}"))
+
     def act(self, action: Callable[[], object]) -> bool:
         """Run a user action that changes settings or restarts the run (play pauses first);
         a refused input becomes the page's one-line error, never a traceback."""
-        from sim.app.settings import SettingError
-        from sim.errors import ScenarioError
-
         self.playing.set(False)
         try:
             with self.explorer.lock:
                 action()
-        except (ScenarioError, SettingError) as exc:
-            self.error.set(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the page must stay alive; fail() logs the unexpected
+            self.fail(exc)
             return False
         self.error.set("")
         self.revision.set(self.revision.value + 1)

@@ -13,7 +13,6 @@ import solara
 
 from sim.app.scenario_io import check_upload_size, export_filename, export_yaml, load_uploaded
 from sim.app.ui_common import AppState, Help
-from sim.errors import ScenarioError
 from sim.loading import MAX_FILE_BYTES
 
 __all__ = ["FileCard", "receive_upload"]
@@ -33,8 +32,12 @@ def receive_upload(state: AppState, payload: dict) -> None:
         check_upload_size(size if data_url is not None else max(size, MAX_FILE_BYTES + 1), filename=name)
         data = base64.b64decode(str(data_url).partition(",")[2])
         cfg = load_uploaded(data, filename=name)
-    except (ScenarioError, ValueError) as exc:  # ValueError: data that is not base64 (not from our page)
-        state.error.set(str(exc) if isinstance(exc, ScenarioError) else state.t("file.unreadable", file=name))
+    except ValueError:  # data that is not base64: not sent by this page
+        state.error.set(state.t("file.unreadable", file=name))
+        state.notice.set("")
+        return
+    except Exception as exc:  # noqa: BLE001 - a ScenarioError's line, or the unexpected logged: the page stays alive
+        state.fail(exc)
         state.notice.set("")
         return
     if state.act(lambda: state.explorer.configure(cfg, source=name)):
