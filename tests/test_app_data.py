@@ -13,8 +13,7 @@ pytest.importorskip("solara")
 from sim.app import svg  # noqa: E402
 from sim.app.article import part, rule_text  # noqa: E402
 from sim.app.neighbourhood import HEIGHT, MAX_NODES, WIDTH, build, node_colours  # noqa: E402
-from sim.app.resident import profile  # noqa: E402
-from sim.graph import TIE_KINDS  # noqa: E402
+from sim.app.resident import TIE_KINDS, profile  # noqa: E402
 from sim.mechanisms import REGISTRY  # noqa: E402
 from sim.model import GovernanceModel  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
@@ -66,7 +65,7 @@ def test_a_residents_profile_reads_the_model(model: GovernanceModel) -> None:
     p = profile(model, i)
     assert p.trust == model.state.trust[i] and p.participating == bool(model.state.participating[i])
     assert p.building == model.pop.building[i]
-    assert sum(p.ties_by_kind.values()) == len(model.pop.neighbours(i)) and list(p.ties_by_kind) == list(TIE_KINDS)
+    assert sum(p.ties_by_kind.values()) == model.pop.ties[i].nnz and list(p.ties_by_kind) == list(TIE_KINDS)
     assert p.issues_total == int(np.sum(reporters == i)) == len(p.issues) > 0
     assert [r.arisen for r in p.issues] == sorted((r.arisen for r in p.issues), reverse=True)
     assert all(reporters[r.issue] == i for r in p.issues)

@@ -11,10 +11,10 @@ import pytest
 pytest.importorskip("solara")
 
 from sim.app import i18n, texts_zh  # noqa: E402
+from sim.app.resident import TIE_KINDS  # noqa: E402
 from sim.app.series import CHARTS, STAGES  # noqa: E402
 from sim.app.settings import controls_of, mechanism_controls, run_controls  # noqa: E402
 from sim.app.ui_text import TEXT  # noqa: E402
-from sim.graph import TIE_KINDS  # noqa: E402
 from sim.issues import Channel  # noqa: E402
 from sim.mechanisms import REGISTRY, MechanismParams  # noqa: E402
 from sim.vocab import CATEGORIES, GROUPS  # noqa: E402

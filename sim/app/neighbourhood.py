@@ -103,7 +103,7 @@ def build(pop, grid_cells: list[int], *, unit: Unit, index: int) -> Neighbourhoo
     pairs = [(index_of[u], index_of[v], d.get("strength", 0.0)) for u, v, d in g.edges(data=True)]
     edges = np.array([(a, b) for a, b, _ in pairs], dtype=np.int64).reshape(-1, 2)
     strength = np.array([s for _, _, s in pairs], dtype=np.float64)
-    cells = pop.household_cell[pop.household[nodes]]
+    cells = pop.grid_cell[nodes]
     workers = []
     for cell in sorted(set(cells[inside].tolist()) & set(grid_cells)):
         served = np.flatnonzero(inside & (cells == cell))

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.graph import TIE_KINDS
 from sim.issues import Channel, Status
 from sim.vocab import CATEGORIES, GROUPS
 
-__all__ = ["MAX_ISSUES", "IssueRow", "Profile", "profile"]
+__all__ = ["MAX_ISSUES", "TIE_KINDS", "IssueRow", "Profile", "profile"]
 
 #: Most recent issues listed.
 MAX_ISSUES = 40
+#: Ties by the narrowest unit the two residents share (anything wider: long range).
+TIE_KINDS: tuple[str, ...] = ("household", "building", "compound", "community", "long_range")
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def NeighbourhoodView(state: AppState) -> None:
     colour_by, set_colour_by = solara.use_state("trust")
     ex = state.explorer
     pop = ex.a.model.pop
-    count = pop.n_buildings if unit == "building" else pop.n_compounds
+    count = int((pop.building if unit == "building" else pop.compound).max()) + 1
     index = min(index, count - 1)
     key = (ex.config.seed, ex.config.population.model_dump_json(), unit, index)
     nb = solara.use_memo(lambda: build(pop, [w.cell for w in ex.a.model.grid_workers], unit=unit, index=index), [key])
