@@ -89,6 +89,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     rows: list[tuple[str, str, str, bool]] = []
+    load_before = os.getloadavg()[0]
     port = free_port()
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -151,7 +152,7 @@ def main() -> int:
             browser.close()
 
     width = max(len(r[0]) for r in rows)
-    print(f"govsim app benchmark (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"govsim app benchmark (load average {load_before:.1f} before it started, on {os.cpu_count()} cores)")
     for name, value, target, ok in rows:
         mark = "" if not target else ("  ok" if ok else "  MISSED")
         print(f"  {name:<{width}}  {value:>14}  {target:>14}{mark}")
