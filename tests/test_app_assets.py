@@ -39,3 +39,12 @@ def test_fetch_explains_a_missing_npm(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(assets.shutil, "which", lambda _: None)
     with pytest.raises(RuntimeError, match="npm not found"):
         assets.fetch(root=tmp_path)
+
+
+def test_govsim_app_says_how_to_install_missing_packages(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    monkeypatch.setattr(assets, "missing", lambda: list(assets.PACKAGES[:1]))
+    assert main(["app", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: front-end packages missing") and "python -m sim.app.assets" in err and err.count("\n") == 1
