@@ -22,8 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import TYPE_CHECKING
 
 from sim.app.harness import free_port, launch_chromium, rss_bytes, start_app, stop_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 MB = 2**20
 DAY_JS = "parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0])"
@@ -31,7 +35,7 @@ COUNT_REDRAWS_JS = """() => { window.__redraws = 0; const box = document.querySe
   new MutationObserver(() => { window.__redraws += 1; }).observe(box, {childList: true, subtree: true}); }"""
 
 
-def load(context, url: str) -> tuple[object, float]:  # noqa: ANN001 - Playwright objects
+def load(context: BrowserContext, url: str) -> tuple[Page, float]:
     page = context.new_page()
     t = time.perf_counter()
     page.goto(url)
@@ -40,16 +44,16 @@ def load(context, url: str) -> tuple[object, float]:  # noqa: ANN001 - Playwrigh
     return page, time.perf_counter() - t
 
 
-def day(page) -> int:  # noqa: ANN001
+def day(page: Page) -> int:
     return int(page.evaluate(DAY_JS))
 
 
-def pick(page, select_css: str, option: str) -> None:  # noqa: ANN001
+def pick(page: Page, select_css: str, option: str) -> None:
     page.click(f"{select_css} .v-select__slot")
     page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
 
 
-def play_speed(page, scenario: str, seconds: float) -> tuple[float, float]:  # noqa: ANN001
+def play_speed(page: Page, scenario: str, seconds: float) -> tuple[float, float]:
     """Days per second and chart redraws per second while playing as fast as possible."""
     if scenario != "community_system.yaml":
         pick(page, ".govsim-scenario-select", scenario)

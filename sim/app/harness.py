@@ -15,6 +15,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 __all__ = ["CHROMIUM_ARGS", "ROOT", "chromium_path", "free_port", "launch_chromium", "rss_bytes", "start_app", "stop_app"]
 
@@ -28,7 +32,7 @@ def chromium_path() -> str | None:
     return os.environ.get("GOVSIM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch_chromium(playwright):  # noqa: ANN001, ANN201 - Playwright objects
+def launch_chromium(playwright: Playwright) -> Browser:
     """A headless Chromium browser from a running ``sync_playwright()``."""
     exe = chromium_path()
     if exe is None:

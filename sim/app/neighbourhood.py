@@ -16,7 +16,7 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 
-from sim.graph import to_networkx
+from sim.graph import Population, to_networkx
 
 __all__ = ["MAX_NODES", "Neighbourhood", "build", "node_colours"]
 
@@ -41,7 +41,7 @@ class Neighbourhood:
     workers: tuple[tuple[int, float, float, np.ndarray], ...]  #: (grid cell, x, y, node indices served)
 
 
-def _unit_members(pop, unit: Unit, index: int) -> np.ndarray:  # noqa: ANN001 - a Population
+def _unit_members(pop: Population, unit: Unit, index: int) -> np.ndarray:
     """Residents of the unit; of a unit too large to draw, whole households spread evenly
     over it, up to :data:`MAX_NODES`."""
     ids = np.flatnonzero((pop.building if unit == "building" else pop.compound) == index)
@@ -56,7 +56,7 @@ def _unit_members(pop, unit: Unit, index: int) -> np.ndarray:  # noqa: ANN001 - 
     return members
 
 
-def _outside_contacts(pop, inside: np.ndarray, room: int) -> np.ndarray:  # noqa: ANN001
+def _outside_contacts(pop: Population, inside: np.ndarray, room: int) -> np.ndarray:
     """The strongest ties leaving the unit, up to ``room`` outside residents."""
     t = pop.ties
     rows = np.repeat(inside, np.diff(t.indptr)[inside])
@@ -72,7 +72,7 @@ def _outside_contacts(pop, inside: np.ndarray, room: int) -> np.ndarray:  # noqa
     return np.sort(partners[best[:room]])
 
 
-def _initial_layout(pop, nodes: np.ndarray, inside: np.ndarray) -> dict[int, tuple[float, float]]:  # noqa: ANN001
+def _initial_layout(pop: Population, nodes: np.ndarray, inside: np.ndarray) -> dict[int, tuple[float, float]]:
     """Households of the unit on an inner ring, outside contacts by building on an outer ring."""
     pos: dict[int, tuple[float, float]] = {}
     for ring, radius, key in ((inside, 0.45, pop.household), (~inside, 1.0, pop.building)):
@@ -88,7 +88,7 @@ def _initial_layout(pop, nodes: np.ndarray, inside: np.ndarray) -> dict[int, tup
     return pos
 
 
-def build(pop, grid_cells: list[int], *, unit: Unit, index: int) -> Neighbourhood:  # noqa: ANN001
+def build(pop: Population, grid_cells: list[int], *, unit: Unit, index: int) -> Neighbourhood:
     """Lay out unit ``index`` and its surroundings (``grid_cells``: the grid workers' cells)."""
     core = _unit_members(pop, unit, index)
     outside = _outside_contacts(pop, core, MAX_NODES - len(core)) if unit == "building" else np.zeros(0, np.int64)

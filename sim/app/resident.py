@@ -4,11 +4,16 @@ of the issues they had, read from the model's arrays."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.issues import Channel, Status
 from sim.vocab import CATEGORIES, GROUPS
+
+if TYPE_CHECKING:
+    from sim.graph import Population
+    from sim.model import GovernanceModel
 
 __all__ = ["MAX_ISSUES", "TIE_KINDS", "IssueRow", "Profile", "profile"]
 
@@ -51,7 +56,7 @@ class Profile:
     issues: tuple[IssueRow, ...]
 
 
-def _tie_kinds(pop, i: int, partners: np.ndarray) -> dict[str, int]:  # noqa: ANN001 - a Population
+def _tie_kinds(pop: Population, i: int, partners: np.ndarray) -> dict[str, int]:
     """Ties by the narrowest unit shared with the partner (household ... community, else long range)."""
     level = np.full(len(partners), len(TIE_KINDS) - 1)
     for k, unit in reversed(list(enumerate((pop.household, pop.building, pop.compound, pop.community)))):
@@ -66,7 +71,7 @@ def _stage(status: int, work_done: float, taken_over: bool) -> str:
     return Status(status).name.lower()
 
 
-def profile(model, resident: int) -> Profile:  # noqa: ANN001 - a GovernanceModel
+def profile(model: GovernanceModel, resident: int) -> Profile:
     """Resident ``resident``'s profile (IndexError if out of range)."""
     pop, st, iss = model.pop, model.state, model.issues
     if not 0 <= resident < pop.n:

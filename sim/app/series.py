@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,12 +21,15 @@ from sim.issues import Channel, Status
 from sim.outcomes import REGISTRY, WINDOW
 from sim.vocab import GROUPS
 
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
 __all__ = ["CHARTS", "STAGES", "Chart", "History", "channel_counts", "lifecycle_counts"]
 
 Split = Callable[..., np.ndarray]
 
 
-def backlog_by_group(model) -> np.ndarray:  # noqa: ANN001 - a GovernanceModel
+def backlog_by_group(model: GovernanceModel) -> np.ndarray:
     """Issues detected and not yet closed, by the reporter's group (sums to ``backlog``)."""
     iss = model.issues
     status = iss.col("status")
@@ -34,7 +38,7 @@ def backlog_by_group(model) -> np.ndarray:  # noqa: ANN001 - a GovernanceModel
     return np.bincount(groups, minlength=len(GROUPS)).astype(np.float64)
 
 
-def resolution_days_by_group(model) -> np.ndarray:  # noqa: ANN001
+def resolution_days_by_group(model: GovernanceModel) -> np.ndarray:
     """Median days from arising to real resolution of issues resolved in the last
     ``WINDOW`` days, by the reporter's group (NaN: none resolved)."""
     iss = model.issues
@@ -65,7 +69,7 @@ class Chart:
         names = [self.group_outcome.format(group=g) for g in GROUPS] if self.group_outcome else []
         return names if names and all(n in REGISTRY for n in names) else None
 
-    def by_group(self, model, row: dict[str, float]) -> np.ndarray | None:  # noqa: ANN001
+    def by_group(self, model: GovernanceModel, row: dict[str, float]) -> np.ndarray | None:
         """Today's value per group (None: no split available)."""
         names = self.group_names()
         if names is not None:
@@ -89,7 +93,7 @@ class History:
         self._days = np.zeros(64, dtype=np.int64)
         self._values = {c.key: np.full((64, 1 + len(GROUPS)), np.nan) for c in CHARTS}
 
-    def record(self, model, row: dict[str, float]) -> None:  # noqa: ANN001
+    def record(self, model: GovernanceModel, row: dict[str, float]) -> None:
         """Append today's values (``row`` is today's ``daily_row``)."""
         if self.n == len(self._days):
             self._days = np.resize(self._days, 2 * self.n)
@@ -135,7 +139,7 @@ def stages() -> tuple[str, ...]:
 STAGES: tuple[str, ...] = stages()
 
 
-def lifecycle_counts(model) -> dict[str, int]:  # noqa: ANN001
+def lifecycle_counts(model: GovernanceModel) -> dict[str, int]:
     """Issues now in each stage of :data:`STAGES` (the values sum to all issues)."""
     iss = model.issues
     counts = iss.counts()
@@ -147,7 +151,7 @@ def lifecycle_counts(model) -> dict[str, int]:  # noqa: ANN001
     return out
 
 
-def channel_counts(model, *, since: int | None = None) -> dict[str, int]:  # noqa: ANN001
+def channel_counts(model: GovernanceModel, *, since: int | None = None) -> dict[str, int]:
     """Detected issues by the channel that found them (all time, or detected on day
     ``since`` or later); every channel of ``sim.issues.Channel`` but NONE."""
     iss = model.issues

@@ -4,6 +4,7 @@ resident. Each redraws when the simulation changes (``state.tick``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import solara
@@ -15,6 +16,9 @@ from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, lifec
 from sim.app.ui_common import TABS, AppState, Help, Md
 from sim.outcomes import WINDOW
 from sim.vocab import GROUPS
+
+if TYPE_CHECKING:
+    from sim.graph import Population
 
 __all__ = ["IssuesView", "NeighbourhoodView", "OutcomesView", "ResidentView", "chart_svg"]
 
@@ -81,7 +85,7 @@ def NetworkSvg(nodes: list, colours: list, edges: list, service: list, width: fl
     """The neighbourhood drawing: fixed geometry, colours that change, clickable nodes."""
 
 
-def _geometry(nb: Neighbourhood, pop, lang: str, t: Callable[..., str]) -> tuple[list, list, list]:  # noqa: ANN001
+def _geometry(nb: Neighbourhood, pop: Population, lang: str, t: Callable[..., str]) -> tuple[list, list, list]:
     """Nodes (position, shape, tooltip), ties and grid workers' service lines: drawn once."""
     nodes = []
     for k, (i, (x, y)) in enumerate(zip(nb.residents.tolist(), nb.xy.round(1).tolist())):

@@ -7,23 +7,27 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.app.harness import ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 GOOD = "name: uploaded_one\nextends: community_system.yaml\nseed: 3\nmechanisms:\n  supervision:\n    enabled: true\n"
 BAD = "name: bad\nmechanisms:\n  whistel_summon:\n    enabled: true\n"
 
 
-def day(page) -> int:  # noqa: ANN001 - a Playwright page
+def day(page: Page) -> int:
     text = page.inner_text(".govsim-day")
     return int(re.search(r"\d+", text).group())
 
 
-def wait_day(page, expected: int) -> None:  # noqa: ANN001
+def wait_day(page: Page, expected: int) -> None:
     page.wait_for_function(f"document.querySelector('.govsim-day').innerText.match(/\\d+/)[0] == '{expected}'", timeout=20_000)
 
 
-def settled_day(page) -> int:  # noqa: ANN001
+def settled_day(page: Page) -> int:
     """The day once it stops changing (a busy machine may deliver the last frame late)."""
     last = day(page)
     for _ in range(20):
@@ -35,24 +39,24 @@ def settled_day(page) -> int:  # noqa: ANN001
     raise AssertionError("the day kept changing after pause")
 
 
-def chart(page, key: str) -> str:  # noqa: ANN001
+def chart(page: Page, key: str) -> str:
     return page.inner_html(f".govsim-chart-{key}")
 
 
-def pick(page, select_css: str, option: str) -> None:  # noqa: ANN001
+def pick(page: Page, select_css: str, option: str) -> None:
     """Choose ``option`` in a (vuetify) select."""
     page.click(f"{select_css} .v-select__slot")
     page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
 
 
-def test_the_page_loads_offline_with_every_file_from_this_machine(page) -> None:  # noqa: ANN001
+def test_the_page_loads_offline_with_every_file_from_this_machine(page: Page) -> None:
     assert day(page) == 0
     assert "Press Play or Step" in chart(page, "trust")
     page.wait_for_timeout(500)
     assert page.problems == []
 
 
-def test_step_and_play_move_the_day_and_the_charts(page) -> None:  # noqa: ANN001
+def test_step_and_play_move_the_day_and_the_charts(page: Page) -> None:
     for k in range(1, 4):
         page.click(".govsim-step")
         wait_day(page, k)
@@ -68,7 +72,7 @@ def test_step_and_play_move_the_day_and_the_charts(page) -> None:  # noqa: ANN00
     assert chart(page, "backlog") != first
 
 
-def test_switching_a_mechanism_restarts_the_run_with_it(page) -> None:  # noqa: ANN001
+def test_switching_a_mechanism_restarts_the_run_with_it(page: Page) -> None:
     page.click(".govsim-step")
     wait_day(page, 1)
     page.click(".govsim-switch-supervision")
@@ -79,7 +83,7 @@ def test_switching_a_mechanism_restarts_the_run_with_it(page) -> None:  # noqa: 
     assert "supervision:\n    enabled: true" in page.inner_text(".govsim-yaml")
 
 
-def test_the_language_switches_in_the_page(page) -> None:  # noqa: ANN001
+def test_the_language_switches_in_the_page(page: Page) -> None:
     page.click(".govsim-lang-zh")
     page.wait_for_selector(".govsim-day:has-text('第 0 天')")
     assert page.inner_text(".govsim-step").strip() == "单步"
@@ -88,7 +92,7 @@ def test_the_language_switches_in_the_page(page) -> None:  # noqa: ANN001
     page.wait_for_selector(".govsim-day:has-text('Day 0 of')")
 
 
-def test_side_by_side_steps_both_runs_on_one_seed(page) -> None:  # noqa: ANN001
+def test_side_by_side_steps_both_runs_on_one_seed(page: Page) -> None:
     page.click(".govsim-tab-compare")
     pick(page, ".govsim-compare-select", "party_led_full.yaml")
     page.wait_for_selector(".govsim-compare-seed")
@@ -101,7 +105,7 @@ def test_side_by_side_steps_both_runs_on_one_seed(page) -> None:  # noqa: ANN001
     assert html.count("<path ") == 3
 
 
-def test_the_exported_yaml_passes_govsim_validate(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_exported_yaml_passes_govsim_validate(page: Page, tmp_path: Path) -> None:
     page.click(".govsim-switch-emotional_outreach")
     page.wait_for_timeout(300)
     with page.expect_download() as info:
@@ -115,7 +119,7 @@ def test_the_exported_yaml_passes_govsim_validate(page, tmp_path: Path) -> None:
     assert done.returncode == 0 and "emotional_outreach" in done.stdout
 
 
-def test_loading_a_good_file_and_a_bad_one(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_loading_a_good_file_and_a_bad_one(page: Page, tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(GOOD, encoding="utf-8")
     page.set_input_files(".govsim-upload-input", str(good))
@@ -133,7 +137,7 @@ def test_loading_a_good_file_and_a_bad_one(page, tmp_path: Path) -> None:  # noq
     wait_day(page, 1)
 
 
-def test_a_residents_node_opens_the_inspector(page) -> None:  # noqa: ANN001
+def test_a_residents_node_opens_the_inspector(page: Page) -> None:
     page.click(".govsim-tab-neighbourhood")
     page.wait_for_selector(".govsim-network .govsim-node")
     assert page.locator(".govsim-network .govsim-worker").count() >= 1
@@ -145,7 +149,7 @@ def test_a_residents_node_opens_the_inspector(page) -> None:  # noqa: ANN001
     assert page.input_value(".govsim-res-id input") == resident
 
 
-def test_two_sessions_are_independent(page, browser, app_url: str) -> None:  # noqa: ANN001
+def test_two_sessions_are_independent(page: Page, browser: Browser, app_url: str) -> None:
     other = browser.new_context().new_page()
     other.goto(app_url)
     other.wait_for_selector(".govsim-day")
