@@ -13,9 +13,7 @@ import io
 import time
 from pathlib import Path
 
-from sim.app.harness import ROOT, free_port, launch_chromium, start_app, stop_app
-
-DAY_JS = "parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0])"
+from sim.app.harness import DAY_JS, ROOT, choose, free_port, launch_chromium, start_app, stop_app
 
 
 def main() -> int:
@@ -34,11 +32,9 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1280, "height": 760})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector(".govsim-day", timeout=60_000)
-            page.click(".govsim-scenario-select .v-select__slot")
-            page.locator(".menuable__content__active .v-list-item", has_text="party_led_full.yaml").first.click()
+            choose(page, ".govsim-scenario-select", "party_led_full.yaml")
             page.wait_for_selector(".govsim-now:has-text('party_led_full')")
-            page.click(".govsim-speed .v-select__slot")
-            page.locator(".menuable__content__active .v-list-item", has_text="as fast as possible").first.click()
+            choose(page, ".govsim-speed", "as fast as possible")
             page.click(".govsim-play")
             page.wait_for_function(f"{DAY_JS} >= {args.days}", timeout=300_000)
             page.click(".govsim-play")

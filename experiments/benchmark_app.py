@@ -24,13 +24,12 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from sim.app.harness import free_port, launch_chromium, rss_bytes, start_app, stop_app
+from sim.app.harness import DAY_JS, choose, free_port, launch_chromium, rss_bytes, shown_day, start_app, stop_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
 MB = 2**20
-DAY_JS = "parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0])"
 COUNT_REDRAWS_JS = """() => { window.__redraws = 0; const box = document.querySelector('.govsim-chart-trust');
   new MutationObserver(() => { window.__redraws += 1; }).observe(box, {childList: true, subtree: true}); }"""
 
@@ -44,27 +43,18 @@ def load(context: BrowserContext, url: str) -> tuple[Page, float]:
     return page, time.perf_counter() - t
 
 
-def day(page: Page) -> int:
-    return int(page.evaluate(DAY_JS))
-
-
-def pick(page: Page, select_css: str, option: str) -> None:
-    page.click(f"{select_css} .v-select__slot")
-    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
-
-
 def play_speed(page: Page, scenario: str, seconds: float) -> tuple[float, float]:
     """Days per second and chart redraws per second while playing as fast as possible."""
     if scenario != "community_system.yaml":
-        pick(page, ".govsim-scenario-select", scenario)
+        choose(page, ".govsim-scenario-select", scenario)
         page.wait_for_function(f"{DAY_JS} == 0")
         page.wait_for_selector(f".govsim-now:has-text('{scenario}')")
-    pick(page, ".govsim-speed", "as fast as possible")
+    choose(page, ".govsim-speed", "as fast as possible")
     page.evaluate(COUNT_REDRAWS_JS)
-    start_day, t = day(page), time.perf_counter()
+    start_day, t = shown_day(page), time.perf_counter()
     page.click(".govsim-play")
     time.sleep(seconds)
-    end_day, elapsed = day(page), time.perf_counter() - t
+    end_day, elapsed = shown_day(page), time.perf_counter() - t
     redraws = page.evaluate("window.__redraws")
     page.click(".govsim-play")
     page.click(".govsim-reset")
@@ -129,13 +119,13 @@ def main() -> int:
             pages[0].click(".govsim-switch-whistle_summon")
             pages[0].wait_for_function(f"{DAY_JS} == 0")
             for pg in pages:  # every session plays a while so each holds a year-long model
-                pick(pg, ".govsim-speed", "as fast as possible")
+                choose(pg, ".govsim-speed", "as fast as possible")
                 pg.click(".govsim-play")
             time.sleep(max(8.0, 2.0 * n))
             for pg in pages:
                 pg.click(".govsim-play")
             time.sleep(1.0)
-            days = [day(pg) for pg in pages]
+            days = [shown_day(pg) for pg in pages]
             own_settings = []
             for k, pg in enumerate(pages):
                 pg.click(".govsim-file .v-expansion-panel-header")

@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Playwright
+    from playwright.sync_api import Browser, Page, Playwright
 
-__all__ = ["CHROMIUM_ARGS", "ROOT", "chromium_path", "free_port", "launch_chromium", "rss_bytes", "start_app", "stop_app"]
+__all__ = ["CHROMIUM_ARGS", "DAY_JS", "ROOT", "choose", "chromium_path", "free_port", "launch_chromium", "rss_bytes", "shown_day",
+           "start_app", "stop_app"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+#: JavaScript giving the day the page shows.
+DAY_JS = "parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0])"
 
 
 def chromium_path() -> str | None:
@@ -80,3 +83,14 @@ def rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def shown_day(page: Page) -> int:
+    """The day the page's day counter shows."""
+    return int(page.evaluate(DAY_JS))
+
+
+def choose(page: Page, select_css: str, option: str) -> None:
+    """Choose ``option`` in the (vuetify) select with class ``select_css``."""
+    page.click(f"{select_css} .v-select__slot")
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.app.harness import ROOT
+from sim.app.harness import DAY_JS, ROOT, choose
+from sim.app.harness import shown_day as day
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -18,13 +19,8 @@ GOOD = "name: uploaded_one\nextends: community_system.yaml\nseed: 3\nmechanisms:
 BAD = "name: bad\nmechanisms:\n  whistel_summon:\n    enabled: true\n"
 
 
-def day(page: Page) -> int:
-    text = page.inner_text(".govsim-day")
-    return int(re.search(r"\d+", text).group())
-
-
 def wait_day(page: Page, expected: int) -> None:
-    page.wait_for_function(f"document.querySelector('.govsim-day').innerText.match(/\\d+/)[0] == '{expected}'", timeout=20_000)
+    page.wait_for_function(f"{DAY_JS} == {expected}", timeout=20_000)
 
 
 def settled_day(page: Page) -> int:
@@ -43,12 +39,6 @@ def chart(page: Page, key: str) -> str:
     return page.inner_html(f".govsim-chart-{key}")
 
 
-def pick(page: Page, select_css: str, option: str) -> None:
-    """Choose ``option`` in a (vuetify) select."""
-    page.click(f"{select_css} .v-select__slot")
-    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
-
-
 def test_the_page_loads_offline_with_every_file_from_this_machine(page: Page) -> None:
     assert day(page) == 0
     assert "Press Play or Step" in chart(page, "trust")
@@ -63,7 +53,7 @@ def test_step_and_play_move_the_day_and_the_charts(page: Page) -> None:
     first = chart(page, "backlog")
     assert first.count("<path ") >= 2
     page.click(".govsim-play")
-    page.wait_for_function("parseInt(document.querySelector('.govsim-day').innerText.match(/\\d+/)[0]) >= 12", timeout=20_000)
+    page.wait_for_function(f"{DAY_JS} >= 12", timeout=20_000)
     page.click(".govsim-play")  # pause: the frame under way finishes, then nothing moves
     page.wait_for_selector(".govsim-play:has-text('Play')")
     paused = settled_day(page)
@@ -94,7 +84,7 @@ def test_the_language_switches_in_the_page(page: Page) -> None:
 
 def test_side_by_side_steps_both_runs_on_one_seed(page: Page) -> None:
     page.click(".govsim-tab-compare")
-    pick(page, ".govsim-compare-select", "party_led_full.yaml")
+    choose(page, ".govsim-compare-select", "party_led_full.yaml")
     page.wait_for_selector(".govsim-compare-seed")
     assert "seed 0" in page.inner_text(".govsim-compare-seed")
     for k in range(1, 6):
