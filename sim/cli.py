@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, default=Path("results/compare"), help="output folder")
     c.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    from sim.app.server import DEFAULT_HOST, DEFAULT_PORT  # plain constants; solara loads only when serving
+
+    a = sub.add_parser("app", help="serve the browser app (needs the 'app' extra)")
+    a.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
+    a.add_argument("--port", type=_positive, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     return p
 
 
@@ -135,7 +141,17 @@ def _progress(*, total: int, desc: str, quiet: bool):  # noqa: ANN202
     return tqdm(total=total, desc=desc, unit="day", disable=quiet or None, file=sys.stderr, leave=False)
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "compare": cmd_compare}
+def cmd_app(args: argparse.Namespace) -> int:
+    from sim.app.server import AppSetupError, serve
+
+    try:
+        return serve(host=args.host, port=args.port)
+    except AppSetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "compare": cmd_compare, "app": cmd_app}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

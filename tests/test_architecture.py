@@ -20,13 +20,26 @@ SPEC_KEYS = {
 
 
 def test_core_never_imports_matplotlib_or_solara() -> None:
-    code = ("import sys, sim.run, sim.model, sim.loading, sim.summary; "
+    code = ("import sys, sim.run, sim.model, sim.loading, sim.summary, sim.cli; "
             "from sim.run import run; from sim.schema import ScenarioConfig; "
-            "run(ScenarioConfig(days=3, population={'residents': 100})); "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'solara')]; "
+            "run(ScenarioConfig(days=3, population={'residents': 100})); sim.cli.build_parser(); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'solara', 'ipyvuetify', 'reacton') "
+            "or (m.startswith('sim.app') and m not in ('sim.app', 'sim.app.server'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_only_the_cli_reaches_into_the_app_and_only_lazily() -> None:
+    """No core module imports sim.app at module level; the CLI does so inside its app command."""
+    for path in (ROOT / "sim").rglob("*.py"):
+        if path.is_relative_to(ROOT / "sim" / "app"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.startswith("sim.app") for n in names), f"{path.relative_to(ROOT)} imports the app at module level"
 
 
 def test_every_spec_mechanism_registered_with_its_own_module() -> None:

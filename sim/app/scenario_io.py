@@ -1,0 +1,158 @@
+"""Scenarios in and out of the page: the catalogue under ``scenarios/``, uploaded YAML text,
+and the current settings exported as a scenario file ``govsim validate`` accepts.
+
+The page reads scenario files only from ``scenarios/`` (picked by name from the catalogue,
+never by a path the browser sends) and from uploaded text. Uploaded text goes through the
+CLI's loader (``sim.loading.load_scenario_text``: the same guarded YAML parser, size limit
+and one-line :class:`~sim.errors.ScenarioError`); its ``extends`` may name only a file
+under ``scenarios/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from sim.app.settings import APP_MAX_RESIDENTS
+from sim.errors import ScenarioError
+from sim.loading import EXTENDS, MAX_FILE_BYTES, load_scenario, load_scenario_text
+from sim.schema import ScenarioConfig
+
+__all__ = ["SCENARIOS", "catalogue", "check_upload_size", "export_filename", "export_yaml", "load_named", "load_uploaded"]
+
+#: The scenario folder of the repository the app runs from.
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+_SUFFIXES = (".yaml", ".yml")
+
+
+def catalogue(*, root: Path = SCENARIOS) -> list[str]:
+    """Scenario files under ``root`` as relative POSIX paths, top-level files first."""
+    found = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()]
+    return sorted(found, key=lambda name: (name.count("/"), name))
+
+
+def load_named(name: str, *, root: Path = SCENARIOS) -> ScenarioConfig:
+    """Load catalogue entry ``name`` (anything not in the catalogue is refused)."""
+    if name not in catalogue(root=root):
+        raise ScenarioError(f"'{name}' is not a scenario under scenarios/", source="scenarios/")
+    cfg = load_scenario(root / name)
+    _check_size(cfg, f"scenarios/{name}")
+    return cfg
+
+
+def load_uploaded(data: bytes, *, filename: str, root: Path = SCENARIOS) -> ScenarioConfig:
+    """Validate uploaded YAML bytes as the CLI would; ScenarioError (one line) if bad."""
+    check_upload_size(len(data), filename=filename)
+    source = _display_name(filename)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", source=source, line=line) from None
+    _check_extends(text, source, root)
+    cfg = load_scenario_text(text, source=source, base_dir=root)
+    _check_size(cfg, source)
+    return cfg
+
+
+def check_upload_size(size: int, *, filename: str) -> None:
+    """Refuse a file larger than the loader's limit before reading it."""
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is {size / 2**20:.1f} MB, larger than the {MAX_FILE_BYTES // 2**20} MB limit; "
+                            "a scenario file is a few kB", source=_display_name(filename))
+
+
+def _display_name(filename: str) -> str:
+    """The uploaded file's own name, printable and short (never a client-side path)."""
+    name = os.path.basename(filename.replace("\\", "/")) or "uploaded.yaml"
+    name = "".join(c for c in name if c.isprintable())
+    return name[:100] or "uploaded.yaml"
+
+
+def _extends_target(text: str) -> Any:
+    """The top-level ``extends`` value of YAML ``text`` (None if absent or unreadable), read
+    from the parser's events (libyaml, as the loader uses), so nothing is expanded."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth, expect_value, key = 0, False, None
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 1 and expect_value and key == EXTENDS:
+                    return event  # not a plain path: the loader explains
+                depth += 1
+                if depth == 2:
+                    expect_value = False
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 1:
+                    expect_value = False
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)) and depth == 1:
+                if expect_value and key == EXTENDS:
+                    return getattr(event, "value", None)
+                key = getattr(event, "value", None) if not expect_value else None
+                expect_value = not expect_value
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _check_extends(text: str, source: str, root: Path) -> None:
+    """Refuse an ``extends`` that leaves ``root`` (absolute paths, ``..``, links out)."""
+    target = _extends_target(text)
+    if not isinstance(target, str) or not target.strip():
+        return
+    real_root = root.resolve()
+    resolved = (root / target).resolve()
+    if not resolved.is_relative_to(real_root):
+        raise ScenarioError(f"extends {target!r}: the app reads only files under scenarios/; "
+                            "name one of them (e.g. 'community_system.yaml')", source=source, key=EXTENDS)
+
+
+def _check_size(cfg: ScenarioConfig, source: str) -> None:
+    if cfg.population.residents > APP_MAX_RESIDENTS:
+        raise ScenarioError(f"population.residents is {cfg.population.residents:,}; the app runs at most "
+                            f"{APP_MAX_RESIDENTS:,} residents (use 'govsim run' for bigger streets)",
+                            source=source, key="population.residents")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_yaml(cfg: ScenarioConfig) -> str:
+    """The scenario as a self-contained YAML file: its name, description, seed and days,
+    and every other key whose value differs from the schema's default."""
+    plain = cfg.model_dump(mode="json")
+    body: dict[str, Any] = {k: plain[k] for k in ("name", "description", "seed", "days")}
+    for key, value in _changes(cfg, ScenarioConfig(), plain).items():
+        body.setdefault(key, value)
+    header = (f"# govsim scenario '{cfg.name}', exported from the browser app.\n"
+              "# Keys not written here take the schema's defaults. Check it with: govsim validate <this file>\n")
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_filename(cfg: ScenarioConfig) -> str:
+    """A file name for the export, from the scenario's name."""
+    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in cfg.name).strip("_") or "scenario"
+    return f"{slug[:80]}.yaml"
+
+
+def _changes(value: BaseModel, default: BaseModel, plain: dict[str, Any]) -> dict[str, Any]:
+    """Keys of ``value`` that differ from ``default``, as plain data (from ``plain``, the JSON
+    dump of ``value``). A sub-model is written key by key when all its keys have defaults,
+    else whole; a mapping writes only its changed entries (the loader merges mappings)."""
+    out: dict[str, Any] = {}
+    for name in type(value).model_fields:
+        v, d = getattr(value, name), getattr(default, name)
+        if v == d:
+            continue
+        if isinstance(v, BaseModel) and type(v) is type(d) and all(not f.is_required() for f in type(v).model_fields.values()):
+            out[name] = _changes(v, d, plain[name])
+        elif isinstance(v, dict) and isinstance(d, dict) and set(v) == set(d):
+            out[name] = {k: plain[name][k] for k in v if v[k] != d[k]}
+        else:
+            out[name] = plain[name]
+    return out

@@ -1,0 +1,111 @@
+"""One browser session's simulation: its model (and, side by side, a second one on the same
+seed), their daily histories, and stepping them together.
+
+Nothing here is shared between sessions: each page builds its own :class:`Explorer`. The
+play loop and button clicks reach it from different threads, so every change and every
+read of the models happens under :attr:`Explorer.lock`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sim.app.series import History
+from sim.metrics import daily_row
+from sim.model import GovernanceModel
+from sim.schema import ScenarioConfig
+
+__all__ = ["Explorer", "Run"]
+
+
+class Run:
+    """A model built from a config, stepped day by day, with its chart history."""
+
+    def __init__(self, config: ScenarioConfig) -> None:
+        self.config = config
+        self.model = GovernanceModel(config)
+        self.history = History()
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far."""
+        return self.history.n
+
+    @property
+    def finished(self) -> bool:
+        return self.day >= self.config.days
+
+    def step(self) -> None:
+        """One day, then record today's outcomes."""
+        self.model.step()
+        self.history.record(self.model, daily_row(self.model))
+
+
+class Explorer:
+    """The session's runs: ``a`` (the scenario being explored) and optionally ``b`` (a
+    second scenario on ``a``'s seed, stepped with it: common random numbers)."""
+
+    def __init__(self, config: ScenarioConfig, *, source: str = "") -> None:
+        self.lock = threading.RLock()
+        self.source = source
+        self.a = Run(config)
+        self.b: Run | None = None
+        self.b_source = ""
+
+    @property
+    def config(self) -> ScenarioConfig:
+        return self.a.config
+
+    @property
+    def day(self) -> int:
+        return self.a.day
+
+    @property
+    def finished(self) -> bool:
+        return self.a.finished or (self.b is not None and self.b.finished)
+
+    def runs(self) -> list[Run]:
+        return [self.a] if self.b is None else [self.a, self.b]
+
+    def configure(self, config: ScenarioConfig, *, source: str | None = None) -> None:
+        """Explore ``config`` from day 0 (the side-by-side run restarts on its seed)."""
+        with self.lock:
+            self.a = Run(config)
+            if source is not None:
+                self.source = source
+            if self.b is not None:
+                self.b = Run(self._paired(self.b.config))
+
+    def reset(self) -> None:
+        """Back to day 0 with the same settings."""
+        self.configure(self.a.config)
+
+    def compare_with(self, config: ScenarioConfig | None, *, source: str = "") -> None:
+        """Run ``config`` side by side on ``a``'s seed (None: stop comparing); both restart."""
+        with self.lock:
+            self.b = None if config is None else Run(self._paired(config))
+            self.b_source = source if config is not None else ""
+            self.a = Run(self.a.config)
+
+    def _paired(self, config: ScenarioConfig) -> ScenarioConfig:
+        return config.model_copy(update={"seed": self.a.config.seed})
+
+    def step(self, days: int = 1) -> int:
+        """Advance every run by up to ``days`` days (not past the end); returns days done."""
+        done = 0
+        with self.lock:
+            while done < days and not self.finished:
+                for run in self.runs():
+                    run.step()
+                done += 1
+        return done
+
+    def advance(self, *, seconds: float, max_days: int) -> int:
+        """Step for about ``seconds`` (at least one day unless finished), at most ``max_days``."""
+        start, done = time.perf_counter(), 0
+        while done < max_days and not self.finished:
+            done += self.step(1)
+            if time.perf_counter() - start >= seconds:
+                break
+        return done

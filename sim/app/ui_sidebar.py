@@ -1,0 +1,167 @@
+"""The sidebar: which scenario, play/pause/step/reset and speed, and every setting as a
+control generated from the schema (``sim.app.settings``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+import solara.lab
+from solara.alias import rv
+
+from sim.app import i18n
+from sim.app.scenario_io import catalogue, load_named
+from sim.app.settings import Control, get_value, mechanism_controls, run_controls, with_value
+from sim.app.ui_common import SPEEDS, AppState, Help, Md
+from sim.mechanisms import REGISTRY
+
+__all__ = ["RunCard", "ScenarioCard", "SettingsCard"]
+
+
+@solara.component
+def ScenarioCard(state: AppState) -> None:
+    """Pick a scenario of ``scenarios/``; shows what is being explored."""
+    names = solara.use_memo(catalogue, [])
+    ex = state.explorer
+    state.revision.value  # noqa: B018 - redraw when the scenario changes
+
+    def pick(name: str) -> None:
+        if state.act(lambda: ex.configure(load_named(name), source=name)):
+            state.notice.set("")
+
+    with solara.Card(state.t("scenario.title"), classes=["govsim-scenario"]):
+        current = ex.source if ex.source in names else None
+        solara.Select(state.t("scenario.pick"), values=names, value=current, on_value=pick, classes=["govsim-scenario-select"])
+        Help(state.t("scenario.now", name=ex.config.name, source=ex.source or "-"), classes=["govsim-help", "govsim-now"])
+        if ex.config.description:
+            with solara.Details(state.t("scenario.about")):
+                Md(ex.config.description, size="13px")
+
+
+@solara.component
+def RunCard(state: AppState) -> None:
+    """Play, pause, step, reset, speed, and the day counter."""
+    ex = state.explorer
+
+    def step() -> None:
+        if ex.step(1):
+            state.advanced()
+
+    def reset() -> None:
+        state.act(ex.reset)
+
+    def toggle() -> None:
+        state.playing.set(not state.playing.value)
+
+    speed_labels = [state.t("run.max") if s == 0 else str(s) for s in SPEEDS]
+    with solara.Card(state.t("run.title"), classes=["govsim-run"]):
+        with solara.Row(gap="6px"):
+            solara.Button(state.t("run.pause") if state.playing.value else state.t("run.play"), on_click=toggle,
+                          color="primary", classes=["govsim-play"])
+            solara.Button(state.t("run.step"), on_click=step, disabled=state.playing.value, classes=["govsim-step"])
+            solara.Button(state.t("run.reset"), on_click=reset, classes=["govsim-reset"])
+        solara.Select(state.t("run.speed"), values=speed_labels, value=speed_labels[SPEEDS.index(state.speed.value)],
+                      on_value=lambda label: state.speed.set(SPEEDS[speed_labels.index(label)]), classes=["govsim-speed"])
+        DayCounter(state)
+        Help(state.t("run.restart_note"))
+
+
+@solara.component
+def DayCounter(state: AppState) -> None:
+    """Today's day; says so when the run has reached its end (redraws every step)."""
+    state.tick.value  # noqa: B018
+    ex = state.explorer
+    solara.Div(children=[state.t("run.day", day=ex.day, days=ex.config.days)], classes=["govsim-day"],
+               style={"font-size": "15px", "font-weight": "600", "margin": "6px 0"})
+    if ex.finished:
+        Help(state.t("run.finished"), classes=["govsim-help", "govsim-finished"])
+
+
+@solara.component
+def ControlField(state: AppState, control: Control, value: Any) -> None:
+    """One generated control showing ``value``: its widget, and its range and description as help."""
+    lang = state.lang.value
+    label = i18n.param_name(control, lang)
+    css = ["govsim-control", "govsim-ctl-" + control.key.replace(".", "-")]
+
+    def apply(new: Any) -> None:
+        if new is None or new == value:
+            return
+        state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
+
+    if control.kind == "switch":
+        solara.Switch(label=label, value=bool(value), on_value=apply, classes=css)
+    elif control.kind == "choice":
+        solara.Select(label, values=list(control.choices), value=value, on_value=apply, classes=css)
+    elif control.slider_for(value):
+        slider = rv.Slider(v_model=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step,
+                           thumb_label=True, hide_details=True, class_=" ".join(css))
+        rv.use_event(slider, "change", lambda *args: apply(int(args[-1]) if control.kind == "int" else float(args[-1])))
+        solara.Text(f"{value:g}", style={"font-size": "12px"})
+    elif control.kind == "int":
+        solara.InputInt(label, value=int(value), on_value=apply, classes=css)
+    elif control.kind == "float":
+        solara.InputFloat(label, value=float(value), on_value=apply, classes=css)
+    else:
+        solara.Text(f"{label}: {_plain(value)}", style={"font-size": "13px"}, classes=css)
+        Help(state.t("settings.fixed"))
+    bits = [i18n.param_help(control, lang)]
+    if control.range_text():
+        bits.append(state.t("settings.range", range=control.range_text()))
+    if control.kind != "fixed":
+        bits.append(state.t("settings.default", value=_plain(control.default)))
+    Help(" ".join(bits))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@solara.component
+def MechanismPanel(state: AppState, key: str, params: Any) -> None:
+    """A mechanism's switch and, when it is on (``params``: its current parameters), the rest."""
+    controls = solara.use_memo(lambda: mechanism_controls(key), [key])
+    shown, set_shown = solara.use_state(False)
+    enabled = bool(params.enabled)
+    with solara.Column(gap="2px", classes=["govsim-mech", f"govsim-mech-{key}"]):
+        switch = next(c for c in controls if c.path[-1] == "enabled")
+        ControlSwitch(state, switch, enabled, label=i18n.mechanism_name(key, state.lang.value))
+        if enabled:
+            # drawn only when opened: the page stays small, so every redraw stays quick
+            solara.Button(state.t("settings.params") + (" ▾" if shown else " ▸"), on_click=lambda: set_shown(not shown),
+                          text=True, small=True, classes=["govsim-params", f"govsim-params-{key}"],
+                          style={"text-transform": "none", "justify-content": "flex-start"})
+            if shown:
+                for c in controls:
+                    if c is not switch:
+                        ControlField(state, c, getattr(params, c.path[-1]))
+
+
+@solara.component
+def ControlSwitch(state: AppState, control: Control, value: bool, *, label: str) -> None:
+    """A mechanism's on/off switch, labelled with the mechanism's name."""
+
+    def apply(new: bool) -> None:
+        if new != value:
+            state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
+
+    solara.Switch(label=label, value=value, on_value=apply, classes=["govsim-switch", f"govsim-switch-{control.path[1]}"])
+
+
+@solara.component
+def SettingsCard(state: AppState) -> None:
+    """Population, horizon and seed; then every mechanism with its parameters."""
+    state.revision.value  # noqa: B018 - settings follow loads and changes
+    runs = solara.use_memo(run_controls, [])
+    cfg = state.explorer.config
+    with solara.Card(state.t("settings.title"), classes=["govsim-settings"]):
+        solara.Text(state.t("settings.run"), style={"font-weight": "600"})
+        for c in runs:
+            ControlField(state, c, get_value(cfg, c.path))
+        solara.Text(state.t("settings.mechanisms"), style={"font-weight": "600", "margin-top": "10px"})
+        for key in REGISTRY:
+            MechanismPanel(state, key, get_value(cfg, ("mechanisms", key)))

@@ -1,0 +1,203 @@
+"""The main views: outcome charts, the issue lifecycle and channels, a neighbourhood, one
+resident. Each redraws when the simulation changes (``state.tick``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import solara
+
+from sim.app import i18n, svg
+from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colours
+from sim.app.resident import profile
+from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, lifecycle_counts
+from sim.app.ui_common import TABS, AppState, Help, Md
+from sim.outcomes import WINDOW
+from sim.vocab import GROUPS
+
+if TYPE_CHECKING:
+    from sim.graph import Population
+
+__all__ = ["IssuesView", "NeighbourhoodView", "OutcomesView", "ResidentView", "chart_svg"]
+
+ALL_COLOUR = "#222222"
+GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
+STAGE_COLOURS = {"latent": "#bdbdbd", "reported": "#fdd0a2", "queued": "#fd8d3c", "handled": "#e6550d",
+                 "resolved": "#31a354", "false_closed": "#756bb1", "abandoned": "#636363"}
+CHANNEL_COLOUR = "#3182bd"
+
+
+def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str) -> str:
+    """One outcome chart: overall (thick) and by resident group."""
+    title = i18n.outcome_label(chart.outcome, lang)
+    if not chart.available:
+        return svg.line_chart(days=np.zeros(0), lines=[], title=title, empty=missing.format(name=chart.outcome))
+    lines = [svg.Line(i18n.tr("chart.all", lang), history.overall(chart.key), ALL_COLOUR, 2.4)]
+    for g, name in enumerate(GROUPS):
+        values = history.group(chart.key, g)
+        if np.isfinite(values).any():
+            lines.append(svg.Line(i18n.group(name, lang), values, GROUP_COLOURS[g % len(GROUP_COLOURS)], 1.3))
+    return svg.line_chart(days=history.days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty)
+
+
+@solara.component
+def OutcomesView(state: AppState) -> None:
+    """Trust, participation, resolution time and backlog, overall and by group."""
+    state.tick.value  # noqa: B018
+    lang = state.lang.value
+    with state.explorer.lock:
+        history = state.explorer.a.history
+        charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"))
+                  for c in CHARTS]
+    with solara.ColumnsResponsive(12, large=6):
+        for c, text in zip(CHARTS, charts):
+            solara.HTML(unsafe_innerHTML=text, classes=["govsim-chart-box", f"govsim-chart-{c.key}"])
+    Help(state.t("outcomes.note", window=WINDOW))
+
+
+@solara.component
+def IssuesView(state: AppState) -> None:
+    """Where issues are in their lifecycle, and which channels found them."""
+    state.tick.value  # noqa: B018
+    lang = state.lang.value
+    with state.explorer.lock:
+        model = state.explorer.a.model
+        stages = lifecycle_counts(model)
+        found = channel_counts(model)
+        recent = channel_counts(model, since=model.day - WINDOW + 1)
+        total = model.issues.n
+    stage_bars = [svg.Bar(i18n.stage(s, lang), stages[s], STAGE_COLOURS.get(s, "#999")) for s in STAGES]
+    solara.HTML(unsafe_innerHTML=svg.hbars(bars=stage_bars, title=state.t("issues.lifecycle"), css="govsim-bars govsim-lifecycle"),
+                classes=["govsim-issues-lifecycle"])
+    Help(state.t("issues.total", n=f"{total:,}"))
+    with solara.ColumnsResponsive(12, large=6):
+        for title, counts, css in ((state.t("issues.channels_all"), found, "govsim-channels"),
+                                   (state.t("issues.channels_recent", window=WINDOW), recent, "govsim-channels-recent")):
+            bars = [svg.Bar(i18n.channel(name, lang), n, CHANNEL_COLOUR) for name, n in counts.items()]
+            solara.HTML(unsafe_innerHTML=svg.hbars(bars=bars, title=title, css=f"govsim-bars {css}"), classes=[f"govsim-issues-{css}"])
+
+
+@solara.component_vue("network.vue")
+def NetworkSvg(nodes: list, colours: list, edges: list, service: list, width: float, height: float,
+               event_pick: Callable[[int], None] | None = None) -> None:
+    """The neighbourhood drawing: fixed geometry, colours that change, clickable nodes."""
+
+
+def _geometry(nb: Neighbourhood, pop: Population, lang: str, t: Callable[..., str]) -> tuple[list, list, list]:
+    """Nodes (position, shape, tooltip), ties and grid workers' service lines: drawn once."""
+    nodes = []
+    for k, (i, (x, y)) in enumerate(zip(nb.residents.tolist(), nb.xy.round(1).tolist())):
+        title = t("nb.node", id=i, group=i18n.group(GROUPS[int(pop.group[i])], lang))
+        nodes.append({"i": i, "x": x, "y": y, "o": 1.0 if nb.inside[k] else 0.55, "s": "p" if pop.party_member[i] else "r", "t": title})
+    service = []
+    for cell, x, y, served in nb.workers:
+        nodes.append({"i": -1 - cell, "x": round(x, 1), "y": round(y, 1), "o": 1.0, "s": "g", "t": t("nb.worker", cell=cell)})
+        service += [[x, y, *nb.xy[k].round(1).tolist()] for k in served]
+    xy = nb.xy.round(1)
+    edges = [[*xy[a].tolist(), *xy[b].tolist(), round(float(s), 2)] for (a, b), s in zip(nb.edges, nb.strength)]
+    return nodes, edges, service
+
+
+@solara.component
+def NeighbourhoodView(state: AppState) -> None:
+    """A building (or compound) and the ties around it, coloured by trust or participation."""
+    state.revision.value  # noqa: B018 - a new population needs a new layout
+    unit, set_unit = solara.use_state("building")
+    index, set_index = solara.use_state(0)
+    colour_by, set_colour_by = solara.use_state("trust")
+    ex = state.explorer
+    pop = ex.a.model.pop
+    count = int((pop.building if unit == "building" else pop.compound).max()) + 1
+    index = min(index, count - 1)
+    key = (ex.config.seed, ex.config.population.model_dump_json(), unit, index)
+    nb = solara.use_memo(lambda: build(pop, [w.cell for w in ex.a.model.grid_workers], unit=unit, index=index), [key])
+    geometry = solara.use_memo(lambda: _geometry(nb, pop, state.lang.value, state.t), [nb, state.lang.value])
+    units = {state.t("nb.building"): "building", state.t("nb.compound"): "compound"}
+    colours = {state.t("nb.trust"): "trust", state.t("nb.participation"): "participation"}
+    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.ToggleButtonsSingle(value=next(k for k, v in units.items() if v == unit), values=list(units),
+                                   on_value=lambda label: set_unit(units[label]), classes=["govsim-nb-unit"])
+        solara.InputInt(state.t("nb.index", max=count - 1), value=index, on_value=lambda v: set_index(max(0, min(int(v), count - 1))),
+                        classes=["govsim-nb-index"], style={"max-width": "140px"})
+        solara.ToggleButtonsSingle(value=next(k for k, v in colours.items() if v == colour_by), values=list(colours),
+                                   on_value=lambda label: set_colour_by(colours[label]), classes=["govsim-nb-colour"])
+    NetworkPanel(state, nb, geometry, colour_by)
+    Help(state.t("nb.summary", inside=int(nb.inside.sum()), outside=int((~nb.inside).sum()), workers=len(nb.workers)))
+    Help(state.t("nb.legend_trust" if colour_by == "trust" else "nb.legend_participation"))
+
+
+@solara.component
+def NetworkPanel(state: AppState, nb: Neighbourhood, geometry: tuple[list, list, list], colour_by: str) -> None:
+    """The drawing, recoloured every step by today's trust or participation."""
+    state.tick.value  # noqa: B018
+    nodes, edges, service = geometry
+    with state.explorer.lock:
+        st = state.explorer.a.model.state
+        values = st.participating[nb.residents] if colour_by == "participation" else st.trust[nb.residents]
+    colours = node_colours(values, binary=colour_by == "participation") + ["#6a3d9a"] * len(nb.workers)
+
+    def pick(i: int) -> None:
+        if i >= 0:
+            state.resident.set(int(i))
+            state.tab.set(TABS.index("resident"))
+
+    NetworkSvg(nodes=nodes, colours=colours, edges=edges, service=service, width=WIDTH, height=HEIGHT, event_pick=pick)
+
+
+@solara.component
+def ResidentView(state: AppState) -> None:
+    """Pick a resident (or the one with most issues), then their details."""
+    state.revision.value  # noqa: B018 - a new population may have fewer residents
+    ex = state.explorer
+    n = ex.a.model.pop.n
+    i = min(max(state.resident.value, 0), n - 1)
+
+    def someone_with_issues() -> None:
+        with ex.lock:
+            reporters = ex.a.model.issues.col("reporter")
+            counts = np.bincount(reporters, minlength=n) if len(reporters) else np.zeros(n, int)
+        state.resident.set(int(np.argmax(counts)))
+
+    with solara.Row(gap="12px", style={"align-items": "center"}):
+        solara.InputInt(state.t("res.pick", max=n - 1), value=i, on_value=lambda v: state.resident.set(max(0, min(int(v), n - 1))),
+                        classes=["govsim-res-id"], style={"max-width": "200px"})
+        solara.Button(state.t("res.busiest"), on_click=someone_with_issues, classes=["govsim-res-busiest"])
+    ResidentDetails(state, i)
+
+
+@solara.component
+def ResidentDetails(state: AppState, i: int) -> None:
+    """Group, units, trust, efficacy, ties and issues of resident ``i`` today."""
+    state.tick.value  # noqa: B018
+    lang = state.lang.value
+    with state.explorer.lock:
+        p = profile(state.explorer.a.model, i)
+    yes, no = state.t("res.yes"), state.t("res.no")
+    facts = [
+        (state.t("res.group"), i18n.group(p.group, lang)), (state.t("res.party"), yes if p.party_member else no),
+        (state.t("res.units"), state.t("res.units_value", household=p.household, building=p.building, compound=p.compound,
+                                       community=p.community)),
+        (state.t("res.trust"), f"{p.trust:.3f}"), (state.t("res.efficacy"), f"{p.efficacy:.3f}"),
+        (state.t("res.participating"), yes if p.participating else no),
+        (state.t("res.ties"), ", ".join(f"{i18n.tie_kind(k, lang)} {c}" for k, c in p.ties_by_kind.items() if c)
+         + " · " + state.t("res.tie_strength", value=f"{p.tie_strength_mean:.2f}")),
+    ]
+    Md("\n".join(f"- **{k}**: {v}" for k, v in facts), classes=["govsim-resident"])
+    solara.Text(state.t("res.issues", shown=len(p.issues), total=p.issues_total), style={"font-weight": "600"})
+    if not p.issues:
+        Help(state.t("res.none"))
+        return
+    head = [state.t(f"col.{c}") for c in ("issue", "category", "stage", "channel", "arisen", "detected", "closed")]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in p.issues:
+        cells = [str(r.issue), i18n.category(r.category, lang), i18n.stage(r.stage, lang),
+                 i18n.channel(r.channel, lang) if r.detected >= 0 else "–",
+                 str(r.arisen), _day(r.detected), _day(r.closed)]
+        rows.append("| " + " | ".join(cells) + " |")
+    Md("\n".join(rows), classes=["govsim-resident-issues"], size="13px")
+
+
+def _day(d: int) -> str:
+    return str(d) if d >= 0 else "–"
