@@ -49,10 +49,13 @@ def test_a_field_added_to_a_mechanism_gets_a_control_of_its_kind() -> None:
 
 def test_slider_steps_put_the_default_on_the_grid_or_fall_back_to_a_number_field() -> None:
     by_key = {c.key: c for k in REGISTRY for c in mechanism_controls(k)}
-    adoption = by_key["mechanisms.service_closed_loop.adoption_rate"]  # 0.985 in [0, 1]
-    assert adoption.slider and adoption.step == pytest.approx(0.001)
-    budget = by_key["mechanisms.digital_platform.budget_per_day"]  # 0.2 in [0, 1000]
+    adoption = by_key["mechanisms.service_closed_loop.adoption_rate"]  # 0.5 in [0, 1]
+    assert adoption.slider and adoption.step == pytest.approx(0.01)
+    notice = by_key["mechanisms.vanguard_linkage.notice_probability"]  # 0.08 in [0, 1]
+    assert notice.slider and notice.step == pytest.approx(0.01)
+    budget = by_key["mechanisms.digital_platform.funding_per_community_day"]  # 0.2 in [0, 1000]
     assert not budget.slider
+    assert not by_key["mechanisms.flexible_coverage.hours_per_member_day"].slider  # 0.02 in [0, 24]: off a 0.1 grid
     assert adoption.slider_for(0.5) and not adoption.slider_for(0.12345)
     assert by_key["mechanisms.leadership_intensity.hours_per_takeover"].range_text() == "(0, 200]"
 

@@ -13,8 +13,8 @@ import time
 
 from sim.app.series import History
 from sim.metrics import daily_row
-from sim.model import GovernanceModel
 from sim.schema import ScenarioConfig
+from sim.warmup import warm_model
 
 __all__ = ["Explorer", "Run"]
 
@@ -24,7 +24,7 @@ class Run:
 
     def __init__(self, config: ScenarioConfig) -> None:
         self.config = config
-        self.model = GovernanceModel(config)
+        self.model = warm_model(config)  # from the baseline's steady state (cached; sim.warmup)
         self.history = History()
 
     @property
