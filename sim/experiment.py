@@ -178,7 +178,7 @@ class Experiment:
         return {
             "scenarios": [{"name": s.name, "config_hash": resolved(s)} for s in self.scenarios],
             "set": {k: v for k, v in self.set},
-            "factors": {k: (v.model_dump() if isinstance(v, Range) else list(v)) for k, v in self.factors},
+            "factors": [[k, v.model_dump() if isinstance(v, Range) else list(v)] for k, v in self.factors],
             "design": self.design.model_dump() if self.factors else None,
         }
 
