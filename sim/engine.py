@@ -231,7 +231,8 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
     plan = Plan(exp)
     if plan.size == 0:
         raise ScenarioError("nothing to run: the experiment has no runs (replications and samples must be at least 1)")
-    describe = {"need_bytes": 0, "experiment": _experiment_record(exp),
+    per_run = 4_000 + 12 * len(exp.daily) * 400  # journal line; daily series (~400 days of float64, compressed)
+    describe = {"need_bytes": min(plan.size, 10_000) * per_run, "experiment": _experiment_record(exp),
                 "manifest": {"experiment": _experiment_record(exp), "plan": {"runs": plan.size, "points": exp.n_points,
                              "scenarios": [s.name for s in exp.scenarios], "seeds": f"0..{exp.replications - 1}"},
                              **(manifest or {})}}
