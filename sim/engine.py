@@ -275,7 +275,7 @@ def _todo(plan: Plan, store: Store, result: SweepResult, bar: Any) -> Iterator[J
             result.resumed += 1
             bar.update(1)
             continue
-        if job.key in store.index:
+        if job.key in store.index or job.key in store.damaged:
             result.redone += 1
         yield job
 

@@ -65,6 +65,15 @@ def _line(record: RunRecord, daily_sha: str | None) -> str:
     return canonical_json({**body, _SUM: sha256_text(text)}) + "\n"
 
 
+def _key_of(raw: bytes) -> Key | None:
+    """The key a damaged journal line names, if it can still be read."""
+    try:
+        key = json.loads(raw).get("key")
+        return (int(key[0]), int(key[1]), int(key[2]))
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
 def _parse(line: str) -> dict[str, Any] | None:
     """A journal line's data if it is complete and its checksum matches, else None."""
     try:
@@ -87,6 +96,7 @@ class Store:
         self._journal: io.BufferedWriter | None = None
         self.session: dict[str, Any] = {}
         self.dropped = 0
+        self.damaged: set[Key | None] = set()  #: keys of damaged journal lines (where still readable)
 
     # ------------------------------------------------------------------ open / close
 
@@ -153,6 +163,7 @@ class Store:
                 data = _parse(raw.decode("utf-8", "replace")) if raw.endswith(b"\n") else None
                 if data is None:
                     self.dropped += 1
+                    self.damaged.add(_key_of(raw))
                 else:
                     self.index[tuple(data["key"])] = (offset, len(raw))  # type: ignore[index]
                 offset += len(raw)
