@@ -71,6 +71,14 @@ class Range(_Strict):
         return self
 
 
+class Relative(_Strict):
+    """A factor's range as a share around the scenario's own value (``{relative: 0.5}``:
+    from half to one and a half times it, within the key's allowed range). On a key path
+    ending in ``.*`` it expands to every number below that path (``behaviour.*``)."""
+
+    relative: float = Field(gt=0, lt=1, description="Half-width of the range as a share of the scenario's value.")
+
+
 class Design(_Strict):
     """How the factor space is sampled."""
 
@@ -96,7 +104,8 @@ class ExperimentFile(_Strict):
     description: str = Field("", max_length=5000, description="What the experiment asks.")
     scenarios: list[str | ScenarioEntry] = Field(min_length=1, description="Scenario files (relative to this file) or variants.")
     set: dict[str, Any] = Field(default_factory=dict, description="Overrides applied to every run (dotted key paths).")
-    factors: dict[str, list[Scalar] | Range] = Field(default_factory=dict, description="Key path -> values (factorial) or {low, high}.")
+    factors: dict[str, list[Scalar] | Range | Relative] = Field(
+        default_factory=dict, description="Key path -> values (factorial), {low, high} or {relative: r} (sampled designs).")
     design: Design = Field(default_factory=Design, description="Sampling design.")
     replications: int = Field(10, ge=1, le=10**9, description="Seeds 0..N-1 per point and scenario (common random numbers).")
     outcomes: list[str] | None = Field(None, min_length=1, description="Registered outcomes to keep (default: headline and resource use).")
@@ -210,6 +219,7 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
     _check_dotted(raw, spec)
     scenarios = _scenarios(raw, spec, base)
     first = scenarios[0]
+    spec = spec.model_copy(update={"factors": _expand(raw, spec, first)})
 
     def check(overrides: Mapping[str, Any], where: tuple[str | int, ...]) -> Any:
         try:
@@ -263,12 +273,57 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
         integer_factors=frozenset(integers))
 
 
+def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str, Any]:
+    """Factors with ``{relative: r}`` turned into ranges, ``prefix.*`` keys into one factor per number below."""
+    from sim.loading import _field_at
+    from sim.schema import field_bounds
+
+    cfg = None
+    out: dict[str, Any] = {}
+    for key, values in spec.factors.items():
+        if not isinstance(values, Relative):
+            if key.endswith(".*"):
+                raise raw.error(f"factor '{key}': a '.*' key needs {{relative: r}}", ("factors", key))
+            out[key] = values
+            continue
+        if cfg is None:
+            cfg = resolve(first.raw, {**spec.set, **dict(first.set)}, check_memory=False)
+        prefix = key.removesuffix(".*")
+        try:
+            node = _get(cfg, prefix)
+        except AttributeError:
+            raise raw.error(f"factor '{key}': no scenario key '{prefix}'", ("factors", key)) from None
+        leaves = _numbers(node, prefix) if key.endswith(".*") else [(prefix, node)]
+        for leaf, v in leaves:
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise raw.error(f"factor '{leaf}' is not a number; a relative range needs one", ("factors", key))
+            field = _field_at(tuple(leaf.split(".")))
+            lo_b, lo_open, hi_b, hi_open = field_bounds(field[1] if field else ())
+            lo, hi = v * (1 - values.relative), v * (1 + values.relative)
+            lo = max(lo, lo_b + (1e-9 if lo_open else 0.0)) if lo_b is not None else lo
+            hi = min(hi, hi_b - (1e-9 if hi_open else 0.0)) if hi_b is not None else hi
+            if isinstance(v, int):
+                lo, hi = math.ceil(lo), math.floor(hi)
+            if hi > lo:
+                out[leaf] = Range(low=round(lo, 12), high=round(hi, 12))
+    return out
+
+
+def _numbers(node: Any, prefix: str) -> list[tuple[str, Any]]:
+    """Every number below a scenario section, depth first in schema order."""
+    if isinstance(node, BaseModel):
+        return [x for name in type(node).model_fields for x in _numbers(getattr(node, name), f"{prefix}.{name}")]
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return [(prefix, node)]
+    return []
+
+
 def _check_dotted(raw: RawScenario, spec: ExperimentFile) -> None:
     for section in ("set", "factors"):
         for key in getattr(spec, section):
             if key == "seed" or key.startswith("seed."):
                 raise raw.error(f"{section}: 'seed' is set by replications (seeds 0..N-1), not here", (section, key))
-            if not key or not all(key.split(".")):
+            if not key or not all(key.removesuffix(".*").split(".")):
                 raise raw.error(f"{section}: {key!r} is not a dotted key path like 'population.residents'", (section, key))
 
 

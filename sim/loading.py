@@ -10,7 +10,9 @@ refuse scenarios whose estimated memory exceeds what the machine has available.
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import math
 import os
 import re
@@ -484,19 +486,35 @@ def _apply_overrides(raw: RawScenario, overrides: Mapping[str, Any]) -> RawScena
     return RawScenario(data, marks, raw.source)
 
 
-def _set_path(data: dict[str, Any], parts: tuple[str, ...], value: Any, where: Loc) -> dict[str, Any]:
+def _set_path(data: dict[str, Any], parts: tuple[str, ...], value: Any, where: Loc,
+              prefix: tuple[str, ...] = ()) -> dict[str, Any]:
     """Copy of ``data`` with ``parts`` set to ``value`` (missing mappings created)."""
     out = dict(data)
     head, rest = parts[0], parts[1:]
     if not rest:
         out[head] = value
         return out
-    inner = out.get(head, {})
+    inner = out[head] if head in out else _default_section(prefix + (head,))
     if not isinstance(inner, dict):
         raise ScenarioError(f"override {'.'.join(parts)!r}: {head!r} is {_fmt_value(inner)}, not a mapping",
                             source=where.source, key=".".join(parts))
-    out[head] = _set_path(inner, rest, value, where)
+    out[head] = _set_path(inner, rest, value, where, prefix + (head,))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _default_dump(path: tuple[str, ...]) -> Any:
+    node: Any = ScenarioConfig()
+    for part in path:
+        node = getattr(node, part, None) if not isinstance(node, dict) else node.get(part)
+    return node.model_dump(mode="json") if isinstance(node, BaseModel) else None
+
+
+def _default_section(path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema's default of a section an override reaches into (so that setting
+    ``behaviour.trust_initial.local`` keeps the other groups' defaults)."""
+    dump = _default_dump(path)
+    return copy.deepcopy(dump) if isinstance(dump, dict) else {}
 
 
 # --------------------------------------------------------------------------- schema checks
