@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError
 from sim.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
@@ -104,8 +104,8 @@ class ExperimentFile(_Strict):
     description: str = Field("", max_length=5000, description="What the experiment asks.")
     scenarios: list[str | ScenarioEntry] = Field(min_length=1, description="Scenario files (relative to this file) or variants.")
     set: dict[str, Any] = Field(default_factory=dict, description="Overrides applied to every run (dotted key paths).")
-    factors: dict[str, list[Scalar] | Range | Relative] = Field(
-        default_factory=dict, description="Key path -> values (factorial), {low, high} or {relative: r} (sampled designs).")
+    factors: dict[str, Any] = Field(
+        default_factory=dict, description="Key path -> list of values (factorial), {low, high} or {relative: r} (sampled designs).")
     design: Design = Field(default_factory=Design, description="Sampling design.")
     replications: int = Field(10, ge=1, le=10**9, description="Seeds 0..N-1 per point and scenario (common random numbers).")
     outcomes: list[str] | None = Field(None, min_length=1, description="Registered outcomes to keep (default: headline and resource use).")
@@ -241,13 +241,17 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
             want = "{low: ..., high: ...}" if sampled else "a list of values"
             raise raw.error(f"factor '{key}': the {spec.design.method} design needs {want}", where)
         if isinstance(values, Range):
-            lo = check({**spec.set, key: values.low}, where)
-            check({**spec.set, key: values.high}, where)
-            current = _get(lo, key)
+            try:
+                current = _get(check(spec.set, where), key)
+            except AttributeError:
+                current = None
             if isinstance(current, bool) or not isinstance(current, int | float):
-                raise raw.error(f"factor '{key}' is not a number; sample numbers only, or use a factorial design", where)
-            if isinstance(current, int):
+                raise raw.error(f"factor '{key}' is not a number: sample numbers only, or use a factorial design", where)
+            as_int = isinstance(current, int)
+            if as_int:
                 integers.add(key)
+            for bound in (values.low, values.high):
+                check({**spec.set, key: int(np.rint(bound)) if as_int else bound}, where)
         else:
             if not values:
                 raise raw.error(f"factor '{key}' has no values; list at least one", where)
@@ -280,7 +284,8 @@ def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str
 
     cfg = None
     out: dict[str, Any] = {}
-    for key, values in spec.factors.items():
+    for key, given in spec.factors.items():
+        values = _factor(raw, key, given)
         if not isinstance(values, Relative):
             if key.endswith(".*"):
                 raise raw.error(f"factor '{key}': a '.*' key needs {{relative: r}}", ("factors", key))
@@ -307,6 +312,26 @@ def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str
             if hi > lo:
                 out[leaf] = Range(low=round(lo, 12), high=round(hi, 12))
     return out
+
+
+def _factor(raw: RawScenario, key: str, given: Any) -> tuple[Scalar, ...] | Range | Relative:
+    """A factor's values: a list, ``{low, high}`` or ``{relative: r}``; one line otherwise."""
+    where = ("factors", key)
+    if isinstance(given, list):
+        bad = [v for v in given if isinstance(v, dict | list) or v is None]
+        if bad:
+            raise raw.error(f"factor '{key}': values must be numbers, true/false or text, not {bad[0]!r}", where)
+        return tuple(given)
+    if isinstance(given, dict):
+        model = Relative if "relative" in given else Range
+        try:
+            return model.model_validate(given)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            detail = err["msg"].removeprefix("Value error, ")
+            raise raw.error(f"factor '{key}'{': ' + loc if loc else ''}: {detail}", where) from None
+    raise raw.error(f"factor '{key}': give a list of values, {{low: ..., high: ...}} or {{relative: ...}}", where)
 
 
 def _numbers(node: Any, prefix: str) -> list[tuple[str, Any]]:

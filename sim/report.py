@@ -181,6 +181,8 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
             rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
             keys = [("mu_star", "mu_star_low", "mu_star_high")]
         _save(rows, rep.out, method, rep)
+        if method == "morris" and rows:
+            rep.files.append(_next_sobol(folder, rep.out, rows))
         first = [r for r in rows if r["scenario"] == rows[0]["scenario"] and r["outcome"] in shown] if rows else []
         if first:
             rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt,
@@ -203,6 +205,39 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
                                       title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
     rep.files.append(_index(rep, exp, title))
     return rep
+
+
+#: Factors carried from a Morris screening into the Sobol stage.
+SOBOL_TOP = 4
+
+
+def _next_sobol(folder: Path, out: Path, rows: list[dict[str, Any]]) -> Path:
+    """``next_sobol.yaml``: the same experiment as a Sobol design over the :data:`SOBOL_TOP`
+    factors with the largest mu* (each outcome's mu* scaled by its largest, then averaged)."""
+    import os
+
+    import yaml
+
+    from sim.results import atomic_write
+
+    data = json.loads((folder / "experiment.json").read_text(encoding="utf-8"))
+    ident = data["identity"]
+    score: dict[str, list[float]] = {}
+    for o in dict.fromkeys(r["outcome"] for r in rows):
+        sub = [r for r in rows if r["outcome"] == o and r["scenario"] == rows[0]["scenario"]]
+        top = max((r["mu_star"] for r in sub), default=0.0) or 1.0
+        for r in sub:
+            score.setdefault(r["factor"], []).append(r["mu_star"] / top)
+    ranked = sorted(score, key=lambda f: -float(np.mean(score[f])))[:SOBOL_TOP]
+    ranges = dict(ident["factors"])
+    scenarios = [os.path.relpath(Path(p).resolve(), out.resolve()) for p in data.get("scenario_files", {}).values()]
+    spec = {"name": f"{data.get('name', 'experiment')}-sobol", "scenarios": scenarios, "set": ident.get("set") or {},
+            "factors": {f: ranges[f] for f in ranked}, "design": {"method": "sobol", "samples": 64, "seed": 1},
+            "replications": int(data.get("replications", 2)), "outcomes": list(data.get("outcomes") or [])}
+    head = (f"# Stage 2 of {data.get('name')}: Sobol indices over the {len(ranked)} factors with the largest Morris mu*\n"
+            f"# (written by govsim report from {folder}; scenario paths relative to this file).\n")
+    text = head + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+    return atomic_write(out / "next_sobol.yaml", lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def _index(rep: Report, exp: Experiment, title: str) -> Path:
