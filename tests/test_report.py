@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import analysis
@@ -106,6 +106,7 @@ def test_report_refuses_what_is_not_a_sweep(tmp_path: Path, capsys: pytest.Captu
     assert main(["report", str(tmp_path), "--discover", "trust_mean=3"]) == 2
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.floats(0, 1), st.just(float("nan"))), max_size=30))
 def test_holm_bounds(ps: list[float]) -> None:
     adj = analysis.holm(ps)
@@ -115,6 +116,7 @@ def test_holm_bounds(ps: list[float]) -> None:
     assert all(a[1] <= b[1] + 1e-12 for a, b in zip(finite, finite[1:]))  # order kept
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["trust_mean", "backlog", "latent"]), st.floats(allow_nan=True, allow_infinity=False)),
        st.integers(0, 10**6), st.data())
 def test_journal_line_round_trip_and_any_damage_is_caught(outcomes: dict, seed: int, data: st.DataObject) -> None:
