@@ -164,6 +164,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
 
     effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
     _save(effects, rep.out, "paired_effects", rep)
+    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title)
     adequacy = analysis.adequacy(effects)
     _save(adequacy, rep.out, "adequacy", rep)
     rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
@@ -205,6 +206,20 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
                                       title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
     rep.files.append(_index(rep, exp, title))
     return rep
+
+
+def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str) -> list[Path]:
+    """Forest plot of the scenario contrasts (each scenario against the first), Holm-adjusted p."""
+    from sim.plotting import plot_compare_summary
+
+    contrasts = [e for e in effects if e["by"] == "scenario"]
+    if not contrasts:
+        return []
+    names = [str(contrasts[0]["reference"]), *dict.fromkeys(str(e["level"]) for e in contrasts)]
+    diffs = [(o, REGISTRY[o].label, REGISTRY[o].direction >= 0,
+              [(str(e["level"]), e["diff"], e["ci_low"], e["ci_high"], e["p_holm"]) for e in contrasts if e["outcome"] == o])
+             for o in shown]
+    return plot_compare_summary(diffs, path, scenarios=names, formats=formats, title=f"Paired difference to '{names[0]}' — {title}")
 
 
 #: Factors carried from a Morris screening into the Sobol stage.
