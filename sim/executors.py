@@ -158,7 +158,7 @@ def dask_client(*, scheduler: str | None = None, local: int | None = None) -> It
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler:
-        with Client(scheduler, timeout="30s") as client:
+        with Client(scheduler, timeout="10s") as client:
             yield client
         return
     with LocalCluster(n_workers=max(1, local or 1), threads_per_worker=1, processes=True, dashboard_address=None,

@@ -353,3 +353,24 @@ def test_dask_worker_killed_mid_run_has_its_task_retried(tmp_path: Path) -> None
     assert killed, "no worker was busy when the first run finished"
     assert result.ran == exp.n_runs
     same_tables(tmp_path / "dask", tmp_path / "ref")
+
+
+def test_sweep_on_dask_from_the_command_line(reference: tuple[Path, Path], tmp_path: Path) -> None:
+    exp, ref = reference
+    p = govsim("sweep", str(exp), "--out", str(tmp_path / "d"), "--dask-local", "2", "--quiet")
+    out, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err
+    same_tables(tmp_path / "d", ref)
+    p = govsim("sweep", str(exp), "--out", str(tmp_path / "e"), "--scheduler", "tcp://127.0.0.1:9", "--quiet")
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 2 and len(err.strip().splitlines()) == 1 and "cannot connect" in err, err
+
+
+def test_python_api_gives_values_by_point_and_scenario(reference: tuple[Path, Path]) -> None:
+    exp, ref = reference
+    result = run_experiment(load_experiment(exp), ref, executor=serial_executor)
+    assert result.ran == 0 and result.resumed == 12
+    values = result.values("trust_mean")
+    assert set(values) == {(p, s) for p in (0, 1) for s in ("a", "b")}
+    assert all(v.shape == (3,) and (v > 0).all() for v in values.values())
+    assert result.runs().num_rows == 12
