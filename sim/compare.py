@@ -332,12 +332,12 @@ def _resource_lines(comparison: Comparison, w: int) -> list[str]:
 def _cost_lines(comparison: Comparison, w: int) -> list[str]:
     lines = [f"Cost per unit of effect, paired to {comparison.names[0]}: Δ hours/day and Δ budget units/day divided by",
              "Δ outcome; n.s.: the 95% CI of Δ outcome includes 0, so there is no effect to price.",
-             f"  {'scenario':<{w}} {'outcome':<26} {'Δ outcome':>11} {'Δ hours/day':>12} {'Δ budget/day':>13}"
+             f"  {'scenario':<{w}} {'outcome':<24} {'Δ outcome':>11} {'Δ hours/day':>12} {'Δ budget/day':>13}"
              f" {'hours per unit':>15} {'budget per unit':>16}"]
     for r in comparison.costs:
         ratio_h = _g(r["hours_per_unit"], True) if r["significant"] else "n.s."
         ratio_b = _g(r["budget_per_unit"], True) if r["significant"] else "n.s."
-        lines.append(f"  {r['scenario'][:w]:<{w}} {r['outcome'][:26]:<26} {_g(r['diff'], True):>11} "
+        lines.append(f"  {r['scenario'][:w]:<{w}} {r['outcome'][:24]:<24} {_g(r['diff'], True):>11} "
                      f"{_g(r['d_hours_per_day'], True):>12} {_g(r['d_budget_per_day'], True):>13} {ratio_h:>15} {ratio_b:>16}")
     return lines
 
