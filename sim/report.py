@@ -42,6 +42,8 @@ __all__ = ["Report", "report", "report_cli"]
 MAX_PANELS = 9
 #: Factor pairs drawn as heatmaps.
 MAX_PAIRS = 3
+#: Factors drawn one by one (the most influential first, when a Sobol or Morris design ranks them).
+MAX_FACTOR_PLOTS = 12
 
 
 @dataclass
@@ -132,8 +134,6 @@ def parse_discover(text: str) -> tuple[str, bool, float]:
 def report(folder: str | Path, out: str | Path | None = None, *, discover: list[str] | None = None,
            formats: tuple[str, ...] = ("pdf", "svg", "png")) -> Report:
     """Write the report of the sweep or comparison in ``folder`` (see the module docstring)."""
-    from sim import report_plots as rp
-
     folder = Path(folder)
     exp = load_experiment_record(folder)
     table = read_runs(folder)
@@ -150,60 +150,11 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     if len(set(cols["seed"].tolist())) * len(set(zip(cols["point"].tolist(), cols["scenario"].tolist()))) != table.num_rows:
         rep.warnings.append("the sweep is incomplete (not every point, scenario and seed is stored); run it again to finish")
 
-    effects_rows: list[dict[str, Any]] = []
-    for f in factors:
-        rows = analysis.factor_effects(cols, f, outcomes, factorial=factorial)
-        effects_rows += rows
-        rep.files += rp.plot_factor([r for r in rows if r["outcome"] in shown], f, shown, rep.out / f"factor_{safe_name(f)}{ext}",
-                                    formats=fmt, title=f"{title} — {f}")
-    _save(effects_rows, rep.out, "factor_effects", rep)
-    for fx, fy in list(itertools.combinations(factors, 2))[:MAX_PAIRS]:
-        grid = _heatmap(cols, fx, fy, shown, factorial)
-        rep.files += rp.plot_heatmap(grid, fx, fy, rep.out / f"heatmap_{safe_name(fx)}__{safe_name(fy)}{ext}", formats=fmt,
-                                     title=f"{title} — {cols['scenario'][0]}")
-
-    effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
-    _save(effects, rep.out, "paired_effects", rep)
-    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title)
-    adequacy = analysis.adequacy(effects)
-    _save(adequacy, rep.out, "adequacy", rep)
-    rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
-    curves = _adequacy_curves([e for e in effects if e["outcome"] in shown])
-    if curves:
-        rep.files += rp.plot_adequacy(curves, rep.out / f"adequacy{ext}", formats=fmt, title=f"{title} — replicate adequacy")
-
-    method = exp.design.method
-    if method in ("sobol", "morris") and factors:
-        problem = salib_problem(exp)
-        if method == "sobol":
-            rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
-            keys = [("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high")]
-        else:
-            rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
-            keys = [("mu_star", "mu_star_low", "mu_star_high")]
-        _save(rows, rep.out, method, rep)
-        if method == "morris" and rows:
-            rep.files.append(_next_sobol(folder, rep.out, rows))
-        first = [r for r in rows if r["scenario"] == rows[0]["scenario"] and r["outcome"] in shown] if rows else []
-        if first:
-            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt,
-                                         title=f"{title} — {method.capitalize()} indices, {first[0]['scenario']}")
-
-    specs = [parse_discover(d) for d in (discover or [])]
-    if not specs and factors and not factorial:
-        o = next((o for o in outcomes if REGISTRY[o].direction != 0), None)
-        if o is not None:
-            specs.append((o, REGISTRY[o].direction > 0, float(np.nanmedian(cols[o]))))
-    for name, above, threshold in specs:
-        if not factors:
-            rep.warnings.append(f"--discover {name}: the experiment has no factors to discover ranges of")
-            continue
-        trajectory, limits = analysis.discover(cols, factors, name, threshold, above=above)
-        _save(limits, rep.out, f"discovery_{name}", rep)
-        _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
-        if trajectory:
-            rep.files += rp.plot_prim(trajectory, rep.out / f"discovery_{name}{ext}", formats=fmt,
-                                      title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
+    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title)
+    ranked = _sensitivity(ctx)
+    _factor_figures(ctx, ranked)
+    _effects(ctx)
+    _discovery(ctx, discover or [])
     rep.files.append(_index(rep, exp, title))
     return rep
 
@@ -222,6 +173,18 @@ def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats
     return plot_compare_summary(diffs, path, scenarios=names, formats=formats, title=f"Paired difference to '{names[0]}' — {title}")
 
 
+def _ranked(rows: list[dict[str, Any]], key: str) -> list[str]:
+    """Factors by influence: each outcome's index scaled by its largest, averaged over outcomes."""
+    score: dict[str, list[float]] = {}
+    first = rows[0]["scenario"]
+    for o in dict.fromkeys(r["outcome"] for r in rows):
+        sub = [r for r in rows if r["outcome"] == o and r["scenario"] == first]
+        top = max((abs(r[key]) for r in sub), default=0.0) or 1.0
+        for r in sub:
+            score.setdefault(r["factor"], []).append(abs(r[key]) / top)
+    return sorted(score, key=lambda f: -float(np.mean(score[f])))
+
+
 #: Factors carried from a Morris screening into the Sobol stage.
 SOBOL_TOP = 4
 
@@ -237,13 +200,7 @@ def _next_sobol(folder: Path, out: Path, rows: list[dict[str, Any]]) -> Path:
 
     data = json.loads((folder / "experiment.json").read_text(encoding="utf-8"))
     ident = data["identity"]
-    score: dict[str, list[float]] = {}
-    for o in dict.fromkeys(r["outcome"] for r in rows):
-        sub = [r for r in rows if r["outcome"] == o and r["scenario"] == rows[0]["scenario"]]
-        top = max((r["mu_star"] for r in sub), default=0.0) or 1.0
-        for r in sub:
-            score.setdefault(r["factor"], []).append(r["mu_star"] / top)
-    ranked = sorted(score, key=lambda f: -float(np.mean(score[f])))[:SOBOL_TOP]
+    ranked = _ranked(rows, "mu_star")[:SOBOL_TOP]
     ranges = dict(ident["factors"])
     scenarios = [os.path.relpath(Path(p).resolve(), out.resolve()) for p in data.get("scenario_files", {}).values()]
     spec = {"name": f"{data.get('name', 'experiment')}-sobol", "scenarios": scenarios, "set": ident.get("set") or {},
@@ -253,6 +210,113 @@ def _next_sobol(folder: Path, out: Path, rows: list[dict[str, Any]]) -> Path:
             f"# (written by govsim report from {folder}; scenario paths relative to this file).\n")
     text = head + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
     return atomic_write(out / "next_sobol.yaml", lambda p: p.write_text(text, encoding="utf-8"))
+
+
+@dataclass
+class _Context:
+    """What the parts of a report share."""
+
+    folder: Path
+    exp: Experiment
+    cols: dict[str, np.ndarray]
+    outcomes: list[str]
+    shown: list[str]
+    factors: list[str]
+    factorial: bool
+    rep: Report
+    ext: str
+    fmt: tuple[str, ...]
+    title: str
+
+
+def _sensitivity(ctx: _Context) -> list[str]:
+    """Sobol or Morris indices (tables, figure, the Sobol follow-up); returns the factors by influence."""
+    from sim import report_plots as rp
+
+    exp, cols, outcomes, shown, factors, rep, ext, fmt, title, folder = (
+        ctx.exp, ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.rep, ctx.ext, ctx.fmt, ctx.title, ctx.folder)
+    method = exp.design.method
+    ranked = factors
+    if method in ("sobol", "morris") and factors:
+        problem = salib_problem(exp)
+        if method == "sobol":
+            rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
+            keys = [("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high")]
+        else:
+            rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
+            keys = [("mu_star", "mu_star_low", "mu_star_high")]
+        _save(rows, rep.out, method, rep)
+        ranked = _ranked(rows, "ST" if method == "sobol" else "mu_star") or factors
+        if method == "morris" and rows:
+            rep.files.append(_next_sobol(folder, rep.out, rows))
+        first = [r for r in rows if r["scenario"] == rows[0]["scenario"] and r["outcome"] in shown] if rows else []
+        if first:
+            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt,
+                                         title=f"{title} — {method.capitalize()} indices, {first[0]['scenario']}")
+
+    return ranked
+
+
+def _factor_figures(ctx: _Context, ranked: list[str]) -> None:
+    """Outcome against each factor (the most influential first) and two-factor heatmaps."""
+    from sim import report_plots as rp
+
+    cols, outcomes, shown, factors, factorial, rep, ext, fmt, title = (
+        ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
+    effects_rows: list[dict[str, Any]] = []
+    for f in factors:
+        rows = analysis.factor_effects(cols, f, outcomes, factorial=factorial)
+        effects_rows += rows
+        if f not in ranked[:MAX_FACTOR_PLOTS]:
+            continue
+        rep.files += rp.plot_factor([r for r in rows if r["outcome"] in shown], f, shown, rep.out / f"factor_{safe_name(f)}{ext}",
+                                    formats=fmt, title=f"{title} — {f}")
+    _save(effects_rows, rep.out, "factor_effects", rep)
+    for fx, fy in list(itertools.combinations(ranked[:MAX_FACTOR_PLOTS], 2))[:MAX_PAIRS]:
+        grid = _heatmap(cols, fx, fy, shown, factorial)
+        rep.files += rp.plot_heatmap(grid, fx, fy, rep.out / f"heatmap_{safe_name(fx)}__{safe_name(fy)}{ext}", formats=fmt,
+                                     title=f"{title} — {cols['scenario'][0]}")
+
+
+
+def _effects(ctx: _Context) -> None:
+    """Paired effects with Holm's correction, their forest plot and the replicate-adequacy check."""
+    from sim import report_plots as rp
+
+    cols, outcomes, shown, factors, factorial, rep, ext, fmt, title = (
+        ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
+    effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
+    _save(effects, rep.out, "paired_effects", rep)
+    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title)
+    adequacy = analysis.adequacy(effects)
+    _save(adequacy, rep.out, "adequacy", rep)
+    rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
+    curves = _adequacy_curves([e for e in effects if e["outcome"] in shown])
+    if curves:
+        rep.files += rp.plot_adequacy(curves, rep.out / f"adequacy{ext}", formats=fmt, title=f"{title} — replicate adequacy")
+
+
+
+def _discovery(ctx: _Context, discover: list[str]) -> None:
+    """PRIM boxes for each ``--discover`` (by default, for a sampled design: the better half of the first outcome)."""
+    from sim import report_plots as rp
+
+    cols, outcomes, factors, factorial, rep, ext, fmt = ctx.cols, ctx.outcomes, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt
+    specs = [parse_discover(d) for d in (discover)]
+    if not specs and factors and not factorial:
+        o = next((o for o in outcomes if REGISTRY[o].direction != 0), None)
+        if o is not None:
+            specs.append((o, REGISTRY[o].direction > 0, float(np.nanmedian(cols[o]))))
+    for name, above, threshold in specs:
+        if not factors:
+            rep.warnings.append(f"--discover {name}: the experiment has no factors to discover ranges of")
+            continue
+        trajectory, limits = analysis.discover(cols, factors, name, threshold, above=above)
+        _save(limits, rep.out, f"discovery_{name}", rep)
+        _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
+        if trajectory:
+            rep.files += rp.plot_prim(trajectory, rep.out / f"discovery_{name}{ext}", formats=fmt,
+                                      title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
 
 
 def _index(rep: Report, exp: Experiment, title: str) -> Path:
