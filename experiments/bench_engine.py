@@ -4,7 +4,9 @@ What is measured, each in fresh processes, against the sweep issue's targets:
 
 1. **Overhead** -- ``--overhead-runs`` runs of ``--overhead-residents`` x 365 days, first bare
    (``sim.run.run`` in a loop, summed), then the same runs through ``run_experiment`` with one
-   worker (in-process): target overhead <= 5 %.
+   worker (in-process; the model imported before timing in both): target overhead <= 5 %.
+   Both comparisons need an idle machine; the third number does not: the engine's own time
+   (planning, journal, tables, manifest) over the time spent inside the runs, in one process.
 2. **Scaling** -- the same runs with two worker processes: target >= 1.8x the one-worker speed.
 3. **LHS sweep** -- ``--lhs-runs`` runs of an LHS design at 2,000 residents x 365 days on two
    workers; target: 1,000 runs in <= 12 minutes (a smaller ``--lhs-runs`` is extrapolated
@@ -60,18 +62,24 @@ def worker(kind: str, *, tmp: str, **kw: Any) -> dict[str, Any]:
         from sim.loading import load_scenario
         from sim.run import run
 
-        total = 0.0
+        total = cpu = 0.0
         for seed in range(kw["runs"]):
             cfg = load_scenario(BASE, overrides={"population.residents": kw["residents"], "seed": seed})
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             run(cfg)
             total += time.perf_counter() - t0
-        return {"seconds": total}
+            cpu += time.process_time() - c0
+        return {"seconds": total, "cpu_s": cpu}
     if kind in ("engine1", "engine2"):
+        import sim.run  # noqa: F401 - imported before timing, as in the bare loop
         exp = Experiment.build([BASE], set={"population.residents": kw["residents"]}, replications=kw["runs"])
-        t0 = time.perf_counter()
+        import pyarrow.parquet as pq
+
+        t0, c0 = time.perf_counter(), time.process_time()
         run_experiment(exp, Path(tmp) / "o", executor=serial_executor if kind == "engine1" else process_executor(2))
-        return {"seconds": time.perf_counter() - t0}
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        in_runs = sum(pq.read_table(Path(tmp) / "o" / "timings.parquet", columns=["wall_s"]).column("wall_s").to_pylist())
+        return {"seconds": wall, "cpu_s": cpu, "in_runs_s": in_runs}
     if kind == "lhs":
         exp = Experiment.build([BASE], set={"population.residents": 2000}, replications=1, design={"method": "lhs", "samples": kw["runs"]},
                                factors={"behaviour.trust_learning_rate": {"low": 0.1, "high": 0.3},
@@ -100,11 +108,16 @@ def measure(*, overhead_runs: int, overhead_residents: int, lhs_runs: int, memor
     """Every engine measurement; ``log`` gets progress lines."""
     out: dict[str, Any] = {}
     log(f"engine: {overhead_runs} bare runs of {overhead_residents:,} residents ...")
-    bare = _child("bare", runs=overhead_runs, residents=overhead_residents)["seconds"]
+    load0 = os.getloadavg()[0]
+    bare = _child("bare", runs=overhead_runs, residents=overhead_residents)
     log("engine: the same through the engine, 1 worker, then 2 ...")
-    one = _child("engine1", runs=overhead_runs, residents=overhead_residents)["seconds"]
+    one = _child("engine1", runs=overhead_runs, residents=overhead_residents)
     two = _child("engine2", runs=overhead_runs, residents=overhead_residents)["seconds"]
-    out.update(bare_s=bare, engine_1_worker_s=one, engine_2_workers_s=two, overhead_pct=100 * (one - bare) / bare, speedup=one / two)
+    out.update(bare_s=bare["seconds"], engine_1_worker_s=one["seconds"], engine_2_workers_s=two,
+               overhead_pct=100 * (one["seconds"] - bare["seconds"]) / bare["seconds"],
+               overhead_cpu_pct=100 * (one["cpu_s"] - bare["cpu_s"]) / bare["cpu_s"], speedup=one["seconds"] / two,
+               engine_share_pct=100 * (one["seconds"] - one["in_runs_s"]) / one["in_runs_s"],
+               loadavg_before=load0, loadavg_after=os.getloadavg()[0])
     if lhs_runs:
         log(f"engine: LHS sweep of {lhs_runs} runs at 2,000 residents x 365 days on 2 workers ...")
         lhs = _child("lhs", runs=lhs_runs)
@@ -123,10 +136,14 @@ def measure(*, overhead_runs: int, overhead_residents: int, lhs_runs: int, memor
 
 def report(r: dict[str, Any]) -> list[tuple[str, float, float, bool]]:
     """Print the engine section; returns (what, value, target, passed)."""
-    checks = [("engine overhead over bare runs (%)", r["overhead_pct"], TARGETS["overhead_pct"], r["overhead_pct"] <= 5.0),
+    checks = [("engine overhead over bare runs, wall (%)", r["overhead_pct"], TARGETS["overhead_pct"], r["overhead_pct"] <= 5.0),
+              ("engine overhead over bare runs, CPU (%)", r["overhead_cpu_pct"], TARGETS["overhead_pct"], r["overhead_cpu_pct"] <= 5.0),
+              ("engine's own time / time in runs (%)", r["engine_share_pct"], TARGETS["overhead_pct"], r["engine_share_pct"] <= 5.0),
               ("2 workers / 1 worker (x)", r["speedup"], TARGETS["speedup"], r["speedup"] >= 1.8)]
     print("\n== engine (sweep issue targets) ==")
-    print(f"  bare runs {r['bare_s']:.1f} s; engine, 1 worker {r['engine_1_worker_s']:.1f} s; 2 workers {r['engine_2_workers_s']:.1f} s")
+    print(f"  bare runs {r['bare_s']:.1f} s; engine, 1 worker {r['engine_1_worker_s']:.1f} s; 2 workers {r['engine_2_workers_s']:.1f} s "
+          f"(1-min load average {r['loadavg_before']:.1f} before, {r['loadavg_after']:.1f} after: wall times and the speedup "
+          "need two idle cores; the engine's own share does not)")
     if "lhs_s" in r:
         how = f"extrapolated from {r['lhs_runs']} runs" if r["lhs_extrapolated"] else "measured"
         print(f"  LHS sweep, 2,000 residents x 365 days: {r['lhs_runs']} runs in {r['lhs_s']:.0f} s "

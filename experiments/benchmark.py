@@ -448,7 +448,7 @@ def add_engine_args(ap: argparse.ArgumentParser) -> None:
                     help="model: the model's speed and memory (default); engine: the sweep engine's targets "
                          "(overhead, 2-worker speedup, LHS sweep, coordinator memory, one 1M-resident run); all: both")
     g = ap.add_argument_group("engine section")
-    g.add_argument("--overhead-runs", type=int, default=10, help="runs timed bare and through the engine")
+    g.add_argument("--overhead-runs", type=int, default=20, help="runs timed bare and through the engine")
     g.add_argument("--overhead-residents", type=int, default=2000, help="residents of those runs (365 days)")
     g.add_argument("--lhs-runs", type=int, default=1000, help="runs of the LHS sweep (fewer: extrapolated to 1,000; 0: skip)")
     g.add_argument("--memory-runs", type=int, default=10_000, help="tiny runs the coordinator plans and collects (0: skip)")
