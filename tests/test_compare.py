@@ -227,8 +227,9 @@ def test_table_formats_degenerate_values() -> None:
                          "ci_high": math.nan, "diff": None if name == "a" else math.inf,
                          "diff_ci_low": None if name == "a" else math.nan, "diff_ci_high": None if name == "a" else math.nan,
                          "p_t": None if name == "a" else 0.0, "p_wilcoxon": None, "d_z": None if name == "a" else -math.inf})
-    costs = [{"scenario": long, "outcome": "resolution_days_cross_department", "diff": 0.0, "diff_ci_low": -1.0, "diff_ci_high": 1.0, "significant": False,
-              "d_hours_per_day": 2.0, "d_budget_per_day": 0.0, "hours_per_unit": None, "budget_per_unit": None}]
+    costs = [{"scenario": long, "outcome": "resolution_days_cross_department", "diff": 0.0, "diff_ci_low": -1.0,
+              "diff_ci_high": 1.0, "significant": False, "d_hours_per_day": 2.0, "d_budget_per_day": 0.0,
+              "hours_per_unit": None, "budget_per_unit": None}]
     text = cmp.format_table(cmp.Comparison(names=["a", long], seeds=[0], rows=rows, costs=costs, files=[], out=Path(".")))
     assert "+inf" in text and "-inf" in text and "<0.001" in text and "n.s." in text
     assert all(len(line) <= 120 for line in text.splitlines())
