@@ -414,6 +414,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--horizon-years", type=int, default=10,
                     help="Years of the long run whose cost is compared with a one-year run (0: skip).")
     ap.add_argument("--horizon-size", type=int, default=10_000, help="Residents of the horizon runs.")
+    add_engine_args(ap)
     ap.add_argument("--_worker", dest="worker", choices=("model", "reference", "horizon"), help=argparse.SUPPRESS)
     ap.add_argument("--_out", dest="worker_out", type=Path, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -433,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
         args.worker_out.write_text(json.dumps(data))
         return 0
 
+    if args.section == "engine":
+        return run_engine_section(args)
     t0 = time.perf_counter()
     machine = machine_info()
     results: list[dict[str, Any]] = []
@@ -473,5 +476,42 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- engine section
+
+
+def add_engine_args(ap: argparse.ArgumentParser) -> None:
+    """Options of the engine section (experiments/bench_engine.py)."""
+    ap.add_argument("--section", choices=("model", "engine", "all"), default="model",
+                    help="model: the model's speed and memory (default); engine: the sweep engine's targets "
+                         "(overhead, 2-worker speedup, LHS sweep, coordinator memory, one 1M-resident run); all: both")
+    g = ap.add_argument_group("engine section")
+    g.add_argument("--overhead-runs", type=int, default=20, help="runs timed bare and through the engine")
+    g.add_argument("--overhead-residents", type=int, default=2000, help="residents of those runs (365 days)")
+    g.add_argument("--lhs-runs", type=int, default=1000, help="runs of the LHS sweep (fewer: extrapolated to 1,000; 0: skip)")
+    g.add_argument("--memory-runs", type=int, default=10_000, help="tiny runs the coordinator plans and collects (0: skip)")
+    g.add_argument("--big-residents", type=int, default=1_000_000, help="residents of the one big run (0: skip)")
+
+
+def run_engine_section(args: argparse.Namespace) -> int:
+    """Measure and print the engine section; add it to --json when given."""
+    sys.path.insert(0, str(REPO))
+    from experiments import bench_engine
+
+    numbers = bench_engine.measure(overhead_runs=args.overhead_runs, overhead_residents=args.overhead_residents,
+                                   lhs_runs=args.lhs_runs, memory_runs=args.memory_runs, big_residents=args.big_residents, log=log)
+    checks = bench_engine.report(numbers)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.loads(args.json.read_text()) if args.json.exists() else {}
+        payload["engine"] = {"numbers": numbers, "machine": machine_info(),
+                             "checks": [{"what": w, "value": v, "target": t, "passed": ok} for w, v, t, ok in checks]}
+        args.json.write_text(json.dumps(payload, indent=2))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _args = parse_args()
+    _code = main()
+    if _args.section == "all" and not _args.worker:
+        _code = run_engine_section(_args) or _code
+    sys.exit(_code)

@@ -1,6 +1,8 @@
-"""``govsim``: run, validate and compare scenarios; export the scenario JSON Schema.
+"""``govsim``: run, validate, compare and sweep scenarios, report on sweeps, export schemas.
 
-Bad input ends with one line on stderr and exit code 2, never a traceback.
+Bad input (a scenario, an experiment file, an option, an output folder) ends with one line on
+stderr and exit code 2, never a traceback. Commands live in :data:`COMMANDS`: a name, a help
+line, a function adding its options and a function running it; adding a command is one entry.
 """
 
 from __future__ import annotations
@@ -8,8 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.errors import ScenarioError
 
@@ -34,49 +39,96 @@ def _positive(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="govsim", description="Simulate party-building-led urban grassroots governance.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _setting(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. population.residents=2000), got '{text}'")
+    return key.strip(), value
 
-    r = sub.add_parser("run", help="run one scenario and write its tables and plot")
-    r.add_argument("scenario", type=Path)
-    r.add_argument("--seed", type=_positive, help="override the scenario's seed")
-    r.add_argument("--days", type=_positive, help="override the scenario's number of days")
-    r.add_argument("--out", type=Path, help="output folder (default results/<name>-seed<seed>)")
-    r.add_argument("--csv", action="store_true", help="also write CSV tables")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    v = sub.add_parser("validate", help="check scenario files without running them")
-    v.add_argument("scenarios", type=Path, nargs="+")
+def _add_set(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", dest="sets", type=_setting, action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario key for every run, e.g. --set population.residents=2000 (repeatable)")
 
-    s = sub.add_parser("schema", help="write the scenario JSON Schema")
-    s.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
 
-    c = sub.add_parser("compare", help="compare scenarios over common random numbers")
-    c.add_argument("scenarios", type=Path, nargs="+")
-    c.add_argument("--seeds", type=_positive, default=10, help="replications per scenario (seeds 0..N-1)")
-    c.add_argument("--days", type=_positive, help="override days for every scenario")
-    c.add_argument("--residents", type=_positive, help="override population.residents for every scenario")
-    c.add_argument("--out", type=Path, default=Path("results/compare"), help="output folder")
-    c.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
-    c.add_argument("--quiet", action="store_true", help="no progress bar")
+def _add_execution(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    g.add_argument("--dask-local", type=_positive, metavar="N", help="start a Dask LocalCluster of N worker processes")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
+
+def _args_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--seed", type=_positive, help="override the scenario's seed")
+    p.add_argument("--days", type=_positive, help="override the scenario's number of days")
+    _add_set(p)
+    p.add_argument("--out", type=Path, help="output folder (default results/<name>-seed<seed>)")
+    p.add_argument("--csv", action="store_true", help="also write CSV tables")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _args_validate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenarios", type=Path, nargs="+", help="scenario files (or experiment files with --experiment)")
+    p.add_argument("--experiment", action="store_true", help="the files are experiment files")
+
+
+def _args_schema(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    p.add_argument("--experiment", action="store_true", help="the schema of experiment files instead of scenarios")
+
+
+def _args_compare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenarios", type=Path, nargs="+")
+    p.add_argument("--seeds", type=_positive, default=10, help="replications per scenario (seeds 0..N-1)")
+    p.add_argument("--days", type=_positive, help="override days for every scenario")
+    p.add_argument("--residents", type=_positive, help="override population.residents for every scenario")
+    _add_set(p)
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: results/compare-<hash>, one per comparison)")
+    _add_execution(p)
+
+
+def _args_sweep(p: argparse.ArgumentParser) -> None:
+    p.add_argument("experiment", type=Path, help="experiment file (experiments/*.yaml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: results/<name>)")
+    p.add_argument("--replications", type=_positive, default=None, help="override the file's replications")
+    _add_set(p)
+    _add_execution(p)
+
+
+def _args_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", type=Path, help="a sweep's or comparison's output folder")
+    p.add_argument("--out", type=Path, default=None, help="report folder (default: FOLDER/report)")
+    p.add_argument("--discover", action="append", default=[], metavar="OUTCOME>=X",
+                   help="scenario discovery (PRIM): which factor ranges keep OUTCOME >= X (or <= X); repeatable")
+    p.add_argument("--formats", default="pdf,svg,png", help="figure formats (default: pdf,svg,png)")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _args_app(p: argparse.ArgumentParser) -> None:
     from sim.app.server import DEFAULT_HOST, DEFAULT_PORT  # plain constants; solara loads only when serving
 
-    a = sub.add_parser("app", help="serve the browser app (needs the 'app' extra)")
-    a.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
-    a.add_argument("--port", type=_positive, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    return p
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--port", type=_positive, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, int]:
-    out: dict[str, int] = {}
-    if getattr(args, "seed", None) is not None:
-        out["seed"] = args.seed
-    if getattr(args, "days", None) is not None:
-        out["days"] = args.days
-    if getattr(args, "residents", None) is not None:
-        out["population.residents"] = args.residents
+def _sets(args: argparse.Namespace) -> dict[str, Any]:
+    from sim.loading import parse_value
+
+    out: dict[str, Any] = {}
+    for key, value in getattr(args, "sets", []):
+        out[key] = parse_value(value, source=f"--set {key}={value}")
+    return out
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out = _sets(args)
+    for attr, key in (("seed", "seed"), ("days", "days"), ("residents", "population.residents")):
+        if getattr(args, attr, None) is not None:
+            out[key] = getattr(args, attr)
     return out
 
 
@@ -84,6 +136,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
 
     for path in args.scenarios:
+        if args.experiment:
+            from sim.experiment import load_experiment
+
+            exp = load_experiment(path)
+            print(f"ok: {path} ({exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
+                  f"{len(exp.factors)} factors, {exp.design.method} design)")
+            continue
         cfg = load_scenario(path)
         on = [k for k, v in cfg.mechanisms if v.enabled]
         print(f"ok: {path} ({cfg.name}, {cfg.population.residents} residents, {cfg.days} days, "
@@ -91,14 +150,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_out(args: argparse.Namespace, cfg: Any) -> Path:
+    """``--out``, or ``results/<name>-seed<seed>`` with the name made folder-safe (never outside results/)."""
+    from sim.results import safe_name
+
+    if args.out:
+        return Path(args.out)
+    root = Path("results")
+    out = root / f"{safe_name(cfg.name)}-seed{cfg.seed}"
+    assert out.parent == root
+    return out
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
     from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
-    from sim.results import write_run
-    from sim.run import run
+    from sim.results import check_output_dir, write_run
 
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
-    out = args.out or Path("results") / f"{cfg.name}-seed{cfg.seed}"
+    out = _run_out(args, cfg)
+    issues = cfg.issues.rate_per_resident_day * cfg.population.residents * cfg.days
+    check_output_dir(out, need_bytes=int((150 * issues + 3000 * cfg.days) * (2 if args.csv else 1)) + 2_000_000)
+    from sim.run import run
+
     with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
         result = run(cfg, progress=lambda _day: bar.update(1))
     files = write_run(result, out, csv=args.csv)
@@ -117,8 +191,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.schema import json_schema
-
+    if args.experiment:
+        from sim.experiment import experiment_json_schema as json_schema
+    else:
+        from sim.schema import json_schema
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,16 +205,54 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask executor when asked for (``--scheduler``, ``--dask-local``), else None (local)."""
+    if not (args.scheduler or args.dask_local):
+        yield None
+        return
+    from sim.executors import dask_client, dask_executor
+
+    try:
+        ctx = dask_client(scheduler=args.scheduler, local=args.dask_local)
+        client = ctx.__enter__()
+    except (OSError, TimeoutError) as exc:
+        raise ScenarioError(f"--scheduler {args.scheduler}: cannot connect ({exc}); check the address and that the "
+                            "scheduler runs") from None
+    try:
+        yield dask_executor(client)
+    finally:
+        ctx.__exit__(None, None, None)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare_cli
 
-    return compare_cli(args, overrides=_overrides(args))
+    with _executor(args) as executor:
+        return compare_cli(args, overrides=_overrides(args), executor=executor)
 
 
-def _progress(*, total: int, desc: str, quiet: bool):  # noqa: ANN202
-    from tqdm import tqdm
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.engine import run_experiment
+    from sim.experiment import load_experiment
+    from sim.results import safe_name
 
-    return tqdm(total=total, desc=desc, unit="day", disable=quiet or None, file=sys.stderr, leave=False)
+    exp = load_experiment(args.experiment, sets=_sets(args), replications=args.replications)
+    out = args.out or Path("results") / safe_name(exp.name)
+    with _executor(args) as executor:
+        result = run_experiment(exp, out, executor=executor, workers=args.workers, quiet=args.quiet,
+                                manifest={"command": sys.argv})
+    print(f"{exp.name}: {result.ran} runs done now, {result.resumed} resumed"
+          + (f", {result.redone} redone (damaged or changed)" if result.redone else "") + f" ({result.seconds:.1f} s)")
+    print("wrote: " + ", ".join(str(f) for f in result.files))
+    print(f"next: govsim report {out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.report import report_cli
+
+    return report_cli(args)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -151,16 +265,56 @@ def cmd_app(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "compare": cmd_compare, "app": cmd_app}
+def _progress(*, total: int, desc: str, quiet: bool):  # noqa: ANN202
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="day", disable=quiet or None, file=sys.stderr, leave=False)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its help line, its options and what it does."""
+
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {
+    "run": Command("run one scenario and write its tables and plot", _args_run, cmd_run),
+    "validate": Command("check scenario (or experiment) files without running them", _args_validate, cmd_validate),
+    "schema": Command("write the JSON Schema of scenario (or experiment) files", _args_schema, cmd_schema),
+    "compare": Command("compare scenarios over common random numbers", _args_compare, cmd_compare),
+    "sweep": Command("run an experiment file: factors, designs, replications", _args_sweep, cmd_sweep),
+    "report": Command("figures and tables of a sweep or comparison, for a paper", _args_report, cmd_report),
+    "app": Command("serve the browser app (needs the 'app' extra)", _args_app, cmd_app),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="govsim", description="Simulate party-building-led urban grassroots governance.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, command in COMMANDS.items():
+        command.arguments(sub.add_parser(name, help=command.help))
+    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from sim.engine import Interrupted
+    from sim.results import describe_write_error
+
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command].run(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"error: {describe_write_error(exc, getattr(args, 'out', None) or '.')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted; finished runs are kept: the same command resumes", file=sys.stderr)
         return 130
+    except Interrupted as exc:
+        print(f"stopped by {exc}; finished runs are kept: the same command resumes", file=sys.stderr)
+        return 128 + exc.signum

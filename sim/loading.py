@@ -10,7 +10,9 @@ refuse scenarios whose estimated memory exceeds what the machine has available.
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import math
 import os
 import re
@@ -35,12 +37,18 @@ from sim.schema import CATEGORIES, ScenarioConfig, field_bounds
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NODES",
+    "RawScenario",
     "available_memory_bytes",
     "deep_merge",
     "estimate_run_bytes",
+    "load_raw",
     "load_scenario",
     "load_scenario_text",
+    "parse_value",
+    "read_yaml",
+    "resolve",
     "scenario_dict",
+    "validate_model",
 ]
 
 #: Largest scenario file read (a real one is a few kB).
@@ -276,10 +284,60 @@ def _to_python(node: yaml.Node, loader: Any, path: KeyPath, marks: dict[KeyPath,
         return items
     if node.tag not in _SCALAR_TAGS:
         raise _node_error(f"YAML tag '{_tag(node.tag)}' is not allowed; write a plain value", node, path, source)
+    ambiguous = _yaml11_only(node)
+    if ambiguous:
+        raise _node_error(f"{dotted(path) or 'value'} = {node.value}: {ambiguous}", node, path, source)
     try:
         return loader.construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:
         raise _node_error(f"cannot read value {_fmt_value(node.value)}: {getattr(exc, 'problem', exc)}", node, path, source) from None
+
+
+_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_BOOL_12 = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+
+
+def _yaml11_only(node: yaml.ScalarNode) -> str:
+    """Why a plain scalar would be read differently by YAML 1.1 (PyYAML) and YAML 1.2, or ''.
+
+    YAML 1.1 reads ``030`` as octal 24, ``1:30`` as base-60 90, ``0x1e``/``0b11`` as hex and
+    binary, ``1_000`` with its underscore dropped, and ``yes``/``no``/``on``/``off`` as
+    true/false; YAML 1.2 reads the first as 30 and the others as text (``0x1e`` as 30). Such
+    values are refused instead of silently converted.
+    """
+    text, tag = str(node.value), node.tag
+    if tag == _TAG + "bool" and text not in _BOOL_12:
+        truth = "true" if text.lower() in ("yes", "on", "y") else "false"
+        return f"YAML 1.1 reads {text!r} as {truth}, YAML 1.2 as text; write {truth}, or quote it for text"
+    if tag == _TAG + "int" and not _PLAIN_INT.match(text):
+        digits = text.lstrip("+-")
+        if ":" in text:
+            why = f"YAML 1.1 reads {text} as the base-60 number {int(_construct_int(text))}"
+        elif digits[:2].lower() in ("0x", "0b"):
+            why = "YAML 1.1 and 1.2 disagree on 0x, 0o and 0b numbers"
+        elif "_" in text:
+            why = "YAML 1.2 reads a number with '_' as text"
+        else:
+            why = f"YAML 1.1 reads {text} as the octal number {int(_construct_int(text))}"
+        return f"{why}; write the decimal number {_decimal(text)}, or quote it for text"
+    if tag == _TAG + "float" and (":" in text or "_" in text):
+        return "YAML 1.1 and 1.2 read this number differently (base 60 or '_'); write it as a plain decimal, or quote it for text"
+    return ""
+
+
+def _construct_int(text: str) -> int:
+    return SafeConstructor().construct_yaml_int(yaml.ScalarNode(_TAG + "int", text))
+
+
+def _decimal(text: str) -> str:
+    """What the user most likely meant: ``030`` -> 30, ``0x1e`` -> 30, ``1_000`` -> 1000, ``1:30`` -> 90."""
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-").replace("_", "")
+    if digits[:2].lower() in ("0x", "0b"):
+        return sign + str(int(digits, 16 if digits[1] in "xX" else 2))
+    if ":" in digits:
+        return str(_construct_int(text))
+    return sign + (digits.lstrip("0") or "0")
 
 
 def _key(node: yaml.Node, path: KeyPath, source: str) -> str:
@@ -428,19 +486,35 @@ def _apply_overrides(raw: RawScenario, overrides: Mapping[str, Any]) -> RawScena
     return RawScenario(data, marks, raw.source)
 
 
-def _set_path(data: dict[str, Any], parts: tuple[str, ...], value: Any, where: Loc) -> dict[str, Any]:
+def _set_path(data: dict[str, Any], parts: tuple[str, ...], value: Any, where: Loc,
+              prefix: tuple[str, ...] = ()) -> dict[str, Any]:
     """Copy of ``data`` with ``parts`` set to ``value`` (missing mappings created)."""
     out = dict(data)
     head, rest = parts[0], parts[1:]
     if not rest:
         out[head] = value
         return out
-    inner = out.get(head, {})
+    inner = out[head] if head in out else _default_section(prefix + (head,))
     if not isinstance(inner, dict):
         raise ScenarioError(f"override {'.'.join(parts)!r}: {head!r} is {_fmt_value(inner)}, not a mapping",
                             source=where.source, key=".".join(parts))
-    out[head] = _set_path(inner, rest, value, where)
+    out[head] = _set_path(inner, rest, value, where, prefix + (head,))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _default_dump(path: tuple[str, ...]) -> Any:
+    node: Any = ScenarioConfig()
+    for part in path:
+        node = getattr(node, part, None) if not isinstance(node, dict) else node.get(part)
+    return node.model_dump(mode="json") if isinstance(node, BaseModel) else None
+
+
+def _default_section(path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema's default of a section an override reaches into (so that setting
+    ``behaviour.trust_initial.local`` keeps the other groups' defaults)."""
+    dump = _default_dump(path)
+    return copy.deepcopy(dump) if isinstance(dump, dict) else {}
 
 
 # --------------------------------------------------------------------------- schema checks
@@ -481,9 +555,9 @@ def _child(annotation: Any, key: str | int) -> tuple[Any, list[Any]] | None:
     return None
 
 
-def _field_at(path: KeyPath) -> tuple[Any, list[Any]] | None:
-    """Type and constraints of the scenario key at ``path``."""
-    current: tuple[Any, list[Any]] | None = (ScenarioConfig, [])
+def _field_at(path: KeyPath, root: type[BaseModel] = ScenarioConfig) -> tuple[Any, list[Any]] | None:
+    """Type and constraints of the key at ``path`` of ``root`` (default: a scenario)."""
+    current: tuple[Any, list[Any]] | None = (root, [])
     for part in path:
         if current is None:
             return None
@@ -559,18 +633,25 @@ def _unknown_key(raw: RawScenario, path: KeyPath, allowed: list[str], extra: lis
 
 def _validate(raw: RawScenario) -> ScenarioConfig:
     """Schema checks, then pydantic; its first error becomes one ScenarioError line."""
-    _check_value(raw, raw.data, ScenarioConfig, ())
+    return validate_model(raw, ScenarioConfig)
+
+
+def validate_model[M: BaseModel](raw: RawScenario, model: type[M]) -> M:
+    """``raw`` validated as ``model`` (a scenario, an experiment file, ...): unknown keys with
+    did-you-mean, mistyped scalars, then pydantic; the first problem becomes one
+    ScenarioError line naming file, line and key path."""
+    _check_value(raw, raw.data, model, ())
     try:
-        return ScenarioConfig.model_validate(raw.data)
+        return model.model_validate(raw.data)
     except ValidationError as exc:
-        raise _translate(raw, exc) from None
+        raise _translate(raw, exc, model) from None
 
 
 _RANGE_OPS = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}
 _RANGE_CTX = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
 
 
-def _translate(raw: RawScenario, exc: ValidationError) -> ScenarioError:
+def _translate(raw: RawScenario, exc: ValidationError, root: type[BaseModel] = ScenarioConfig) -> ScenarioError:
     """First pydantic error -> ScenarioError naming key path, bad value and the allowed values."""
     errors = exc.errors(include_url=False)
     err = errors[0]
@@ -589,15 +670,15 @@ def _translate(raw: RawScenario, exc: ValidationError) -> ScenarioError:
         return raw.error(f"{key}: {msg}{more}" if key else f"{msg}{more}", path)
     if kind == "extra_forbidden":
         return raw.error(f"unknown key '{key}'{more}", path)
-    return raw.error(f"{key} = {_fmt_value(err.get('input'))}: {_must(err, path)}{more}", path)
+    return raw.error(f"{key} = {_fmt_value(err.get('input'))}: {_must(err, path, root)}{more}", path)
 
 
-def _must(err: Mapping[str, Any], path: KeyPath) -> str:
+def _must(err: Mapping[str, Any], path: KeyPath, root: type[BaseModel] = ScenarioConfig) -> str:
     """The rule a value broke, phrased 'must ...'."""
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _RANGE_OPS:
         rule = f"must be {_RANGE_OPS[kind]} {_fmt_number(ctx.get(_RANGE_CTX[kind]))}"
-        allowed = _range_text(_field_at(path))
+        allowed = _range_text(_field_at(path, root))
         return f"{rule} ({allowed})" if allowed else rule
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "must be a mapping of keys"
@@ -709,12 +790,13 @@ def _raw_from_path(path: str | Path) -> RawScenario:
     return _load_file(Path(path), str(path), ())
 
 
-def _finish(raw: RawScenario, overrides: Mapping[str, Any] | None) -> ScenarioConfig:
+def _finish(raw: RawScenario, overrides: Mapping[str, Any] | None, *, check_memory: bool = True) -> ScenarioConfig:
     """Overrides, validation, memory check."""
     if overrides:
         raw = _apply_overrides(raw, overrides)
     cfg = _validate(raw)
-    _check_memory(raw, cfg)
+    if check_memory:
+        _check_memory(raw, cfg)
     return cfg
 
 
@@ -743,3 +825,28 @@ def load_scenario_text(
 def scenario_dict(path: str | Path) -> dict[str, Any]:
     """The merged raw mapping of a scenario file after ``extends`` (no overrides, not validated)."""
     return _raw_from_path(path).data
+
+
+def read_yaml(path: str | Path) -> RawScenario:
+    """One YAML file (any govsim file: scenario, experiment) as plain data with the line of
+    every key; ``extends`` is not followed. Raises ScenarioError (one line)."""
+    return _parse(_read_file(Path(path), str(path)), str(path))
+
+
+def load_raw(path: str | Path) -> RawScenario:
+    """A scenario file merged with its ``extends`` chain, not yet validated: resolve it
+    with :func:`resolve`, as often as needed, without reading the files again."""
+    return _raw_from_path(path)
+
+
+def resolve(raw: RawScenario, overrides: Mapping[str, Any] | None = None, *, check_memory: bool = True) -> ScenarioConfig:
+    """``raw`` (from :func:`load_raw`) with dotted overrides applied, validated and (unless
+    ``check_memory`` is false) size-checked: what :func:`load_scenario` returns."""
+    return _finish(raw, overrides, check_memory=check_memory)
+
+
+def parse_value(text: str, *, source: str) -> Any:
+    """A value written on a command line (``--set key=VALUE``) read as YAML, with the same
+    rules as a file: ``500`` is a number, ``true`` a switch, ``[a, b]`` a list, ``030`` refused."""
+    raw = _parse(f"value: {text}\n" if text.strip() else "value: ''\n", source)
+    return raw.data["value"]

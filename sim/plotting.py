@@ -12,6 +12,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
+from sim.results import atomic_write  # noqa: E402
+
+matplotlib.rcParams["svg.hashsalt"] = "govsim"  # stable SVG element ids
+#: Metadata that would change from run to run (creation dates), left out of every figure.
+_NO_DATES = {"pdf": {"CreationDate": None, "ModDate": None}, "svg": {"Date": None}, "png": {}}
+
+
+def save_figure(fig: matplotlib.figure.Figure, path: Path, *, formats: tuple[str, ...] = (), dpi: int = 160) -> list[Path]:
+    """Save ``fig`` to ``path`` and to the same name in each other format of ``formats``
+    (e.g. ``("pdf", "svg")``), each written atomically and without creation dates; closes
+    the figure. Returns the files written."""
+    path = Path(path)
+    out = []
+    try:
+        for fmt in dict.fromkeys((path.suffix.lstrip("."), *formats)):
+            target = path.with_suffix("." + fmt)
+            out.append(atomic_write(target, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, metadata=_NO_DATES.get(fmt))))
+    finally:
+        plt.close(fig)
+    return out
+
 RUN_PANELS = (
     ("trust_mean", "Mean trust"),
     ("participation_rate", "Participation share"),
@@ -31,9 +52,7 @@ def plot_run(daily: pa.Table, path: Path, *, title: str) -> Path:
     for ax in axes[1]:
         ax.set_xlabel("day")
     fig.suptitle(title)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)[0]
 
 
 # --------------------------------------------------------------------------- compare
@@ -53,7 +72,7 @@ LINE_STYLES = ("-", "--", "-.", ":")
 
 
 def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
-                 panels: dict[str, tuple[str, str]], title: str, n_seeds: int) -> Path:
+                 panels: dict[str, tuple[str, str]], title: str, n_seeds: int, formats: tuple[str, ...] = ()) -> list[Path]:
     """Daily outcomes of several scenarios: across-seed mean (line) with 95% t-interval
     (band), one colour per scenario, one panel per daily column in ``panels``
     (column -> (panel title, y-axis label))."""
@@ -83,13 +102,11 @@ def plot_compare(series: list[tuple[str, np.ndarray, Bands]], path: Path, *,
     fig.legend(handles, [name for name, _, _ in series], loc="outside lower center",
                ncol=min(len(series), 6), frameon=False, fontsize=9,
                title=f"lines: mean over {n_seeds} seeds; bands: 95% t-interval", title_fontsize=8)
-    fig.savefig(path, dpi=160)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, formats=formats)
 
 
 def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float, float, float, float]]]],
-                         path: Path, *, scenarios: list[str], title: str) -> Path:
+                         path: Path, *, scenarios: list[str], title: str, formats: tuple[str, ...] = ()) -> list[Path]:
     """Forest plot of paired differences to the first scenario: one panel per headline
     outcome (``(key, label, higher_is_better, [(scenario, diff, ci_low, ci_high, p), ...])``),
     one marker with 95% CI per later scenario, filled when the CI excludes 0; the better
@@ -148,9 +165,7 @@ def plot_compare_summary(diffs: list[tuple[str, str, bool, list[tuple[str, float
                ncol=min(len(others), 4), frameon=False, fontsize=9,
                title="marker: mean paired difference (per seed); bar: 95% t-interval; filled: interval excludes 0",
                title_fontsize=8)
-    fig.savefig(path, dpi=160)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, formats=formats)
 
 
 def plot_convergence(series: list[dict[str, np.ndarray]], rows: list[dict[str, float]], path: Path, *,

@@ -1,22 +1,45 @@
-"""Writing run results: Parquet (CSV on request), written atomically so that a crash or a
-kill never leaves a half-written file behind."""
+"""Writing results: tables with nulls for missing values, units and definitions as field
+metadata and provenance as schema metadata; every file written atomically (a crash, a kill
+or a full disk never leaves a half-written or empty file); output folders checked before
+anything is simulated.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.run import RunResult
+from sim.datadict import ISSUE_COLUMNS, Column, column_metadata, outcome_metadata
+from sim.errors import ScenarioError
+from sim.outcomes import REGISTRY
+from sim.provenance import config_hash, stable_metadata
+
+if TYPE_CHECKING:
+    from sim.run import RunResult
+
+__all__ = ["OutputError", "atomic_write", "check_output_dir", "daily_table", "issues_table", "safe_name",
+           "with_nulls", "write_json", "write_parquet", "write_run", "write_table"]
 
 
-def atomic_write(path: Path, write) -> Path:  # noqa: ANN001
+class OutputError(ScenarioError):
+    """An output folder or file that cannot be written, explained on one line."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
     """Call ``write(tmp_path)`` then rename onto ``path`` (atomic on one file system)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -28,24 +51,142 @@ def atomic_write(path: Path, write) -> Path:  # noqa: ANN001
     return path
 
 
-def write_table(table: pa.Table, path: Path) -> Path:
-    """Parquet or CSV by suffix; deterministic bytes for equal tables."""
-    if path.suffix == ".csv":
-        return atomic_write(path, lambda p: pacsv.write_csv(table, p))
+def write_json(data: Any, path: Path) -> Path:
+    """Indented, key-sorted JSON (NaN and infinities as null), written atomically."""
+    text = json.dumps(_json_safe(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, Mapping):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_json_safe(v) for v in x]
+    return x
+
+
+def write_parquet(table: pa.Table, path: Path) -> Path:
+    """Parquet (zstd), deterministic bytes for equal tables, written atomically."""
     return atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
 
 
+def write_table(table: pa.Table, path: Path) -> Path:
+    """Parquet or CSV by suffix (nulls as empty CSV cells)."""
+    if path.suffix == ".csv":
+        return atomic_write(path, lambda p: pacsv.write_csv(table, p))
+    return write_parquet(table, path)
+
+
+# --------------------------------------------------------------------------- hygiene
+
+
+def with_nulls(table: pa.Table, columns: Mapping[str, Column] | None = None) -> pa.Table:
+    """NaN in every float column and each declared sentinel (``Column.missing``: -1, "") as null."""
+    columns = columns or {}
+    arrays = []
+    for name, col in zip(table.column_names, table.columns):
+        spec = columns.get(name)
+        mask = None
+        if pa.types.is_floating(col.type):
+            mask = pc.is_nan(col)
+        elif spec is not None and isinstance(spec.missing, str) and pa.types.is_string(col.type):
+            mask = pc.equal(col, spec.missing)
+        elif spec is not None and isinstance(spec.missing, int | float) and pa.types.is_integer(col.type):
+            mask = pc.equal(col, spec.missing)
+        arrays.append(col if mask is None else pc.if_else(mask, pa.scalar(None, col.type), col))
+    return pa.table(arrays, names=table.column_names)
+
+
+def _described(table: pa.Table, meta: Callable[[str], dict[bytes, bytes] | None], schema_meta: dict[bytes, bytes]) -> pa.Table:
+    fields = [f.with_metadata(meta(f.name)) if meta(f.name) else f for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=schema_meta))
+
+
+def daily_table(daily: pa.Table, *, config_hash: str) -> pa.Table:
+    """A run's daily table as written: nulls, units and definitions, provenance."""
+    def meta(name: str) -> dict[bytes, bytes] | None:
+        if name == "day":
+            return {b"unit": b"day", b"definition": b"Simulated day (0 is the first)."}
+        return outcome_metadata(name, summary=False) if name in REGISTRY else None
+
+    return _described(with_nulls(daily), meta, stable_metadata(config_hash=config_hash))
+
+
+def issues_table(issues: pa.Table, *, config_hash: str) -> pa.Table:
+    """A run's issue table as written: sentinels as nulls, the group of an issue without a
+    reporter null, units and definitions, provenance."""
+    table = with_nulls(issues, ISSUE_COLUMNS)
+    if "reporter" in table.column_names and "group" in table.column_names:
+        i = table.column_names.index("group")
+        group = pc.if_else(pc.is_null(table.column("reporter")), pa.scalar(None, pa.string()), table.column("group"))
+        table = table.set_column(i, "group", group)
+
+    def meta(name: str) -> dict[bytes, bytes] | None:
+        return column_metadata(ISSUE_COLUMNS[name]) if name in ISSUE_COLUMNS else None
+
+    return _described(table, meta, stable_metadata(config_hash=config_hash))
+
+
 def write_run(result: RunResult, out: Path, *, csv: bool = False) -> list[Path]:
-    """The daily, per-issue and per-category tables, the headline outcomes and the resolved
+    """The daily, per-issue and per-category tables, the run's outcomes and the resolved
     scenario of one run."""
-    files = [write_table(result.daily, out / "daily.parquet"), write_table(result.issues, out / "issues.parquet"),
-             write_table(result.categories, out / "categories.csv"), write_table(result.resources, out / "resources.csv"),
-             write_table(result.convergence, out / "convergence.csv")]
+    h = config_hash(result.config)
+    daily, issues = daily_table(result.daily, config_hash=h), issues_table(result.issues, config_hash=h)
+    files = [write_table(daily, out / "daily.parquet"), write_table(issues, out / "issues.parquet"),
+             write_table(with_nulls(result.categories), out / "categories.csv"),
+             write_table(result.resources, out / "resources.csv"), write_table(with_nulls(result.convergence), out / "convergence.csv")]
     if csv:
-        files += [write_table(result.daily, out / "daily.csv"), write_table(result.issues, out / "issues.csv")]
-    cfg = json.dumps(result.config.model_dump(mode="json"), indent=1, sort_keys=True)
-    files.append(atomic_write(out / "scenario.json", lambda p: p.write_text(cfg + "\n", encoding="utf-8")))
-    head = {k: (v if math.isfinite(v) else None) for k, v in result.outcomes.items()}
-    text = json.dumps(head, indent=1)
-    files.append(atomic_write(out / "summary.json", lambda p: p.write_text(text + "\n", encoding="utf-8")))
+        files += [write_table(daily, out / "daily.csv"), write_table(issues, out / "issues.csv")]
+    files.append(write_json(result.config.model_dump(mode="json"), out / "scenario.json"))
+    files.append(write_json(dict(result.outcomes), out / "summary.json"))
     return files
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def safe_name(text: str, *, limit: int = 80) -> str:
+    """A name usable as one folder name: letters, digits and ``-_.``, other characters ``_``,
+    no leading dot (so never ``..`` or a hidden folder), never empty."""
+    out = "".join(c if (c.isalnum() or c in "-_.") else "_" for c in text.strip()).lstrip(".")
+    return out[:limit] or "scenario"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def check_output_dir(path: Path, *, need_bytes: int = 0, option: str = "--out") -> Path:
+    """Create ``path`` (and parents) and prove it writable with room for ``need_bytes``;
+    an :class:`OutputError` line otherwise. Called before anything is simulated."""
+    path = Path(path)
+    for parent in (path, *path.parents):
+        if parent.exists() and not parent.is_dir():
+            what = "" if parent == path else f" (its parent {parent} is a file)"
+            raise OutputError(f"{option} {path}: is a file, not a folder{what}; give a folder path")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)
+        try:
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        hint = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose a writable folder"
+        raise OutputError(f"{option} {path}: cannot write there ({_reason(exc)}); {hint}") from None
+    free = shutil.disk_usage(path).free
+    if need_bytes and free < need_bytes:
+        raise OutputError(f"{option} {path}: {free / 1e6:.1f} MB free, the results need about {need_bytes / 1e6:.1f} MB; "
+                          "free some space or choose another folder")
+    return path
+
+
+def describe_write_error(exc: OSError, path: Path | str) -> OutputError:
+    """One line for a failed write (disk full while writing, folder removed, ...)."""
+    hint = "free some space and run the same command again (finished work is kept)" if exc.errno == errno.ENOSPC \
+        else "check the folder and run the same command again"
+    return OutputError(f"cannot write {exc.filename or path}: {_reason(exc)}; {hint}")

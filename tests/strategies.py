@@ -141,3 +141,35 @@ def population_configs(draw: st.DrawFn) -> tuple[PopulationConfig, float]:
         ties=ties,
     )
     return cfg, draw(st.floats(50, 1_000))
+
+
+# --------------------------------------------------------------------------- experiments
+
+#: Scenario keys safe to vary in small experiment tests (numbers with a range).
+FACTOR_KEYS: tuple[str, ...] = ("capacity.routing_accuracy", "capacity.resolve_quality", "behaviour.trust_learning_rate",
+                                "capacity.retry_days", "behaviour.voice_weight")
+
+
+@st.composite
+def factorial_factors(draw: st.DrawFn) -> dict[str, list[Any]]:
+    """One to three factors with one to four distinct values each (integers for integer keys)."""
+    keys = draw(st.lists(st.sampled_from(FACTOR_KEYS), min_size=1, max_size=3, unique=True))
+    out: dict[str, list[Any]] = {}
+    for k in keys:
+        if k == "capacity.retry_days":
+            out[k] = draw(st.lists(st.integers(1, 30), min_size=1, max_size=4, unique=True))
+        else:
+            out[k] = draw(st.lists(st.floats(0.0, 1.0, allow_nan=False).map(lambda x: round(x, 3)), min_size=1, max_size=4, unique=True))
+    return out
+
+
+@st.composite
+def sampled_factors(draw: st.DrawFn) -> dict[str, dict[str, float]]:
+    """One to four factors with a {low, high} range inside the key's allowed range."""
+    keys = draw(st.lists(st.sampled_from(FACTOR_KEYS), min_size=1, max_size=4, unique=True))
+    out = {}
+    for k in keys:
+        top = 30.0 if k == "capacity.retry_days" else 1.0
+        lo = draw(st.floats(1.0 if top > 1 else 0.0, top / 2, allow_nan=False))
+        out[k] = {"low": round(lo, 3), "high": round(draw(st.floats(lo + 0.01 * top, top, allow_nan=False)), 3)}
+    return out

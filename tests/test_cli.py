@@ -101,3 +101,28 @@ def test_event_on_categories_that_never_arise_is_refused(tmp_path: Path) -> None
     p = govsim("validate", str(f))
     assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
     assert "timeline[0]" in p.stderr and "public_safety and care" in p.stderr, p.stderr
+
+
+def test_run_tables_are_byte_identical_and_carry_provenance(tmp_path: Path) -> None:
+    """Same file and seed: the same bytes, with commit, versions and config hash inside (times are not)."""
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        p = govsim("run", "scenarios/community_system.yaml", "--days", "15", "--set", "population.residents=400",
+                   "--out", str(out), "--quiet")
+        assert p.returncode == 0, p.stderr
+    for name in ("daily.parquet", "issues.parquet", "categories.csv", "summary.json", "scenario.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    meta = pq.read_schema(outs[0] / "issues.parquet").metadata
+    assert {b"govsim.commit", b"govsim.dirty", b"govsim.versions", b"govsim.config_hash"} <= set(meta)
+    assert b"numpy" in meta[b"govsim.versions"]
+    assert json.loads((outs[0] / "scenario.json").read_text())["population"]["residents"] == 400
+    issues = pq.read_table(outs[0] / "issues.parquet")
+    assert issues.column("day_closed").null_count > 0 and issues.schema.field("day_closed").metadata[b"unit"] == b"day"
+
+
+@pytest.mark.parametrize(("value", "needle"), [("population.residents=-3", "population.residents"),
+                                               ("population.residnts=3", "did you mean 'residents'"),
+                                               ("days=030", "octal"), ("days", "expected KEY=VALUE")])
+def test_bad_set_one_line(value: str, needle: str) -> None:
+    p = govsim("run", "scenarios/community_system.yaml", "--set", value, "--quiet")
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and needle in p.stderr, p.stderr

@@ -1,4 +1,4 @@
-"""End-to-end tests of ``govsim compare`` (sim.compare) on two tiny scenarios, 3 seeds."""
+"""``govsim compare`` (sim.compare) on two tiny scenarios, 3 seeds, through the engine."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,11 @@ import pytest
 
 from sim import compare as cmp
 from sim.cli import main
-from sim.compare import COMPARED as HEADLINE
-from sim.compare import CSV_COLUMNS, Job, JobResult, compare, load_job, plan, run_files, serial_executor
+from sim.compare import COMPARED, COST_COLUMNS, CSV_COLUMNS, compare, comparison_experiment, default_out
+from sim.engine import Job, Plan
+from sim.executors import serial_executor
 from sim.loading import load_scenario
+from sim.store import RunRecord
 
 SEEDS = 3
 BASE = "name: base\npopulation: {residents: 300}\ndays: 20\n"
@@ -46,13 +48,6 @@ def cli_run(scenarios: list[Path], tmp_path_factory: pytest.TempPathFactory) -> 
     return out, stdout.getvalue(), code
 
 
-@pytest.fixture(scope="module")
-def parallel_run(scenarios: list[Path], tmp_path_factory: pytest.TempPathFactory) -> cmp.Comparison:
-    """The same comparison in two worker processes."""
-    out = tmp_path_factory.mktemp("parallel") / "cmp"
-    return compare(scenarios, SEEDS, out, workers=2, plots=False)
-
-
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -62,30 +57,22 @@ def same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
-# --------------------------------------------------------------------------- plan
-
-
 def test_plan_common_seeds_and_sorted(scenarios: list[Path]) -> None:
-    jobs = plan(scenarios, SEEDS, {"days": 10})
-    assert [(j.index, j.name, j.seed) for j in jobs] == [(i, n, s) for i, n in enumerate(["base", "loop"]) for s in range(SEEDS)]
-    assert all(dict(j.overrides) == {"days": 10} for j in jobs)
+    jobs = list(Plan(comparison_experiment(scenarios, SEEDS, {"days": 10})).jobs())
+    assert [(j.scenario, j.name, j.seed) for j in jobs] == [(i, n, s) for i, n in enumerate(["base", "loop"]) for s in range(SEEDS)]
     assert len({j.config_hash for j in jobs}) == len(jobs)  # seed and scenario are in the hash
-    assert all(j.load().days == 10 and j.load().seed == j.seed for j in jobs)
+    assert all(j.config["days"] == 10 and j.config["seed"] == j.seed for j in jobs)
 
 
 def test_plan_unique_names(scenarios: list[Path], tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text(BASE, encoding="utf-8")  # same name 'base', different file stem
-    names = [j.name for j in plan([scenarios[0], other], 1)]
-    assert names == ["base", "other"]
-    names = [j.name for j in plan([scenarios[1], scenarios[1], scenarios[0]], 1)]
-    assert names == ["loop", "loop-2", "base"]  # same file twice: stem collides too, numbered
+    assert [s.name for s in comparison_experiment([scenarios[0], other], 1).scenarios] == ["base", "other"]
+    names = [s.name for s in comparison_experiment([scenarios[1], scenarios[1], scenarios[0]], 1).scenarios]
+    assert names == ["loop", "loop-2", "base"]
     odd = tmp_path / "odd.yaml"
     odd.write_text("name: 'a/b c'\npopulation: {residents: 300}\ndays: 5\n", encoding="utf-8")
-    assert plan([odd], 1)[0].name == "a_b_c"
-
-
-# --------------------------------------------------------------------------- outputs
+    assert comparison_experiment([odd], 1).scenarios[0].name == "a_b_c"
 
 
 def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:
@@ -93,132 +80,169 @@ def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:
     assert code == 0
     rows = read_csv(out / "comparison.csv")
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
-    assert len(rows) == 2 * len(HEADLINE)
-    assert {(r["scenario"], r["outcome"]) for r in rows} == {(s, o) for s in ("base", "loop") for o in HEADLINE}
+    assert {(r["scenario"], r["outcome"]) for r in rows} == {(s, o) for s in ("base", "loop") for o in COMPARED}
     for r in rows:
         assert r["n"] == str(SEEDS)
-        assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"])
+        if r["mean"] and r["ci_low"]:
+            assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"])
         if r["scenario"] == "base":
             assert r["diff"] == r["p_t"] == r["d_z"] == ""
-        else:
+        elif r["diff_ci_low"]:
             assert float(r["diff_ci_low"]) <= float(r["diff"]) <= float(r["diff_ci_high"])
-            assert 0.0 <= float(r["p_t"]) <= 1.0
             assert r["p_wilcoxon"] == ""  # fewer than 6 pairs
-    for name in ("comparison.png", "comparison_summary.png"):
-        data = (out / name).read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    costs = read_csv(out / "costs.csv")
+    assert list(costs[0].keys()) == list(COST_COLUMNS) and {r["scenario"] for r in costs} == {"loop"}
+    for r in costs:  # a ratio only where the effect's CI excludes 0
+        assert (r["hours_per_unit"] != "") == (r["significant"] == "true")
+    for stem in ("comparison", "comparison_summary"):
+        assert (out / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (out / f"{stem}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert b"<svg" in (out / f"{stem}.svg").read_bytes()[:2000]
+    tex = (out / "comparison.tex").read_text()
+    assert "\\toprule" in tex and "\\bottomrule" in tex and "trust\\_mean" in tex
     lines = stdout.rstrip().splitlines()
-    assert lines[-1].startswith("wrote: ") and "comparison.csv" in lines[-1] and "comparison_summary.png" in lines[-1]
+    assert lines[-1].startswith("wrote: ") and "comparison.csv" in lines[-1]
     assert max(len(line) for line in lines[:-1]) <= 120
-    for outcome in HEADLINE:
-        assert any(line.startswith(f"{outcome}: ") for line in lines)
+    assert any(line.startswith("Resource use") for line in lines) and any(line.startswith("Cost per unit") for line in lines)
 
 
-def test_run_files_match_direct_runs(cli_run: tuple[Path, str, int], scenarios: list[Path]) -> None:
+def test_stored_outcomes_match_direct_runs(cli_run: tuple[Path, str, int], scenarios: list[Path]) -> None:
     from sim.run import run
 
     out = cli_run[0]
-    for job in plan(scenarios, SEEDS):
-        stored, daily = load_job(out, job)
-        result = run(load_scenario(job.path, overrides={"seed": job.seed}))
-        direct = result.headline
-        assert set(stored) == set(direct) == set(HEADLINE)
-        assert all(same(stored[k], direct[k]) for k in HEADLINE), job
-        assert daily.column_names == result.daily.column_names
-        for col in daily.column_names:
-            np.testing.assert_array_equal(daily.column(col).to_numpy(), result.daily.column(col).to_numpy(), err_msg=col)
-        table_path, json_path = run_files(out, job)
-        record = json.loads(json_path.read_text(encoding="utf-8"))
-        assert record["config_hash"] == job.config_hash
-        assert pq.read_schema(table_path).metadata[b"govsim.config_hash"].decode() == job.config_hash
+    runs = pq.read_table(out / "runs.parquet")
+    daily = pq.read_table(out / "daily.parquet")
+    keys = list(zip(runs["scenario"].to_pylist(), runs["seed"].to_pylist()))
+    dkeys = np.asarray([f"{s}/{d}" for s, d in zip(daily["scenario"].to_pylist(), daily["seed"].to_pylist())])
+    for i, path in enumerate(scenarios):
+        name = ("base", "loop")[i]
+        for seed in range(SEEDS):
+            result = run(load_scenario(path, overrides={"seed": seed}))
+            row = keys.index((name, seed))
+            for k in COMPARED:
+                v = runs.column(k)[row].as_py()
+                assert same(math.nan if v is None else v, result.outcomes[k]), (name, seed, k)
+            got = daily.filter(dkeys == f"{name}/{seed}").column("trust_mean").to_numpy()
+            np.testing.assert_array_equal(got, result.daily.column("trust_mean").to_numpy())
+    meta = pq.read_schema(out / "runs.parquet").metadata
+    assert {b"govsim.commit", b"govsim.versions", b"govsim.experiment"} <= set(meta)
 
 
-def test_worker_count_does_not_change_results(cli_run: tuple[Path, str, int], parallel_run: cmp.Comparison) -> None:
-    assert len(parallel_run.ran) == 2 * SEEDS and not parallel_run.skipped
-    assert (parallel_run.out / "comparison.csv").read_bytes() == (cli_run[0] / "comparison.csv").read_bytes()
+def test_worker_count_does_not_change_results(cli_run: tuple[Path, str, int], scenarios: list[Path], tmp_path: Path) -> None:
+    result = compare(scenarios, SEEDS, tmp_path / "p", workers=2, plots=False)
+    assert result.sweep is not None and result.sweep.ran == 2 * SEEDS
+    for name in ("comparison.csv", "runs.parquet", "daily.parquet", "costs.csv"):
+        assert (tmp_path / "p" / name).read_bytes() == (cli_run[0] / name).read_bytes(), name
 
 
 def test_completion_order_does_not_matter(cli_run: tuple[Path, str, int], scenarios: list[Path], tmp_path: Path) -> None:
-    def backwards(jobs: Sequence[Job]) -> Iterator[JobResult]:
-        results = list(serial_executor(jobs))
-        yield from reversed(results)
+    def backwards(jobs: Iterator[Job]) -> Iterator[RunRecord]:
+        yield from reversed(list(serial_executor(jobs)))
 
-    result = compare(scenarios, SEEDS, tmp_path, executor=backwards, plots=False)
-    assert (tmp_path / "comparison.csv").read_bytes() == (cli_run[0] / "comparison.csv").read_bytes()
-    assert [j.key for j in result.ran] == sorted(j.key for j in result.jobs)
+    compare(scenarios, SEEDS, tmp_path, executor=backwards, plots=False)
+    for name in ("comparison.csv", "runs.parquet"):
+        assert (tmp_path / name).read_bytes() == (cli_run[0] / name).read_bytes()
 
 
-def test_rerun_skips_finished_jobs(cli_run: tuple[Path, str, int], scenarios: list[Path]) -> None:
+def test_rerun_runs_nothing(cli_run: tuple[Path, str, int], scenarios: list[Path]) -> None:
     out = cli_run[0]
-    before_csv = (out / "comparison.csv").read_bytes()
-    stamps = {p: p.stat().st_mtime_ns for p in (out / "runs").rglob("seed*")}
-    assert len(stamps) == 2 * 2 * SEEDS
+    before = (out / "runs.parquet").read_bytes()
 
-    def must_not_run(jobs: Sequence[Job]) -> Iterator[JobResult]:
-        assert not jobs, f"resumed comparison ran {len(jobs)} jobs"
+    def must_not_run(jobs: Iterator[Job]) -> Iterator[RunRecord]:
+        todo = list(jobs)
+        assert not todo, f"resumed comparison ran {len(todo)} jobs"
         yield from ()
 
     result = compare(scenarios, SEEDS, out, executor=must_not_run, plots=False)
-    assert result.ran == [] and len(result.skipped) == 2 * SEEDS
-    assert (out / "comparison.csv").read_bytes() == before_csv
-    assert {p: p.stat().st_mtime_ns for p in (out / "runs").rglob("seed*")} == stamps
+    assert result.sweep is not None and result.sweep.ran == 0 and result.sweep.resumed == 2 * SEEDS
+    assert (out / "runs.parquet").read_bytes() == before
 
 
-def test_changed_scenario_is_recomputed(tmp_path: Path) -> None:
+def test_more_seeds_extend_a_comparison(tmp_path: Path, scenarios: list[Path]) -> None:
+    out = tmp_path / "out"
+    assert compare(scenarios[:1], 2, out, workers=1, plots=False).sweep.ran == 2  # type: ignore[union-attr]
+    assert compare(scenarios[:1], 3, out, workers=1, plots=False).sweep.ran == 1  # type: ignore[union-attr]
+
+
+def test_a_different_comparison_is_refused(tmp_path: Path, scenarios: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's fault: a second compare with other --residents or --days into the same --out mixed the two."""
+    out = tmp_path / "out"
+    assert main(["compare", str(scenarios[0]), "--seeds", "1", "--out", str(out), "--workers", "1", "--quiet",
+                 "--residents", "200"]) == 0
+    before = (out / "comparison.csv").read_bytes()
+    capsys.readouterr()
+    for extra in (["--residents", "250"], ["--days", "12"], ["--set", "capacity.retry_days=3"]):
+        assert main(["compare", str(scenarios[0]), "--seeds", "1", "--out", str(out), "--workers", "1", "--quiet", *extra]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "holds a different experiment" in err[0], err
+    assert (out / "comparison.csv").read_bytes() == before
+
+
+def test_default_out_is_one_folder_per_comparison(scenarios: list[Path]) -> None:
+    a = default_out(comparison_experiment(scenarios, 3))
+    assert a == default_out(comparison_experiment(scenarios, 10))  # more seeds: the same comparison, extended
+    assert a != default_out(comparison_experiment(scenarios, 3, {"days": 10}))
+    assert a != default_out(comparison_experiment(scenarios[::-1], 3))
+    assert a.parent == Path("results")
+
+
+def test_changed_scenario_is_refused_in_the_same_folder(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(BASE, encoding="utf-8")
     out = tmp_path / "out"
-    first = compare([path], 2, out, workers=1, plots=False)
-    assert len(first.ran) == 2
-    assert len(compare([path], 2, out, workers=1, plots=False).ran) == 0
+    compare([path], 2, out, workers=1, plots=False)
     path.write_text(BASE.replace("days: 20", "days: 12"), encoding="utf-8")
-    again = compare([path], 2, out, workers=1, plots=False)
-    assert len(again.ran) == 2 and not again.skipped
-    assert load_job(out, again.jobs[0])[1].num_rows == 12
-    assert len(compare([path], 3, out, workers=1, plots=False).ran) == 1  # one more seed: one more job
+    with pytest.raises(Exception, match="resolve differently"):
+        compare([path], 2, out, workers=1, plots=False)
 
 
-def test_crash_loses_no_finished_work(scenarios: list[Path], tmp_path: Path) -> None:
-    def crashes_after_two(jobs: Sequence[Job]) -> Iterator[JobResult]:
-        for k, result in enumerate(serial_executor(jobs)):
-            if k == 2:
-                raise RuntimeError("worker lost")
-            yield result
+def test_failing_job_is_reported_with_its_name(tmp_path: Path, scenarios: list[Path]) -> None:
+    def broken(jobs: Iterator[Job]) -> Iterator[RunRecord]:
+        for job in jobs:
+            bad = Job(job.point, job.scenario, job.seed, job.name, {**job.config, "days": -1}, job.config_hash)
+            yield from __import__("sim.executors", fromlist=["process_executor"]).process_executor(1)(iter([bad]))
 
-    with pytest.raises(RuntimeError, match="worker lost"):
-        compare(scenarios, SEEDS, tmp_path, executor=crashes_after_two, plots=False)
-    assert len(list((tmp_path / "runs").rglob("seed*.json"))) == 2
-    assert not list(tmp_path.rglob("*.tmp"))
-    resumed = compare(scenarios, SEEDS, tmp_path, workers=1, plots=False)
-    assert len(resumed.ran) == 2 * SEEDS - 2 and len(resumed.skipped) == 2
-
-
-def test_process_executor_reports_failing_job(tmp_path: Path) -> None:
-    bad = Job(0, "missing", tmp_path / "missing.yaml", 0)
-    with pytest.raises(Exception, match="not found") as info:
-        list(cmp.process_executor(2)([bad]))
+    with pytest.raises(Exception) as info:
+        compare(scenarios[:1], 1, tmp_path, executor=broken, plots=False)
     assert any("seed 0" in note for note in getattr(info.value, "__notes__", []))
 
 
 def test_seeds_zero_is_bad_input(scenarios: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compare", str(scenarios[0]), "--seeds", "0", "--out", str(tmp_path), "--quiet"]) == 2
-    assert "at least 1" in capsys.readouterr().err
+    assert "at least one seed" in capsys.readouterr().err
 
 
 def test_core_modules_do_not_import_matplotlib() -> None:
-    code = "import sys, sim.compare, sim.stats; assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    code = ("import sys, sim.compare, sim.engine, sim.store, sim.analysis, sim.stats; "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 def test_table_formats_degenerate_values() -> None:
     rows = []
-    for name in ("a", "b"):
-        for outcome in HEADLINE:
+    long = "a_scenario_name_longer_than_twenty"
+    for name in ("a", long):
+        for outcome in COMPARED:
             rows.append({"scenario": name, "outcome": outcome, "n": 1, "mean": math.nan, "ci_low": math.nan,
                          "ci_high": math.nan, "diff": None if name == "a" else math.inf,
                          "diff_ci_low": None if name == "a" else math.nan, "diff_ci_high": None if name == "a" else math.nan,
                          "p_t": None if name == "a" else 0.0, "p_wilcoxon": None, "d_z": None if name == "a" else -math.inf})
-    jobs = [Job(0, "a", Path("a.yaml"), 0), Job(1, "b", Path("b.yaml"), 0)]
-    text = cmp.format_table(cmp.Comparison(jobs=jobs, names=["a", "b"], ran=[], skipped=[], rows=rows, files=[], out=Path(".")))
-    assert "+inf" in text and "-inf" in text and "<0.001" in text
-    assert np.all([len(line) <= 120 for line in text.splitlines()])
+    costs = [{"scenario": long, "outcome": "resolution_days_cross_department", "diff": 0.0, "diff_ci_low": -1.0,
+              "diff_ci_high": 1.0, "significant": False, "d_hours_per_day": 2.0, "d_budget_per_day": 0.0,
+              "hours_per_unit": None, "budget_per_unit": None}]
+    text = cmp.format_table(cmp.Comparison(names=["a", long], seeds=[0], rows=rows, costs=costs, files=[], out=Path(".")))
+    assert "+inf" in text and "-inf" in text and "<0.001" in text and "n.s." in text
+    assert all(len(line) <= 120 for line in text.splitlines())
+
+
+def test_cost_per_effect_divides_resource_by_effect() -> None:
+    k = len(COMPARED)
+    base = np.zeros((4, k))
+    other = np.zeros((4, k))
+    t, hours = COMPARED.index("trust_mean"), COMPARED.index("used_grid_workers")
+    other[:, t] = [0.10, 0.11, 0.09, 0.10]
+    other[:, hours] = [5.0, 5.0, 5.0, 5.0]
+    rows = {r["outcome"]: r for r in cmp.cost_rows(["a", "b"], {0: base, 1: other})}
+    assert rows["trust_mean"]["significant"] and rows["trust_mean"]["hours_per_unit"] == pytest.approx(50.0)
+    assert rows["resolution_rate"]["hours_per_unit"] is None  # Δ = 0 exactly: nothing to price
+    json.dumps(rows["trust_mean"])

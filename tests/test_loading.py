@@ -360,8 +360,35 @@ def test_text_for_number(tmp_path: Path) -> None:
 
 
 def test_boolean_for_number(tmp_path: Path) -> None:
-    err = refused(write(tmp_path, "b.yaml", "days: yes\n"))
+    err = refused(write(tmp_path, "b.yaml", "days: true\n"))
     assert "b.yaml, line 1: days = true: must be a number, not true/false" in str(err)
+
+
+@pytest.mark.parametrize(("value", "needle"), [
+    ("030", "octal number 24; write the decimal number 30"),
+    ("-030", "octal number -24; write the decimal number -30"),
+    ("1:30", "base-60 number 90; write the decimal number 90"),
+    ("0x1e", "0x, 0o and 0b numbers; write the decimal number 30"),
+    ("0b11", "write the decimal number 3"),
+    ("1_000", "write the decimal number 1000"),
+    ("1:30.5", "read this number differently"),
+    ("yes", "reads 'yes' as true, YAML 1.2 as text; write true"),
+    ("Off", "reads 'Off' as false"),
+])
+def test_yaml11_only_forms_refused(tmp_path: Path, value: str, needle: str) -> None:
+    """Values YAML 1.1 and 1.2 read differently are refused with the fix, never converted."""
+    err = refused(write(tmp_path, "y.yaml", f"days: {value}\n"))
+    assert f"y.yaml, line 1: days = {value}: " in str(err) and needle in str(err), str(err)
+
+
+@pytest.mark.parametrize("text", ["days: 30", "seed: 0", "days: '030'", "behaviour: {trust_sd: 0.05}",
+                                  "behaviour: {trust_sd: 017.5e-3}", "mechanisms: {supervision: {enabled: True}}"])
+def test_yaml12_forms_read(tmp_path: Path, text: str) -> None:
+    """Plain decimals, quoted text and true/false read as before (a quoted '030' is text, refused as a number)."""
+    try:
+        load_scenario(write(tmp_path, "ok.yaml", text + "\n"))
+    except ScenarioError as exc:
+        assert "'030'" in text and "not text" in str(exc)
 
 
 def test_fraction_for_integer(tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""Designs of experiments: which factor values each design point gets.
+
+``factorial`` crosses the factors' lists (enumerated lazily, any point found by index);
+``lhs`` draws ``samples`` points by Latin hypercube (scipy); ``sobol`` (Saltelli's scheme)
+and ``morris`` (trajectories) come from SALib, so that ``govsim report`` can compute their
+indices from the same matrix. Integer factors get sampled values rounded to the nearest
+integer; the matrix itself stays unrounded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.experiment import Experiment, Scalar
+
+__all__ = ["design_matrix", "design_points", "design_size", "point_lookup", "salib_problem"]
+
+
+def salib_problem(exp: Experiment) -> dict[str, Any]:
+    """The SALib problem of a sampled design: names and bounds of the factors."""
+    return {"num_vars": len(exp.factors), "names": list(exp.factor_names),
+            "bounds": [[r.low, r.high] for _, r in exp.factors]}  # type: ignore[union-attr]
+
+
+def design_matrix(exp: Experiment) -> np.ndarray:
+    """The sampled design (points × factors, unrounded) of an lhs, sobol or morris design."""
+    d, n = exp.design, exp.design.samples or 0
+    problem = salib_problem(exp)
+    if d.method == "lhs":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=problem["num_vars"], seed=np.random.default_rng(d.seed)).random(n)
+        lo, hi = np.array(problem["bounds"]).T
+        return qmc.scale(unit, lo, hi)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SALib's advice on powers of 2 and on seeding
+        if d.method == "sobol":
+            from SALib.sample import sobol
+
+            return np.asarray(sobol.sample(problem, n, calc_second_order=d.second_order, seed=d.seed))
+        from SALib.sample import morris
+
+        return np.asarray(morris.sample(problem, n, num_levels=d.levels, seed=d.seed))
+
+
+def design_size(exp: Experiment) -> int:
+    """Number of design points, without generating them."""
+    if not exp.factors:
+        return 1
+    d, k = exp.design, len(exp.factors)
+    if d.method == "factorial":
+        return math.prod(len(v) for _, v in exp.factors)  # type: ignore[arg-type]
+    n = d.samples or 0
+    return {"lhs": n, "sobol": n * (2 * k + 2 if d.second_order else k + 2), "morris": n * (k + 1)}[d.method]
+
+
+def point_lookup(exp: Experiment) -> Callable[[int], dict[str, Scalar]]:
+    """A function from point index to factor values (mixed-radix for factorial designs, a
+    row of the design matrix otherwise)."""
+    names = exp.factor_names
+    if not exp.factors:
+        return lambda p: {}
+    if exp.design.method == "factorial":
+        levels = [v for _, v in exp.factors]
+
+        def factorial(p: int) -> dict[str, Scalar]:
+            out = {}
+            for name, vals in zip(reversed(names), reversed(levels)):  # the last factor varies fastest
+                p, i = divmod(p, len(vals))  # type: ignore[arg-type]
+                out[name] = vals[i]  # type: ignore[index]
+            return {k: out[k] for k in names}
+        return factorial
+    matrix = design_matrix(exp)
+    return lambda p: {k: (int(np.rint(v)) if k in exp.integer_factors else float(v)) for k, v in zip(names, matrix[p])}
+
+
+def design_points(exp: Experiment) -> Iterator[dict[str, Scalar]]:
+    """The design's points in order, as the factor values a run uses (lazily for factorial
+    designs; integer factors rounded)."""
+    if not exp.factors:
+        yield {}
+        return
+    names = exp.factor_names
+    if exp.design.method == "factorial":
+        for combo in itertools.product(*(v for _, v in exp.factors)):  # type: ignore[misc]
+            yield dict(zip(names, combo))
+        return
+    for row in design_matrix(exp):
+        yield {k: (int(np.rint(v)) if k in exp.integer_factors else float(v)) for k, v in zip(names, row)}

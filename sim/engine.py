@@ -1,0 +1,299 @@
+"""The one engine behind ``govsim compare``, ``govsim sweep`` and the expectation experiments.
+
+An :class:`~sim.experiment.Experiment` is planned into jobs lazily (:class:`Plan`: design
+point × scenario × seed, in that order; the plan states its size up front and resolves each
+job only when an executor asks for it), an executor (``sim.executors``: this process, local
+processes or a Dask cluster) runs them, and a :class:`~sim.store.Store` keeps every
+finished run at once, verifies stored runs on resume and writes the tables.
+
+Python API (what ``experiments/expectations.py`` uses)::
+
+    from sim.engine import run_experiment
+    from sim.executors import process_executor
+    from sim.experiment import Experiment
+
+    exp = Experiment.build(["scenarios/community_system.yaml"], set={"population.residents": 3000, "days": 365},
+                           factors={"mechanisms.supervision.enabled": [False, True]},
+                           replications=10, outcomes=["false_closure_rate", "trust_mean"])
+    result = run_experiment(exp, "results/supervision", executor=process_executor(2))
+    table = result.runs()          # pyarrow Table: point, scenario, seed, factor columns, outcomes
+    values = result.values("false_closure_rate")   # {(point, scenario): array over seeds}
+
+Every run gets the seeds 0..replications-1 (common random numbers: the same seed gives the
+same arriving issues whatever is switched on), so runs are compared seed by seed.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pyarrow as pa
+
+from sim.errors import ScenarioError
+from sim.executors import Executor, process_executor, serial_executor
+from sim.experiment import Experiment, design_points, point_lookup
+from sim.loading import resolve
+from sim.provenance import config_hash, file_sha256
+from sim.store import Key, RunRecord, Store, code_stamp, read_runs
+
+__all__ = ["Interrupted", "Job", "Plan", "SweepResult", "run_experiment", "run_job"]
+
+
+class Interrupted(BaseException):
+    """SIGTERM (or SIGINT) while an experiment runs; ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: its key (design point, scenario, seed), the scenario's name, the point's
+    factor values, the fully resolved scenario (JSON) and its hash, and which daily series
+    to send back."""
+
+    point: int
+    scenario: int
+    seed: int
+    name: str
+    config: dict[str, Any] = field(repr=False)
+    config_hash: str
+    daily: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.point, self.scenario, self.seed)
+
+
+def run_job(job: Job) -> RunRecord:
+    """Run one job (in a worker): every registered outcome, the kept daily series, timings."""
+    from sim.results import daily_table
+    from sim.run import run
+    from sim.schema import ScenarioConfig
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    cfg = ScenarioConfig.model_validate(job.config)
+    if config_hash(cfg) != job.config_hash:
+        raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
+                           "install the same govsim version on every worker")
+    result = run(cfg)
+    daily = None
+    if job.daily:
+        daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    timings = {"wall_s": time.perf_counter() - t0, "simulate_s": result.timings.get("simulate_s"),
+               "cpu_s": time.process_time() - c0, "max_rss_mb": rss, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    return RunRecord(key=job.key, config_hash=job.config_hash, outcomes=dict(result.outcomes), timings=timings,
+                     daily=daily, code=code_stamp())
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class Plan:
+    """The jobs of an experiment, generated lazily in key order."""
+
+    def __init__(self, exp: Experiment) -> None:
+        self.exp = exp
+        self.size = exp.n_runs  #: upper bound (and exact count) of runs
+        self._matrix: Callable[[int], dict[str, Any]] | None = None
+
+    def describe(self) -> str:
+        e = self.exp
+        parts = [f"{e.n_points:,} point{'s' if e.n_points != 1 else ''}"] if e.factors else []
+        parts += [f"{len(e.scenarios)} scenario{'s' if len(e.scenarios) != 1 else ''}",
+                  f"{e.replications:,} seed{'s' if e.replications != 1 else ''}"]
+        return f"{self.size:,} runs ({' × '.join(parts)})"
+
+    def points(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return enumerate(design_points(self.exp))
+
+    def point(self, p: int) -> dict[str, Any]:
+        """The factor values of design point ``p`` (without enumerating the others)."""
+        if self._matrix is None:
+            self._matrix = point_lookup(self.exp)
+        return self._matrix(p)
+
+    def contains(self, key: Key) -> bool:
+        p, s, seed = key
+        return 0 <= p < self.exp.n_points and 0 <= s < len(self.exp.scenarios) and 0 <= seed < self.exp.replications
+
+    def stored(self, store: Store) -> Iterator[tuple[Key, dict[str, Any]]]:
+        """The stored runs of this plan in key order, each with its scenario name and factor
+        values (work proportional to what is stored, not to the plan's size)."""
+        for key in sorted(k for k in store.index if self.contains(k)):
+            yield key, {"scenario": self.exp.scenarios[key[1]].name, "factors": self.point(key[0])}
+
+    def jobs(self) -> Iterator[Job]:
+        """Every run as a resolved job (one validation per point and scenario; seeds are copies)."""
+        for p, point in self.points():
+            for s, sc in enumerate(self.exp.scenarios):
+                cfg = resolve(sc.raw, self.exp.overrides(s, point), check_memory=(p == 0))
+                for seed in range(self.exp.replications):
+                    seeded = cfg.model_copy(update={"seed": seed})
+                    yield Job(p, s, seed, sc.name, seeded.model_dump(mode="json"), config_hash(seeded), self.exp.daily)
+
+    def factor_types(self) -> dict[str, pa.DataType]:
+        """The Arrow type of each factor column."""
+        first = next(design_points(self.exp))
+        out = {}
+        for k, v in first.items():
+            out[k] = pa.bool_() if isinstance(v, bool) else pa.int64() if isinstance(v, int) else \
+                pa.float64() if isinstance(v, float) else pa.string()
+        return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class SweepResult:
+    """What :func:`run_experiment` did: runs done now, resumed and redone, the files written."""
+
+    exp: Experiment
+    out: Path
+    planned: int
+    ran: int = 0
+    resumed: int = 0
+    redone: int = 0
+    files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def runs(self) -> pa.Table:
+        """``runs.parquet`` as a table."""
+        return read_runs(self.out)
+
+    def values(self, outcome: str) -> dict[tuple[int, str], np.ndarray]:
+        """Per (point, scenario): the outcome over seeds 0..N-1 (NaN where missing)."""
+        t = self.runs()
+        cols = {c: t.column(c).to_pylist() for c in ("point", "scenario", "seed", outcome)}
+        out: dict[tuple[int, str], np.ndarray] = {}
+        for p, s, seed, v in zip(*cols.values()):
+            arr = out.setdefault((p, s), np.full(self.exp.replications, np.nan))
+            arr[seed] = np.nan if v is None else v
+        return out
+
+
+@contextmanager
+def _signals() -> Iterator[None]:
+    """SIGTERM raises :class:`Interrupted` in the main thread (SIGINT keeps raising KeyboardInterrupt)."""
+    def handler(signum: int, _frame: Any) -> None:
+        raise Interrupted(signum)
+
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def default_executor(workers: int | None, plan: Plan) -> Executor:
+    """One worker: this process; more: local processes, capped by available memory."""
+    from sim.loading import available_memory_bytes, estimate_run_bytes
+
+    n = min(workers if workers is not None else (os.cpu_count() or 1), plan.size)
+    if n > 1:
+        have = available_memory_bytes()
+        if have is not None:
+            need = max(estimate_run_bytes(resolve(s.raw, plan.exp.overrides(i, next(design_points(plan.exp))), check_memory=False))
+                       for i, s in enumerate(plan.exp.scenarios))
+            n = max(1, min(n, int(have // max(1, need))))
+    return process_executor(n) if n > 1 else serial_executor
+
+
+def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | None = None, workers: int | None = None,
+                   log: TextIO | None = None, quiet: bool = True, manifest: dict[str, Any] | None = None,
+                   on_done: Callable[[RunRecord], None] | None = None) -> SweepResult:
+    """Run every job of ``exp`` not yet stored intact in ``out`` and write the tables.
+
+    Raises ScenarioError (one line) for a bad experiment or output folder, before anything
+    runs; :class:`Interrupted` on SIGTERM, KeyboardInterrupt on SIGINT (the stored runs are
+    kept and the tables written for them).
+    """
+    t0 = time.perf_counter()
+    log = log if log is not None else sys.stderr
+    plan = Plan(exp)
+    if plan.size == 0:
+        raise ScenarioError("nothing to run: the experiment has no runs (replications and samples must be at least 1)")
+    per_run = 4_000 + 12 * len(exp.daily) * 400  # journal line; daily series (~400 days of float64, compressed)
+    describe = {"need_bytes": min(plan.size, 10_000) * per_run, "experiment": _experiment_record(exp),
+                "manifest": {"experiment": _experiment_record(exp), "plan": {"runs": plan.size, "points": exp.n_points,
+                             "scenarios": [s.name for s in exp.scenarios], "seeds": f"0..{exp.replications - 1}"},
+                             **(manifest or {})}}
+    result = SweepResult(exp=exp, out=Path(out), planned=plan.size)
+    with Store(out, identity=exp.identity(), describe=describe) as store:
+        if not quiet:
+            print(f"planned: {plan.describe()} into {out}", file=log, flush=True)
+            if store.dropped:
+                print(f"note: {store.dropped} damaged journal line(s) ignored; those runs are done again", file=log)
+        executor = executor or default_executor(workers, plan)
+        status = "interrupted"
+        try:
+            with _signals(), _progress(plan.size, quiet, log) as bar:
+                for record in executor(_todo(plan, store, result, bar)):
+                    store.add(record)
+                    result.ran += 1
+                    bar.update(1)
+                    if on_done is not None:
+                        on_done(record)
+            status = "complete"
+        finally:
+            try:
+                result.files = store.write_tables(plan.stored(store), outcomes=exp.outcomes, factor_types=plan.factor_types(),
+                                                  daily=exp.daily, meta={"experiment": exp.identity_hash()})
+                store.finish(status, ran=result.ran, resumed=result.resumed, redone=result.redone)
+                result.files.append(store.out / "manifest.json")
+            except OSError as exc:
+                if status == "complete":
+                    raise
+                print(f"note: could not write the tables ({exc.strerror or exc}); the journal keeps every finished run",
+                      file=log)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _todo(plan: Plan, store: Store, result: SweepResult, bar: Any) -> Iterator[Job]:
+    """The plan's jobs that are not stored intact (counting resumed and redone ones)."""
+    for job in plan.jobs():
+        if store.verified(job.key, job.config_hash):
+            result.resumed += 1
+            bar.update(1)
+            continue
+        if job.key in store.index or job.key in store.damaged:
+            result.redone += 1
+        yield job
+
+
+def _experiment_record(exp: Experiment) -> dict[str, Any]:
+    src = Path(exp.source)
+    record: dict[str, Any] = {"name": exp.name, "file": exp.source, "replications": exp.replications,
+                              "outcomes": list(exp.outcomes), "daily": list(exp.daily),
+                              "scenario_files": {s.name: str(s.path) for s in exp.scenarios}}
+    if src.is_file():
+        record["file_sha256"] = file_sha256(src)
+    record["scenario_sha256"] = {s.name: file_sha256(s.path) for s in exp.scenarios if s.path.is_file()}
+    return record
+
+
+@contextmanager
+def _progress(total: int, quiet: bool, log: TextIO) -> Iterator[Any]:
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="run", file=log, disable=quiet or None, smoothing=0.05) as bar:
+        yield bar

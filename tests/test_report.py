@@ -1,0 +1,131 @@
+"""``govsim report`` (sim.report, sim.analysis) on small sweeps, and properties of its statistics."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import analysis
+from sim.cli import main
+from sim.engine import run_experiment
+from sim.executors import serial_executor
+from sim.experiment import Experiment
+from sim.store import RunRecord, _line, _parse
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = str(ROOT / "scenarios" / "community_system.yaml")
+SMALL = {"population.residents": 150, "days": 15}
+OUTCOMES = ["trust_mean", "resolution_rate", "backlog", "participation_rate"]
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def factorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("factorial") / "sweep"
+    exp = Experiment.build([BASE, {"file": BASE, "name": "strict", "set": {"mechanisms.supervision.enabled": True}}],
+                           name="fac", set=SMALL, factors={"capacity.routing_accuracy": [0.3, 0.9], "capacity.retry_days": [2, 10]},
+                           replications=4, outcomes=OUTCOMES)
+    run_experiment(exp, out, executor=serial_executor)
+    return out
+
+
+def test_factorial_report(factorial: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(factorial), "--formats", "png,pdf"]) == 0
+    out = factorial / "report"
+    for f in ("factor_capacity.routing_accuracy", "factor_capacity.retry_days", "heatmap_capacity.routing_accuracy__capacity.retry_days",
+              "adequacy"):
+        assert (out / f"{f}.png").read_bytes()[:4] == b"\x89PNG" and (out / f"{f}.pdf").read_bytes()[:5] == b"%PDF-", f
+        assert not (out / f"{f}.svg").exists()
+    effects = rows(out / "paired_effects.csv")
+    contrasts = {r["contrast"] for r in effects}
+    assert contrasts == {"scenario: strict − community_system", "capacity.routing_accuracy: 0.9 − 0.3",
+                         "capacity.retry_days: 10 − 2"}
+    for r in effects:
+        if r["p"] and r["p_holm"]:
+            assert float(r["p_holm"]) >= float(r["p"]) - 1e-15
+        if r["ci_low"]:
+            assert float(r["ci_low"]) <= float(r["diff"]) <= float(r["ci_high"])
+    pairs = {(r["contrast"], r["outcome"]): int(r["n"]) for r in effects}
+    assert pairs[("scenario: strict − community_system", "trust_mean")] == 4 * 4  # 4 points × 4 seeds
+    assert pairs[("capacity.routing_accuracy: 0.9 − 0.3", "trust_mean")] == 2 * 2 * 4  # scenarios × other levels × seeds
+    adequacy = rows(out / "adequacy.csv")
+    assert len(adequacy) == len(effects)
+    warned = [r for r in adequacy if r["warning"]]
+    assert all("seeds" in r["warning"] for r in warned)
+    assert (out / "paired_effects.tex").read_text().count("\\midrule") == 1
+    index = (out / "report.md").read_text()
+    assert "paired_effects.csv" in index and "## Warnings" in index
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_adequacy_warns_when_a_verdict_rests_on_few_seeds() -> None:
+    a = np.zeros(4)
+    b = np.array([1.0, 1.1, 0.9, 1.05])
+    row = analysis.adequacy([{"contrast": "x", "outcome": "o", "_a": a, "_b": b}])[0]
+    assert row["verdict"] == "higher" and "rests on 4 seeds" in row["warning"]
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=40), rng.normal(size=40) + 2
+    row = analysis.adequacy([{"contrast": "x", "outcome": "o", "_a": a, "_b": b}])[0]
+    assert row["warning"] == "" and row["half_width_half_seeds"] > row["half_width"]
+    assert row["seeds_for_10pct"] >= 40
+
+
+def test_sobol_report_and_prim(tmp_path: Path) -> None:
+    exp = Experiment.build([BASE], name="sob", set=SMALL, replications=1, outcomes=OUTCOMES,
+                           factors={"capacity.routing_accuracy": {"low": 0.1, "high": 1.0},
+                                    "behaviour.trust_learning_rate": {"low": 0.01, "high": 0.6}},
+                           design={"method": "sobol", "samples": 8})
+    run_experiment(exp, tmp_path / "s", executor=serial_executor)
+    assert main(["report", str(tmp_path / "s"), "--formats", "png", "--discover", "resolution_rate>=0.5"]) == 0
+    out = tmp_path / "s" / "report"
+    sobol = rows(out / "sobol.csv")
+    assert {r["factor"] for r in sobol} == {"capacity.routing_accuracy", "behaviour.trust_learning_rate"}
+    for r in sobol:
+        assert float(r["S1_low"]) <= float(r["S1"]) <= float(r["S1_high"])
+        assert float(r["ST_low"]) <= float(r["ST"]) <= float(r["ST_high"])
+    ra = next(r for r in sobol if r["factor"] == "capacity.routing_accuracy" and r["outcome"] == "resolution_rate")
+    tl = next(r for r in sobol if r["factor"] == "behaviour.trust_learning_rate" and r["outcome"] == "resolution_rate")
+    assert float(ra["ST"]) > float(tl["ST"])  # routing decides resolution far more than trust learning
+    limits = rows(out / "discovery_resolution_rate.csv")
+    assert {r["factor"] for r in limits} == {"capacity.routing_accuracy", "behaviour.trust_learning_rate"}
+    assert (out / "sobol.png").exists() and (out / "discovery_resolution_rate.png").exists()
+
+
+def test_report_refuses_what_is_not_a_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a sweep or comparison folder" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--discover", "trust_mean=3"]) == 2
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.floats(0, 1), st.just(float("nan"))), max_size=30))
+def test_holm_bounds(ps: list[float]) -> None:
+    adj = analysis.holm(ps)
+    for p, q in zip(ps, adj):
+        assert (np.isnan(p) and np.isnan(q)) or p - 1e-12 <= q <= 1.0
+    finite = sorted((p, q) for p, q in zip(ps, adj) if not np.isnan(p))
+    assert all(a[1] <= b[1] + 1e-12 for a, b in zip(finite, finite[1:]))  # order kept
+
+
+@settings(deadline=None)
+@given(st.dictionaries(st.sampled_from(["trust_mean", "backlog", "latent"]), st.floats(allow_nan=True, allow_infinity=False)),
+       st.integers(0, 10**6), st.data())
+def test_journal_line_round_trip_and_any_damage_is_caught(outcomes: dict, seed: int, data: st.DataObject) -> None:
+    line = _line(RunRecord(key=(1, 2, seed), config_hash="ab" * 32, outcomes=outcomes), None)
+    parsed = _parse(line)
+    assert parsed is not None and parsed["key"] == [1, 2, seed]
+    for k, v in outcomes.items():
+        assert parsed["outcomes"][k] == (None if np.isnan(v) else v)
+    i = data.draw(st.integers(0, len(line) - 2))
+    damaged = line[:i] + ("x" if line[i] != "x" else "y") + line[i + 1:]
+    assert _parse(damaged) is None or _parse(damaged) == parsed
+    assert _parse(line[: data.draw(st.integers(0, len(line) - 2))]) is None  # torn
