@@ -31,23 +31,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import multiprocessing
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.outcomes import REGISTRY  # noqa: E402
-from sim.run import run  # noqa: E402
-from sim.schema import ScenarioConfig  # noqa: E402
 from sim.stats import PairedDiff, paired_difference  # noqa: E402
 
 ALPHA = 0.01  #: significance level of every directional test
@@ -117,41 +111,53 @@ def leadership_arms() -> dict[str, dict[str, Any]]:
 
 # --------------------------------------------------------------------------- running
 
-
-def variant_key(mechanisms: Mapping[str, Any], seed: int) -> str:
-    """Identifies a variant × seed run (the baseline, shared by every expectation, runs once)."""
-    return json.dumps({"mechanisms": mechanisms, "seed": seed}, sort_keys=True)
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "community_system.yaml"
 
 
-def _run_outcomes(cfg: dict[str, Any]) -> dict[str, float]:
-    return run(ScenarioConfig(**cfg)).outcomes
+def _on(mechanisms: Mapping[str, Any]) -> dict[str, Any]:
+    """A variant's mechanism settings as dotted overrides of the baseline scenario."""
+    return {f"mechanisms.{key}.{k}": v for key, params in mechanisms.items() for k, v in params.items()}
 
 
-def run_all(variants: Iterable[Mapping[str, Any]], *, seeds: Sequence[int], residents: int, days: int,
-            workers: int = 1, progress: bool = False) -> dict[str, dict[str, float]]:
-    """Every distinct variant × seed once; the run's value of every registered outcome."""
-    jobs = {variant_key(mech, s): {"seed": s, "days": days, "population": {"residents": residents},
-                                   "mechanisms": dict(mech)} for mech in variants for s in seeds}
-    keys = sorted(jobs)
-    with tqdm(total=len(keys), desc="runs", unit="run", file=sys.stderr, disable=not progress) as bar:
-        if workers > 1:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
-                values = []
-                for v in ex.map(_run_outcomes, [jobs[k] for k in keys]):
-                    values.append(v)
-                    bar.update(1)
-        else:
-            values = []
-            for k in keys:
-                values.append(_run_outcomes(jobs[k]))
-                bar.update(1)
-    return dict(zip(keys, values))
+def variant_name(mechanisms: Mapping[str, Any]) -> str:
+    """A stable name for a variant (the baseline: ``baseline``)."""
+    if not mechanisms:
+        return "baseline"
+    return "+".join(f"{key}[" + ",".join(f"{k}={v}" for k, v in sorted(p.items()) if k != "enabled") + "]"
+                    for key, p in sorted(mechanisms.items()))
 
 
 def all_variants() -> list[Mapping[str, Any]]:
-    """Every arm of every expectation, the leadership grid included."""
+    """Every arm of every expectation, the leadership grid included, once each."""
     arms = [a for e in EXPECTATIONS for a in e.arms().values()] + list(leadership_arms().values())
-    return list({json.dumps(a, sort_keys=True): a for a in arms}.values())
+    return list({variant_name(a): a for a in arms}.values())
+
+
+def outcomes_needed() -> list[str]:
+    return sorted({c.outcome for e in EXPECTATIONS for c in e.checks} | set(LEADERSHIP_OUTCOMES))
+
+
+def run_all(variants: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, days: int, out: Path,
+            workers: int | None = None, quiet: bool = True) -> Table:
+    """Every variant × seed 0..seeds-1 on the engine (``sim.engine``; resumable in ``out``),
+    each a variant of the community-system scenario (its warm-up included). Returns the
+    measured outcomes by variant name: ``{name: {outcome: values over seeds}}``."""
+    from sim.engine import run_experiment
+    from sim.experiment import Experiment
+
+    scenarios = [{"file": str(BASELINE), "name": variant_name(v), "set": _on(v)} for v in variants]
+    exp = Experiment.build(scenarios, name="expectations", set={"population.residents": residents, "days": days},
+                           replications=seeds, outcomes=outcomes_needed())
+    result = run_experiment(exp, out, workers=workers, quiet=quiet)
+    table: dict[str, dict[str, np.ndarray]] = {}
+    for outcome in exp.outcomes:
+        for (_, name), values in result.values(outcome).items():
+            table.setdefault(name, {})[outcome] = values
+    return table
+
+
+#: Measured outcomes: variant name -> outcome -> values over seeds 0..N-1.
+Table = dict[str, dict[str, np.ndarray]]
 
 
 # --------------------------------------------------------------------------- evaluating
@@ -195,17 +201,16 @@ class Result:
         return "holds, but its costs alone move it too" if self.rule_beats_null else "does not hold (costs alone do it)"
 
 
-def _values(table: Mapping[str, Mapping[str, float]], mech: Mapping[str, Any], outcome: str,
-            seeds: Sequence[int]) -> np.ndarray:
-    return np.array([table[variant_key(mech, s)][outcome] for s in seeds], dtype=np.float64)
+def _values(table: Table, mech: Mapping[str, Any], outcome: str) -> np.ndarray:
+    return np.asarray(table[variant_name(mech)][outcome], dtype=np.float64)
 
 
-def evaluate(exp: Expectation, table: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int]) -> list[Result]:
+def evaluate(exp: Expectation, table: Table) -> list[Result]:
     """The checks of ``exp`` on measured runs (:func:`run_all`)."""
     arms = exp.arms()
     out = []
     for check in exp.checks:
-        base, mech, null = (_values(table, arms[a], check.outcome, seeds) for a in ("baseline", "mechanism", "null"))
+        base, mech, null = (_values(table, arms[a], check.outcome) for a in ("baseline", "mechanism", "null"))
         out.append(Result(exp, check, paired_difference(base, mech), paired_difference(base, null),
                           paired_difference(null, mech)))
     return out
@@ -227,16 +232,17 @@ class PeakResult:
         return all(d.mean > 0 and d.p_t < ALPHA for d in (self.vs_low, self.vs_high))
 
 
-def inverted_u(table: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int], arm: str = "rule") -> list[PeakResult]:
-    """The pre-stated peak criterion (module docstring) for every leadership outcome."""
+def inverted_u(table: Table, *, arm: str = "rule") -> list[PeakResult]:
+    """The pre-stated peak criterion (module docstring) for every leadership outcome: the
+    first half of the seeds chooses the peak, the second half tests it."""
     grid = leadership_arms()
-    select = list(seeds[: len(seeds) // 2])  # choose the peak on these; test it on the rest
     out = []
     for outcome in LEADERSHIP_OUTCOMES:
         better = REGISTRY[outcome].direction or 1
-        vals = {lvl: better * _values(table, grid[f"{arm}_{lvl:g}"], outcome, seeds) for lvl in LEVELS}
-        sel = {lvl: v[: len(select)] for lvl, v in vals.items()}
-        tst = {lvl: v[len(select):] for lvl, v in vals.items()}
+        vals = {lvl: better * _values(table, grid[f"{arm}_{lvl:g}"], outcome) for lvl in LEVELS}
+        half = len(vals[LEVELS[0]]) // 2
+        sel = {lvl: v[:half] for lvl, v in vals.items()}
+        tst = {lvl: v[half:] for lvl, v in vals.items()}
         peak = max(LEVELS[1:-1], key=lambda lvl: float(np.mean(sel[lvl])))
         out.append(PeakResult(outcome, arm, peak, tuple(float(np.mean(better * tst[lvl])) for lvl in LEVELS),
                               paired_difference(tst[0.0], tst[peak]), paired_difference(tst[1.0], tst[peak])))
@@ -249,15 +255,14 @@ ROW_FIELDS = ("expectation", "claim", "outcome", "expected", "comparison", "mean
               "ci_high", "p_t", "d_z", "verdict")
 
 
-def rows(results: Sequence[Result], peaks: Sequence[PeakResult], table: Mapping[str, Mapping[str, float]],
-         seeds: Sequence[int]) -> list[dict[str, Any]]:
+def rows(results: Sequence[Result], peaks: Sequence[PeakResult], table: Table) -> list[dict[str, Any]]:
     """Tidy rows: each check × comparison (mechanism − baseline, null − baseline,
     mechanism − null), then each leadership outcome × arm × end."""
     out: list[dict[str, Any]] = []
     for r in results:
         exp, c = r.expectation, r.check
         arms = exp.arms()
-        means = {a: float(np.mean(_values(table, arms[a], c.outcome, seeds))) for a in arms}
+        means = {a: float(np.mean(_values(table, arms[a], c.outcome))) for a in arms}
         expected = {1: "higher", -1: "lower", 0: f"unchanged (±{c.margin:g})"}[c.sign]
         for name, d, a, b in (("mechanism − baseline", r.effect, "baseline", "mechanism"),
                               ("null − baseline", r.null_effect, "baseline", "null"),
@@ -300,19 +305,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--residents", type=int, default=3000)
     p.add_argument("--days", type=int, default=365)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, default=Path("results/expectations"))
     args = p.parse_args(argv)
-    seeds = list(range(args.seeds))
-    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days; pass rule: see the module docstring\n")
-    table = run_all(all_variants(), seeds=seeds, residents=args.residents, days=args.days, workers=args.workers,
-                    progress=True)
-    results = [r for e in EXPECTATIONS for r in evaluate(e, table, seeds=seeds)]
-    peaks = inverted_u(table, seeds=seeds, arm="rule") + inverted_u(table, seeds=seeds, arm="null")
-    table_rows = rows(results, peaks, table, seeds)
+    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days after the warm-up; "
+          "pass rule: see the module docstring\n")
+    table = run_all(all_variants(), seeds=args.seeds, residents=args.residents, days=args.days,
+                    out=args.out / "runs", workers=args.workers, quiet=False)
+    results = [r for e in EXPECTATIONS for r in evaluate(e, table)]
+    peaks = inverted_u(table, arm="rule") + inverted_u(table, arm="null")
+    table_rows = rows(results, peaks, table)
     print(format_rows(table_rows))
-    print(f"\nwrote {write(table_rows, args.out)}")
+    files = [write(table_rows, args.out), plot(table_rows, args.out / "expectations.png")]
+    print("\nwrote " + ", ".join(str(f) for f in files))
     return 0
+
+
+def plot(rows_: Sequence[Mapping[str, Any]], path: Path) -> Path:
+    """Each check's paired differences (mechanism and null variant against the baseline) with
+    95% CIs, scaled by the baseline's mean, one row per check."""
+    from sim.plotting import plot_expectations
+
+    return plot_expectations(rows_, path)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class Resident(mesa.Agent):
-    """A resident (spec §2); party members are residents with ``is_party_member``."""
+    """A resident (ODD section 2.3); party members are residents with ``is_party_member``."""
 
     model: GovernanceModel
 
@@ -94,7 +94,7 @@ class ResidentViews(Sequence[Resident]):
 
 
 class GridWorker(mesa.Agent):
-    """A grid worker (网格员) assigned to one grid cell of a community (spec §2)."""
+    """A grid worker (网格员) assigned to one grid cell of a community (ODD section 2.4)."""
 
     def __init__(self, model: GovernanceModel, cell: int, community: int) -> None:
         super().__init__(model)
@@ -104,7 +104,7 @@ class GridWorker(mesa.Agent):
 
 class Organisation(mesa.Agent):
     """A handler: building head, compound manager, community committee, area office,
-    street office or department (spec §2 Organisation)."""
+    street office or department (ODD section 2.5)."""
 
     model: GovernanceModel
 

@@ -1,6 +1,6 @@
-"""The street's residents, their spatial hierarchy and their social graph (spec §2).
+"""The street's residents, their spatial hierarchy and their social graph (ODD section 2.2).
 
-Spec §2: a street (街道) holds areas (片区), communities (社区), compounds (小区),
+A street (街道) holds areas (片区), communities (社区), compounds (小区),
 buildings (楼栋) and households; residents belong to groups (local, migrant, gig,
 elderly); social ties are dense within households and buildings, sparser across
 compounds, with a few long-range ties (a small world).
@@ -301,7 +301,7 @@ def _merge_to_csr(
 def build_population(
     cfg: PopulationConfig, rng: np.random.Generator, *, households_per_grid_worker: float
 ) -> Population:
-    """Draw the residents, their hierarchy, groups and ties (spec §2) from ``rng``."""
+    """Draw the residents, their hierarchy, groups and ties (ODD section 2) from ``rng``."""
     n = int(cfg.residents)
     tc = cfg.ties
 

@@ -1,4 +1,4 @@
-"""Issues (诉求) and their lifecycle (spec §3): status enum, legal transitions, storage.
+"""Issues (诉求) and their lifecycle (ODD section 2.6): status enum, legal transitions, storage.
 
 Issues live in a struct-of-arrays table that grows by doubling, so a day's phases update
 thousands of issues in vectorised form. Every status change goes through

@@ -272,7 +272,9 @@ def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     hid = iss.handler[q]
     kind = h.kind[hid]
     mine = correct_handler(model, q, above_level=KIND_LEVEL[kind] - 1) == hid
-    passing = mine & (model.streams.handling.random(len(q)) < rules.buck_passing) & (kind != Kind.STREET)
+    # At intake (an attempt not yet started) the handler may pass the buck; work begun is kept.
+    fresh = iss.work_done[q] == 0
+    passing = mine & fresh & (model.streams.handling.random(len(q)) < rules.buck_passing) & (kind != Kind.STREET)
     case = rules.case_hours[kind] * np.where(iss.batched[q], rules.batch_share, 1.0)
     # The street office taking up a cross-department issue also organises the summons (if any).
     case += np.where((kind == Kind.STREET) & (iss.dept2[q] >= 0) & ~iss.coordinated[q], rules.summons_hours, 0.0)

@@ -5,7 +5,7 @@ An :class:`Outcome` has a name, a label, a unit, a direction (is higher better?)
 definition and its denominator, and one of three kinds:
 
 * ``state``: a property of the residents or the issue stock on one day (mean trust, backlog);
-  in a run's summary it is read on the last day;
+  in a run's summary it is the mean of the last :data:`WINDOW` days;
 * ``flow``: a statistic of the issues that passed an event (ended, detected, arisen) in a
   period; in the daily table the period is the last :data:`WINDOW` days, in a run's summary
   the whole measured period, in the per-category table one category;
@@ -337,7 +337,7 @@ _FLOW: list[Outcome] = [
     Outcome("issue_rate_per_resident_year", "Issues per resident-year", "issues / resident / year", 0,
             "Issues arising per resident per year (endogenous and exogenous arrivals).", "residents × years of the period",
             "flow", lambda s: len(s) / s.days / max(s.residents, 1) * 365, event="arisen"),
-    Outcome("issues_today", "Issues arisen per day", "issues / day", 0, "Issues arising per day.", "days of the period",
+    Outcome("issues_arisen_per_day", "Issues arisen per day", "issues / day", 0, "Issues arising per day, averaged over the period.", "days of the period",
             "flow", lambda s: len(s) / s.days, event="arisen"),
 ]
 

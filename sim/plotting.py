@@ -189,3 +189,34 @@ def plot_convergence(series: list[dict[str, np.ndarray]], rows: list[dict[str, f
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_expectations(rows: list[dict] | tuple, path: Path) -> Path:
+    """Forest plot of the expectation experiments: per check, the paired difference of the
+    mechanism and of its null variant to the baseline with 95% CIs, as a share of the
+    baseline's mean (leadership: the peak against each end, rule and null)."""
+    rows = [r for r in rows if r["comparison"] in ("mechanism − baseline", "null − baseline") or "peak −" in r["comparison"]]
+    labels = list(dict.fromkeys(f"{r['expectation']} {r['outcome']}" for r in rows))
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(labels) + 1.6), constrained_layout=True)
+    styles = {"mechanism − baseline": ("#1f77b4", "o", -0.15), "null − baseline": ("#999999", "s", 0.15)}
+    for r in rows:
+        y = labels.index(f"{r['expectation']} {r['outcome']}")
+        kind = r["comparison"]
+        if "peak −" in kind:
+            colour, marker, dy = ("#2ca02c" if kind.startswith("rule") else "#999999", "^" if "level 0" in kind else "v",
+                                  -0.15 if kind.startswith("rule") else 0.15)
+        else:
+            colour, marker, dy = styles[kind]
+        scale = abs(r["mean_a"]) or 1.0
+        ax.errorbar(100 * r["diff"] / scale, y + dy, xerr=[[100 * (r["diff"] - r["ci_low"]) / scale],
+                                                           [100 * (r["ci_high"] - r["diff"]) / scale]],
+                    fmt=marker, color=colour, ms=5, capsize=2, lw=1)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("paired difference, % of the baseline's (or the end level's) mean, with 95% CI")
+    ax.set_title("Expectations: mechanism (blue) and null variant (grey) against the baseline; "
+                 "leadership: peak against level 0 (▲) and 1 (▼)", fontsize=9)
+    fig.savefig(path, dpi=140)
+    plt.close(fig)
+    return path

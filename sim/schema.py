@@ -88,7 +88,7 @@ def _group_field(local: float, migrant: float, gig: float, elderly: float, desc:
 
 
 class TieConfig(Strict):
-    """Social ties of the spatial hierarchy (spec §2: dense within households and
+    """Social ties of the spatial hierarchy (dense within households and
     buildings, sparser across compounds, a few long-range ties)."""
 
     building_degree: PosFloat = Field(4.0, le=50, description="Mean ties per resident to others in the same building.")
@@ -107,7 +107,7 @@ class TieConfig(Strict):
 class PopulationConfig(Strict):
     """Population and the spatial hierarchy street → area → community → compound → building → household."""
 
-    residents: int = Field(10_000, ge=10, le=5_000_000, description="Residents of the street (a street has tens of thousands to ~100,000; spec §7).")
+    residents: int = Field(10_000, ge=10, le=5_000_000, description="Residents of the street (a street has tens of thousands to ~100,000).")
     household_size: float = Field(2.6, ge=1.0, le=8.0, description="Mean household size (China 2020 census: 2.62).")
     households_per_building: int = Field(24, ge=1, le=1000, description="Households per residential building.")
     buildings_per_compound: int = Field(12, ge=1, le=1000, description="Buildings per compound (小区).")
@@ -136,7 +136,7 @@ class CategoryConfig(Strict):
 
 def _default_categories() -> dict[str, CategoryConfig]:
     # Shares follow the Shanghai large-estate survey (pets most named, 17.7%) and Beijing
-    # 12345's top domains (spec §7); costs and scopes are the author's assumptions.
+    # 12345's top domains (docs/calibration-targets.md); costs and scopes are the author's assumptions.
     c = CategoryConfig
     return {
         "sanitation": c(share=0.18, resource_cost=0.3, cross_department=0.15, scope=(0.3, 0.4, 0.3, 0.0)),
@@ -151,7 +151,7 @@ def _default_categories() -> dict[str, CategoryConfig]:
 
 
 class IssueConfig(Strict):
-    """Arrival of issues (诉求) and residents' patience (spec §3)."""
+    """Arrival of issues (诉求) and residents' patience (ODD section 7.1)."""
 
     rate_per_resident_day: float = Field(
         0.003, ge=0.0, le=1.0,
@@ -237,7 +237,7 @@ class CapacityConfig(Strict):
 
 
 class BehaviourConfig(Strict):
-    """Residents' trust, efficacy and participation rules (spec §8 forms)."""
+    """Residents' trust, efficacy and participation rules (functional forms cited in ODD section 7)."""
 
     trust_initial: GroupValues = _group_field(0.55, 0.45, 0.4, 0.6, "Initial mean trust in grassroots governance by group.")
     trust_sd: Prob = Field(0.12, description="SD of initial trust.")
@@ -280,7 +280,7 @@ _mech_fields: dict[str, Any] = {
 MechanismsConfig: type[Strict] = create_model(  # type: ignore[call-overload]
     "MechanismsConfig",
     __base__=Strict,
-    __doc__="Switches and parameters of the governance mechanisms (spec §4).",
+    __doc__="Switches and parameters of the governance mechanisms (ODD section 7.8).",
     **_mech_fields,
 )
 
@@ -297,7 +297,7 @@ class ScenarioConfig(Strict):
     issues: IssueConfig = Field(default_factory=IssueConfig, description="Issue arrivals and patience.")
     capacity: CapacityConfig = Field(default_factory=CapacityConfig, description="Handlers' capacity, budget and authority.")
     behaviour: BehaviourConfig = Field(default_factory=BehaviourConfig, description="Residents' behavioural rules.")
-    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig, description="Governance mechanisms (spec §4).")  # type: ignore[valid-type]
+    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig, description="Governance mechanisms (ODD section 7.8).")  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _event_categories_arise(self) -> ScenarioConfig:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Issue categories of spec §3 (order fixes array indices and department ids).
+#: Issue categories (order fixes array indices and department ids; ODD section 2.6).
 CATEGORIES: tuple[str, ...] = (
     "sanitation",
     "pets",
@@ -17,12 +17,13 @@ CATEGORIES: tuple[str, ...] = (
     "care",
     "public_safety",
 )
-#: Issue scopes, narrowest first (spec §3).
+#: Issue scopes, narrowest first.
 SCOPES: tuple[str, ...] = ("household", "building", "compound", "cross_community")
-#: Resident groups (spec §2).
+#: Resident groups (ODD section 2.3).
 GROUPS: tuple[str, ...] = ("local", "migrant", "gig", "elderly")
-#: Handler levels, lowest first. Building and compound exist only under the five-level grid
-#: (seed §2(三): 街镇—片区(网格)—社区—小区—楼栋); area is the 片区 between street and community.
+#: Handler levels, lowest first. Building heads and area offices exist only under the
+#: five-level grid (the article, part 2(3): 街镇—片区(网格)—社区—小区—楼栋); the area is the 片区
+#: between street and community; compounds (property managers) exist in every regime.
 LEVELS: tuple[str, ...] = ("building", "compound", "community", "area", "street")
 
 

@@ -25,14 +25,22 @@ from sim.schema import ScenarioConfig
 MAX_CACHED_RESIDENTS = 200_000
 
 
+#: Modules whose code decides what a simulation computes (not the tools around it: CLI,
+#: engine, reports, docs generators, the app).
+MODEL_MODULES: tuple[str, ...] = (
+    "agents", "contacts", "graph", "handlers", "issues", "lifecycle", "metrics", "model", "outcomes", "resources",
+    "rng", "rules", "run", "schema", "social", "state", "summary", "vocab", "warmup",
+)
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the model's source files: a cached state is used only by the code that made it."""
+    """Hash of the model's source (:data:`MODEL_MODULES` and every mechanism): a cached state
+    is used only by the code that made it."""
     root = Path(__file__).resolve().parent
+    paths = [root / f"{m}.py" for m in MODEL_MODULES] + sorted((root / "mechanisms").glob("*.py"))
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        if "app" in path.relative_to(root).parts[:1]:
-            continue
+    for path in paths:
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -25,7 +25,7 @@ from experiments.expectations import (  # noqa: E402
     run_all,
 )
 
-SEEDS = list(range(10))
+SEEDS = 10
 RESIDENTS, DAYS = 3000, 365
 
 #: The model's verdict on each check at test scale (the ODD, section 1.2, explains each).
@@ -48,8 +48,9 @@ INTERIOR_PEAK: dict[str, bool] = {"resolution_rate": True, "participation_rate":
 
 
 @pytest.fixture(scope="module")
-def table() -> dict[str, dict[str, float]]:
-    return run_all(all_variants(), seeds=SEEDS, residents=RESIDENTS, days=DAYS, workers=1)
+def table(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return run_all(all_variants(), seeds=SEEDS, residents=RESIDENTS, days=DAYS, out=tmp_path_factory.mktemp("exp"),
+                   workers=1)
 
 
 def test_every_check_has_a_recorded_verdict() -> None:
@@ -60,7 +61,7 @@ def test_every_check_has_a_recorded_verdict() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("exp", EXPECTATIONS, ids=[f"{e.number}: {e.claim}" for e in EXPECTATIONS])
 def test_expectation(exp, table) -> None:  # noqa: ANN001
-    for r in evaluate(exp, table, seeds=SEEDS):
+    for r in evaluate(exp, table):
         d, n = r.effect, r.null_effect
         context = (f"{exp.number} {r.check.outcome}: mechanism − baseline {d.mean:+.4g} [{d.low:+.4g}, {d.high:+.4g}] "
                    f"p={d.p_t:.3g}; null − baseline {n.mean:+.4g} [{n.low:+.4g}, {n.high:+.4g}]")
@@ -71,8 +72,8 @@ def test_expectation(exp, table) -> None:  # noqa: ANN001
 
 @pytest.mark.slow
 def test_leadership_inverted_u_needs_its_rule(table) -> None:  # noqa: ANN001
-    rule = {p.outcome: p for p in inverted_u(table, seeds=SEEDS, arm="rule")}
-    null = inverted_u(table, seeds=SEEDS, arm="null")
+    rule = {p.outcome: p for p in inverted_u(table, arm="rule")}
+    null = inverted_u(table, arm="null")
     for outcome, expected in INTERIOR_PEAK.items():
         p = rule[outcome]
         assert p.interior_peak == expected, (outcome, p.peak, p.means, p.vs_low, p.vs_high)

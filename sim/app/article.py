@@ -62,10 +62,13 @@ def part(anchor: str) -> Part:
 
 
 def rule_text(mech: Mechanism) -> str:
-    """The ``Rule:`` paragraph of the mechanism's module docstring (its summary if none)."""
+    """The ``Rule:`` paragraph of the mechanism's module docstring (``Rule (kind of change):``
+    and ``Rules:`` too), without its label (its summary if none)."""
     doc = sys.modules[mech.params.__module__].__doc__ or ""
     for para in re.split(r"\n\s*\n", doc):
-        if para.strip().startswith("Rule:"):
-            rule = " ".join(para.split()).removeprefix("Rule:").strip()
+        text = " ".join(para.split())
+        label = re.match(r"Rules?(\s*\([^)]*\))?:\s*(\([^)]*\)\s*)?", text)
+        if label:
+            rule = text[label.end():]
             return rule[:1].upper() + rule[1:]
     return mech.summary

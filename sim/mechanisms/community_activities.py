@@ -49,8 +49,8 @@ def meet(model: GovernanceModel, p: Params) -> None:
         return
     comm = pop.compound_community[due].astype(np.int64)
     staff, members = model.pools["community_staff"], model.pools["party_volunteers"]
-    ok = ((fifo_grant(staff.level, comm, np.full(len(due), p.staff_hours_per_meeting)) >= p.staff_hours_per_meeting)
-          & (fifo_grant(members.level, comm, np.full(len(due), p.member_hours_per_meeting)) >= p.member_hours_per_meeting))
+    ok = ((fifo_grant(staff.free, comm, np.full(len(due), p.staff_hours_per_meeting)) >= p.staff_hours_per_meeting)
+          & (fifo_grant(members.free, comm, np.full(len(due), p.member_hours_per_meeting)) >= p.member_hours_per_meeting))
     held = due[ok]
     staff.draw(comm[ok], np.full(len(held), p.staff_hours_per_meeting), "meetings")
     members.draw(comm[ok], np.full(len(held), p.member_hours_per_meeting), "meetings")

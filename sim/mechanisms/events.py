@@ -49,8 +49,9 @@ class Params(MechanismParams):
 def apply(model: GovernanceModel, p: Params) -> None:
     """Apply the events active today; extra arrivals come from the ``events`` stream."""
     model.climate = 0.0
+    day = model.day - model.start_day  # event days count from day 0, after the warm-up
     for ev in p.timeline if p.rule else ():
-        if not ev.day <= model.day < ev.day + ev.duration_days:
+        if not ev.day <= day < ev.day + ev.duration_days:
             continue
         if ev.kind == "emotional_climate":
             model.climate += ev.magnitude

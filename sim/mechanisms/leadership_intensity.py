@@ -16,7 +16,8 @@ and day), raising their community's coordination above the laissez-faire
 ``behaviour.base_coordination``. Only hours used are drawn. No outcome is set here: whether
 moderate steering beats both extremes depends on hours, loads and residents' participation.
 
-Null variant: the organisation commits its steering hours and does nothing with them.
+Null variant: the organisation commits the hours the rule would use (the expected takeovers of
+the day's new collective issues, and coordination of the others) and does nothing with them.
 """
 
 from __future__ import annotations
@@ -56,13 +57,16 @@ def steer(model: GovernanceModel, p: Params) -> None:
     self-governance of the rest with the hours left (runs before handlers' casework)."""
     iss, pop, st, day = model.issues, model.pop, model.state, model.day
     cap = np.full(pop.n_communities, p.level * p.steering_hours)
-    if not p.rule:
-        _commit(model, cap)
-        return
     queued = iss.ids_with(Status.QUEUED)
     coll = queued[np.isin(iss.scope[queued], lifecycle.COLLECTIVE_SCOPES) & (iss.dept2[queued] < 0)
                   & (model.handlers.kind[iss.handler[queued]] <= Kind.COMMUNITY)]
     new = coll[(iss.day_routed[coll] == day) & ~iss.taken_over[coll] & (iss.reassignments[coll] == 0)]
+    if not p.rule:  # commit the hours the rule would use: expected takeovers of today's new issues, coordination
+        comm_new = np.bincount(pop.community[iss.reporter[new]], minlength=pop.n_communities)
+        comm_all = np.bincount(pop.community[iss.reporter[coll]], minlength=pop.n_communities)
+        wanted = comm_new * p.level ** p.takeover_exponent * p.hours_per_takeover + comm_all * p.hours_per_coordination
+        _commit(model, np.minimum(cap, wanted))
+        return
     take = new[model.rng_of("leadership_intensity").random(len(new)) < p.level ** p.takeover_exponent]
     iss.taken_over[take] = True
     _crowd_out(model, take, p.crowd_out)

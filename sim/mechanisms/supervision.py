@@ -3,7 +3,8 @@ docs/article.md#part-3-3: inspection and accountability against 形式主义 and
 
 Rule (an added action that costs time, and what agents know): each morning the street
 office audits a share ``audit_rate`` of the previous day's closures, a planned duty that
-comes before its casework, as its hours allow (``hours_per_audit`` each);
+comes before its casework (after the hours held back for today's queued cases, with
+``capacity.casework_first``), as its hours allow (``hours_per_audit`` each);
 an audit finds a paper closure with probability ``sensitivity``, and the issue is reopened
 and returned to its handler. Handlers know how often closures were audited over the last
 ``memory_days`` days: a handler under pressure closes on paper with
