@@ -1,4 +1,5 @@
-"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py)."""
+"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py, with the
+block machinery of sim/odd_markdown.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
-from sim import odd
+from sim import odd, odd_markdown
 from sim.mechanisms import REGISTRY
 from sim.mechanisms.base import Mechanism
 
@@ -124,8 +125,8 @@ def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.
     assert odd.main(["--file", str(doc)]) == 0
     new = doc.read_text(encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 0
-    assert f"`{odd._value(old + 1)}`" in odd._blocks_in(new)[f"params-mech-{key}"]
-    before, after = odd._blocks_in(current), odd._blocks_in(new)
+    assert f"`{odd_markdown.value(old + 1)}`" in odd_markdown.blocks_in(new)[f"params-mech-{key}"]
+    before, after = odd_markdown.blocks_in(current), odd_markdown.blocks_in(new)
     assert [n for n in before if before[n] != after[n]] == stale
 
 
@@ -159,9 +160,9 @@ def test_generation_never_imports_matplotlib() -> None:
 
 
 def test_number_formatting_is_fixed() -> None:
-    assert odd._num(1 / 3) == "0.333333"
-    assert odd._num(1e6) == "1e6"
-    assert odd._num(6.0) == "6"
-    assert odd._num(10_000) == "10,000"
-    assert odd._num(float("inf")) == "∞"
-    assert odd._value(("a", "b")) == '["a", "b"]'
+    assert odd_markdown.num(1 / 3) == "0.333333"
+    assert odd_markdown.num(1e6) == "1e6"
+    assert odd_markdown.num(6.0) == "6"
+    assert odd_markdown.num(10_000) == "10,000"
+    assert odd_markdown.num(float("inf")) == "∞"
+    assert odd_markdown.value(("a", "b")) == '["a", "b"]'
