@@ -353,9 +353,12 @@ def _handler_kinds() -> str:
                      md.num(float(rules.case_hours[k])), ", ".join(f"`{p}`" for p in pools), auth_s, SCOPES[int(rules.reach[k])]])
     return (md.table(["handler kind", "level", "exists in the base scenario", "hours per attempt (base)", "hours drawn from",
                     "authority (base)", "widest scope it may handle"], rows)
-            + "\n\nAn attempt that ends in a referral or a refusal at intake takes `capacity.triage_hours` "
-            + f"({md.num(cfg.capacity.triage_hours)}) instead; a compound's property cases take property staff's hours, "
-            + "its simple cases (under the five-level grid or vanguard linkage) the community's party volunteers'.")
+            + "\n\nAn attempt that ends in a referral or a refusal at intake (buck-passing) takes "
+            + f"`capacity.triage_hours` ({md.num(cfg.capacity.triage_hours)}) instead. A compound's property cases take "
+            + "its property staff's hours, its simple cases (under the five-level grid or vanguard linkage) the "
+            + "community's party volunteers'. A batched issue takes a share `batch_share` of the case hours (proactive "
+            + "analysis), and the street office's first attempt on a cross-department issue adds the hours of organising "
+            + "a summons (whistle summons).")
 
 
 def _pools() -> str:
@@ -391,6 +394,16 @@ def _call_doc(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str]:
         cls = _resolve(_ATTR_TYPES[func.value.attr])
         name = f"{cls.__module__}.{cls.__name__}.{func.attr}"
         return name, md.first_paragraph(getattr(getattr(cls, func.attr, None), "__doc__", None))
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
+            and "GovernanceModel" in namespace):
+        method = getattr(namespace["GovernanceModel"], func.attr, None)
+        doc = md.first_paragraph(getattr(method, "__doc__", None))
+        if not doc and method is not None:  # no docstring: say what it calls
+            body = ast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
+            calls = [f"`{ast.unparse(n)}`" for n in sorted((n for n in ast.walk(body) if isinstance(n, ast.Call)),
+                                                      key=lambda n: (n.lineno, n.col_offset))]
+            doc = "calls " + ", ".join(calls) + "." if calls else ""
+        return f"GovernanceModel.{func.attr}", doc
     return ast.unparse(func), ""
 
 
@@ -425,11 +438,13 @@ def _schedule() -> str:
 def _setup() -> str:
     conf = [f"`{k}.{m.configure.__name__}`" for k, m in REGISTRY.items() if m.configure]
     setup = [f"`{k}.{m.hooks['setup'].__name__}`" for k, m in REGISTRY.items() if "setup" in m.hooks]
-    return ("- Rule configuration (before the population is built), in registry order: "
+    return ("- Rules rebuilt from the scenario, then each enabled mechanism's rule configuration, in registry order: "
             + (", ".join(conf) if conf else "none") + ".\n"
-            + "- Set-up hooks (after population, resident state and handlers exist; before channel access "
-            + "is computed and the Mesa agents are created), in registry order: "
-            + (", ".join(setup) if setup else "none") + ".")
+            + "- Pools resized to the configured rules (what each holds is kept, up to its new cap); resource use "
+            + "counted from here on.\n"
+            + "- Set-up hooks of the enabled mechanisms, in registry order: "
+            + (", ".join(setup) if setup else "none") + ".\n"
+            + "- Every resident's channel access recomputed from the configured rules.")
 
 
 # =========================================================================== issues
@@ -446,14 +461,17 @@ def _member_comments(cls: type) -> dict[str, str]:
 
 
 _TRANSITION_MEANING: dict[tuple[str, str], str] = {
-    ("LATENT", "REPORTED"): "detection: self-report, grid patrol, party member (vanguard) or proactive analysis",
+    ("LATENT", "REPORTED"): "detection: self-report (also at a gig-worker session), grid patrol, party member "
+                            "(vanguard), proactive analysis or an outreach visit",
     ("LATENT", "RESOLVED"): "residents' self-governance of a collective issue nobody has reported",
     ("LATENT", "ABANDONED"): "the resident lives with an unreported issue (hazard 1/latent lifetime)",
     ("REPORTED", "QUEUED"): "routing to a first handler (the same day)",
     ("QUEUED", "QUEUED"): "reassignment: referral, escalation, buck-passing, sequential referral, no budget",
-    ("QUEUED", "RESOLVED"): "real resolution by a handler, by party takeover, or by self-governance",
-    ("QUEUED", "FALSE_CLOSED"): "closure on paper by a failing handler under queue pressure",
-    ("QUEUED", "ABANDONED"): "the reporter gives up (hazard 1/patience)",
+    ("QUEUED", "RESOLVED"): "real resolution by a handler or a party takeover (both through `lifecycle.fix`), or by "
+                            "self-governance",
+    ("QUEUED", "FALSE_CLOSED"): "closure on paper of a failing attempt (a handler's or a takeover's) when the staff "
+                                "it draws on are under pressure",
+    ("QUEUED", "ABANDONED"): "the reporter gives up (hazard 1/patience, lower while kept informed)",
     ("FALSE_CLOSED", "QUEUED"): "an audit (supervision) finds a paper closure and reopens it",
 }
 
@@ -480,17 +498,22 @@ _ISSUE_GLOSS: dict[str, str] = {
     "cost": "budget units a resolution costs",
     "severity": "uniform(0, 1); raises the resident's reporting log-odds",
     "status": "lifecycle status (table above)",
-    "channel": "who detected it: none, self-report, grid patrol, party member, proactive analysis",
+    "channel": "who detected it: " + ", ".join(c.name.lower().replace("_", " ") for c in issues_mod.Channel),
     "day_arisen": "day the issue arose",
     "day_detected": "day it was detected",
     "day_routed": "day it was first routed",
     "day_closed": "day it was resolved, closed on paper or abandoned",
     "day_feedback": "day the reporter was told the outcome",
     "handler": "handler currently holding it",
-    "reassignments": "referrals, escalations and buck-passing moves so far",
+    "reassignments": "referrals, escalations, buck-passing moves and sequential-referral steps so far",
     "ready_day": "first day a handler may take it up again (hand-off delay, waiting)",
     "queue_day": "day it joined its current queue (first come, first served)",
-    "parts_done": "departments that have done their part (sequential referral)",
+    "parts_done": "departments that have done their part (bit 1: first, bit 2: second department)",
+    "work_done": "hours put into the current attempt so far (work in progress); for a summoned issue, the first "
+                 "department's part",
+    "work_done2": "hours put into the second department's part of a summoned issue",
+    "coordinated": "the street office has taken it up as a cross-department issue (summons or sequential referral)",
+    "via_platform": "dispatched by the digital platform (routed with the platform's accuracy)",
     "summoned": "the street office has summoned the departments (whistle)",
     "consent": "residents have consented (collective lift issues)",
     "batched": "rides on another case of its cluster (proactive analysis)",
@@ -535,13 +558,15 @@ def _headline() -> str:
                   [[f"`{k}`", OUTCOMES[k].label, _BETTER[OUTCOMES[k].direction]] for k in (*HEADLINE, *RESOURCE_USE)])
 
 
-def _stream_users() -> dict[str, list[str]]:
-    """For each random stream, the functions of the package that draw from it."""
+def _stream_users() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For each random stream of the core, and for each mechanism's own stream, the functions
+    of the package that draw from it (``model.streams.<purpose>``, ``model.rng_of("<key>")``)."""
     users: dict[str, set[str]] = {p: set() for p in rng_mod.PURPOSES}
+    own: dict[str, set[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).with_suffix("")
         module = ".".join(rel.parts)
-        if module == __name__ or module.endswith(".odd"):
+        if module.startswith("sim.odd"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
 
@@ -550,20 +575,81 @@ def _stream_users() -> dict[str, list[str]]:
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     visit(child, [*scope, child.name])
                     continue
+                where = ".".join([module.removeprefix("sim."), *scope])
                 if (isinstance(child, ast.Attribute) and child.attr in users
                         and isinstance(child.value, ast.Attribute) and child.value.attr == "streams"):
-                    users[child.attr].add(".".join([module.removeprefix("sim."), *scope]))
+                    users[child.attr].add(where)
+                if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "rng_of"
+                        and child.args and isinstance(child.args[0], ast.Constant)):
+                    own.setdefault(str(child.args[0].value), set()).add(where)
                 visit(child, scope)
 
         visit(tree, [])
-    return {p: sorted(u) for p, u in users.items()}
+    return {p: sorted(u) for p, u in users.items()}, {k: sorted(own[k]) for k in REGISTRY if k in own}
 
 
 def _streams() -> str:
-    users = _stream_users()
+    users, own = _stream_users()
     rows = [[str(i), f"`{p}`", ", ".join(f"`{u}`" for u in users[p]) or "—"]
             for i, p in enumerate(rng_mod.PURPOSES)]
-    return md.table(["spawn key", "stream", "drawn from by"], rows)
+    mech_rows = [[f"`{k}`", ", ".join(f"`{u}`" for u in fns)] for k, fns in own.items()]
+    return (md.table(["spawn key", "stream", "drawn from by"], rows)
+            + "\n\nMechanisms' own streams (`sim.rng.mechanism_stream`: spawn key "
+            + f"({rng_mod._MECHANISM_KEY}, CRC-32 of the mechanism's key)); mechanisms not listed draw no random numbers "
+            + "of their own:\n\n" + md.table(["mechanism", "drawn from by"], mech_rows))
+
+
+# =========================================================================== what mechanisms spend
+
+
+#: The small run in which the mechanism-costs block observes what each mechanism spends:
+#: the schema's defaults with these residents, days and seed, no warm-up.
+COST_RUN: dict[str, int] = {"residents": 2_000, "days": 90, "seed": 0}
+_USES: dict[Any, frozenset[tuple[str, str]]] = {}
+
+
+def _uses_in_run(key: str | None) -> frozenset[tuple[str, str]]:
+    """(pool, use) pairs with hours or budget spent in :data:`COST_RUN` with mechanism ``key``
+    alone on (None: none on); computed once per process and mechanism definition."""
+    from sim.model import GovernanceModel
+
+    m = REGISTRY.get(key) if key else None
+    cache_key = (key, m.params, m.configure, tuple(m.hooks.items())) if m else None
+    if cache_key not in _USES:
+        cfg = ScenarioConfig(days=COST_RUN["days"], seed=COST_RUN["seed"], warmup_days=0,
+                             population={"residents": COST_RUN["residents"]},
+                             mechanisms={key: {"enabled": True}} if key else {})
+        model = GovernanceModel(cfg)
+        for _ in range(cfg.days):
+            model.step()
+        _USES[cache_key] = frozenset((pool, use) for pool, use, amount in model.pools.use_table() if amount > 0)
+    return _USES[cache_key]
+
+
+def _null_variant(m: Mechanism) -> str:
+    """The "Null variant:" paragraph of the mechanism's module docstring, without its label."""
+    doc = inspect.cleandoc(sys.modules[m.params.__module__].__doc__ or "")
+    para = next((p for p in doc.split("\n\n") if "Null variant:" in p), "")
+    text = " ".join(para.split("Null variant:", 1)[-1].split())
+    text = text.replace("``", "`")
+    return text[:1].upper() + text[1:] if text else "not stated"
+
+
+def _mechanism_costs() -> str:
+    base = _uses_in_run(None)
+    rows = []
+    for key, m in REGISTRY.items():
+        new = sorted(_uses_in_run(key) - base)
+        pools: dict[str, list[str]] = {}
+        for pool, use in new:
+            pools.setdefault(pool, []).append(use)
+        spends = "; ".join(f"`{pool}`: {', '.join(uses)}" for pool, uses in pools.items()) or "no use of its own"
+        rows.append([f"`{key}`", spends, _null_variant(m)])
+    run = (f"{COST_RUN['residents']:,} residents, {COST_RUN['days']} days, seed {COST_RUN['seed']}, "
+           "no warm-up, schema defaults")
+    return (f"Pools and uses observed in a small run ({run}) with the mechanism alone on, beyond the uses of the "
+            "same run with every mechanism off (`GovernanceModel.pools.use_table()`):\n\n"
+            + md.table(["mechanism", "pools and uses it spends on", "null variant"], rows))
 
 
 # =========================================================================== registry of blocks
@@ -590,6 +676,7 @@ def _blocks() -> dict[str, Callable[[], str]]:
         "daily-outcomes": _daily,
         "headline-outcomes": _headline,
         "random-streams": _streams,
+        "mechanism-costs": _mechanism_costs,
     }
     for key in REGISTRY:
         blocks[f"params-mech-{key}"] = _mechanism_block(key)

@@ -50,7 +50,24 @@ def test_blocks_cover_every_schema_section_and_mechanism() -> None:
         assert f"params-{section}" in names
     for key in REGISTRY:
         assert f"params-mech-{key}" in names
-    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams"} <= names
+    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams", "pools", "handler-kinds",
+            "mechanism-costs"} <= names
+
+
+def test_mechanism_costs_name_every_mechanism_its_pools_and_null_variant() -> None:
+    """One row per mechanism: the pools and uses it spends on beyond the baseline's (observed in
+    a small run, the same every time) and the "Null variant:" paragraph of its docstring."""
+    from sim.resources import POOL_NAMES
+
+    block = odd.generate("mechanism-costs")
+    assert block == odd.generate("mechanism-costs")
+    rows = {line.split(" | ")[0].strip("| `"): line for line in block.splitlines() if line.startswith("| `")}
+    assert list(rows) == list(REGISTRY)
+    for key, mech in REGISTRY.items():
+        null = odd._null_variant(mech)
+        assert null != "not stated" and null in rows[key], key
+        if set(mech.hooks) - {"setup", "events"}:  # it acts every day, and its actions draw on pools
+            assert any(f"`{pool}`:" in rows[key] for pool in POOL_NAMES), key
 
 
 def test_every_mechanism_has_a_submodel_section(current: str) -> None:
@@ -63,8 +80,21 @@ def test_every_mechanism_has_a_submodel_section(current: str) -> None:
         nxt = re.search(r"^#{2,5} ", body, re.MULTILINE)
         body = body[: nxt.start()] if nxt else body
         assert f"<!-- BEGIN GENERATED: params-mech-{key} -->" in body, f"`{key}`: parameter table not in its section"
-        assert "seed §" in body, f"`{key}`: no citation of the article"
-        assert "spec §4" in body, f"`{key}`: no spec row"
+        for anchor in REGISTRY[key].article:
+            assert f"(article.md#{anchor})" in body, f"`{key}`: no link to the article's part {anchor}"
+        assert "*Null variant.*" in body, f"`{key}`: no null variant"
+        assert "*Costs.*" in body or key == "events", f"`{key}`: no costs"
+
+
+def test_no_references_outside_the_repository(current: str) -> None:
+    """The prose cites ODD sections, docs/article.md parts and docs/calibration-targets.md,
+    never files outside the repository or the sections of documents it does not contain
+    (generated blocks quote the code, which answers for itself)."""
+    prose = re.sub(r"<!-- BEGIN GENERATED: (\S+) -->.*?<!-- END GENERATED: \1 -->", "", current, flags=re.DOTALL)
+    for outside in ("../shared", "spec §", "seed §"):
+        assert outside not in prose, outside
+    for link in re.findall(r"\]\(([^)#]+)", current):
+        assert not link.startswith(("/", "..")) and (DOC.parent / link).exists(), link
 
 
 def test_odd_protocol_sections_present(current: str) -> None:
@@ -115,7 +145,8 @@ def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.
 
     stale, missing = odd.stale_blocks(current)
     assert f"params-mech-{key}" in stale and not missing
-    assert set(stale) <= {f"params-mech-{key}", "rule-changes"}  # rule-changes shows configure's effect
+    # rule-changes shows configure's effect; mechanism-costs what the mechanism spends
+    assert set(stale) <= {f"params-mech-{key}", "rule-changes", "mechanism-costs"}
     doc = tmp_path / "ODD.md"
     doc.write_text(current, encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 1
