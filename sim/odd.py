@@ -1,32 +1,31 @@
-"""The parts of the ODD document (``docs/ODD.md``) that come from code, so they cannot drift.
+"""The generated blocks of the ODD document (``docs/ODD.md``): everything in it that comes from
+the code, so that it cannot drift.
 
-The document is hand-written prose with generated blocks between markers::
-
-    <!-- BEGIN GENERATED: params-behaviour -->
-    ...generated Markdown, never edited by hand...
-    <!-- END GENERATED: params-behaviour -->
-
-:func:`render` replaces the content of every generated block in a text; :func:`main`
-rewrites ``docs/ODD.md`` in place (``python -m sim.odd``) or, with ``--check``, exits 1 with
-a one-line message naming the stale or missing blocks (``python -m sim.odd --check``).
+The machinery (markers, rendering, the staleness check, number and table formatting) is in
+:mod:`sim.odd_markdown`; this module says which blocks the document has and what each says.
+``python -m sim.odd`` rewrites ``docs/ODD.md`` in place; ``python -m sim.odd --check`` exits 1
+with a one-line message naming the stale or missing blocks.
 
 Everything generated is read from the code: parameter tables from the pydantic schema
 (:class:`sim.schema.ScenarioConfig` and each mechanism's ``Params``: key path, default,
 range from ``FieldInfo.metadata``, description), the mechanism list from
 :data:`sim.mechanisms.REGISTRY`, the rule changes each mechanism's ``configure`` makes (by
-applying it to the default rules), the day's schedule from the source of
-:meth:`sim.model.GovernanceModel.step`, the status and transition table from
-:data:`sim.issues.TRANSITIONS`, the outcome tables from :data:`sim.metrics.DAILY` and
-:data:`sim.summary.HEADLINE`, and the random streams from :data:`sim.rng.PURPOSES` with the
-functions that draw from each (found by reading the package's source).
+applying it to the default rules), what each mechanism spends and its null variant (by
+stepping a small model with the mechanism alone on, and from its module docstring), the
+handler kinds and pools from :mod:`sim.handlers` and :data:`sim.resources.POOLS`, the day's
+schedule from the source of :meth:`sim.model.GovernanceModel.step`, the status and
+transition table from :data:`sim.issues.TRANSITIONS`, the outcome tables from
+:data:`sim.outcomes.REGISTRY`, and the random streams from :data:`sim.rng.PURPOSES` and the
+mechanisms' own streams, with the functions that draw from each (found by reading the
+package's source).
 
 Output is deterministic: fixed orderings (schema, registry and enum order; sorted where
-the source is a set) and fixed number formatting. This module never imports matplotlib.
+the source is a set), fixed number formatting, and a fixed seed for the small model. This
+module never imports matplotlib.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import dataclasses
 import inspect
@@ -45,6 +44,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim import issues as issues_mod
+from sim import odd_markdown as md
 from sim import rng as rng_mod
 from sim.graph import build_population
 from sim.handlers import Handlers
@@ -62,83 +62,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "ODD.md"
 PACKAGE = Path(__file__).resolve().parent
 
-_BEGIN = "<!-- BEGIN GENERATED: {} -->"
-_END = "<!-- END GENERATED: {} -->"
-_NAME = r"[A-Za-z0-9_.:-]+"
-_BLOCK_RE = re.compile(
-    r"(?P<begin><!-- BEGIN GENERATED: (?P<name>" + _NAME + r") -->)\n(?P<body>.*?)(?P<end><!-- END GENERATED: (?P=name) -->)",
-    re.DOTALL,
-)
-_MARKER_RE = re.compile(r"<!-- (BEGIN|END) GENERATED: (" + _NAME + r") -->")
-
-
-# =========================================================================== formatting
-
-
-def _num(v: float) -> str:
-    """A number, formatted the same way on every machine."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, np.integer)):
-        v = int(v)
-        if v == 2**63 - 1:
-            return "2^63 − 1"
-        return f"{v:,}" if abs(v) >= 10_000 else str(v)
-    v = float(v)
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    if math.isnan(v):
-        return "NaN"
-    if v == int(v) and abs(v) < 1e15:
-        iv = int(v)
-        if abs(iv) >= 1_000_000 and str(abs(iv)).rstrip("0") == "1":
-            return f"{'-' if iv < 0 else ''}1e{len(str(abs(iv))) - 1}"
-        return f"{iv:,}" if abs(iv) >= 10_000 else str(iv)
-    s = f"{v:.6g}"
-    if "e" in s:
-        mant, exp = s.split("e")
-        s = f"{mant}e{int(exp)}"
-    return s
-
-
-def _value(v: Any) -> str:
-    """A default value in YAML flow style (what a scenario file would say)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return _num(v)
-    if isinstance(v, str):
-        return f'"{v}"'
-    if isinstance(v, BaseModel):
-        return "{" + ", ".join(f"{k}: {_value(getattr(v, k))}" for k in type(v).model_fields) + "}"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_value(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, (tuple, list)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if v is None:
-        return "null"
-    return str(v)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _first_paragraph(doc: str | None) -> str:
-    """The first paragraph of a docstring, on one line."""
-    if not doc:
-        return ""
-    para = inspect.cleandoc(doc).split("\n\n")[0]
-    return " ".join(para.split())
-
-
 # =========================================================================== ranges
 
 
@@ -147,8 +70,8 @@ def _bounds(metadata: Sequence[Any]) -> str | None:
     lo, lo_open, hi, hi_open = field_bounds(metadata)
     if lo is None and hi is None:
         return None
-    left = "(−∞" if lo is None else ("(" if lo_open else "[") + _num(lo)
-    right = "∞)" if hi is None else _num(hi) + (")" if hi_open else "]")
+    left = "(−∞" if lo is None else ("(" if lo_open else "[") + md.num(lo)
+    right = "∞)" if hi is None else md.num(hi) + (")" if hi_open else "]")
     return f"{left}, {right}"
 
 
@@ -158,10 +81,10 @@ def _lengths(metadata: Sequence[Any]) -> str | None:
     if lo is None and hi is None:
         return None
     if lo is None:
-        return f"length ≤ {_num(hi)}"
+        return f"length ≤ {md.num(hi)}"
     if hi is None:
-        return f"length ≥ {_num(lo)}"
-    return f"length {_num(lo)}–{_num(hi)}"
+        return f"length ≥ {md.num(lo)}"
+    return f"length {md.num(lo)}–{md.num(hi)}"
 
 
 def _split_annotated(tp: Any) -> tuple[Any, list[Any]]:
@@ -245,12 +168,12 @@ def _param_rows(model: type[BaseModel], prefix: str, instance: BaseModel | None,
         ann = info.annotation
         if instance is not None:
             default: Any = getattr(instance, name)
-            shown = f"`{_value(default)}`"
+            shown = f"`{md.value(default)}`"
         elif info.is_required():
             default, shown = None, "required"
         else:
             default = _default_of(info)
-            shown = f"`{_value(default)}`"
+            shown = f"`{md.value(default)}`"
         desc = info.description or ""
         if _is_model(ann) and not _has_required(ann):
             rows.extend(_param_rows(ann, path + ".", default))
@@ -263,7 +186,7 @@ def _param_rows(model: type[BaseModel], prefix: str, instance: BaseModel | None,
 
 
 def _param_table(rows: list[list[str]]) -> str:
-    return _table(["key", "default", "range", "description"], rows)
+    return md.table(["key", "default", "range", "description"], rows)
 
 
 def _section_table(section: str, skip: tuple[str, ...] = (), note: dict[str, str] | None = None) -> str:
@@ -280,7 +203,7 @@ def _section_table(section: str, skip: tuple[str, ...] = (), note: dict[str, str
 def _top_level() -> str:
     cfg = ScenarioConfig()
     rows = [
-        [f"`{name}`", f"`{_value(getattr(cfg, name))}`", _type_range(info.annotation, info.metadata), info.description or ""]
+        [f"`{name}`", f"`{md.value(getattr(cfg, name))}`", _type_range(info.annotation, info.metadata), info.description or ""]
         for name, info in ScenarioConfig.model_fields.items()
         if not _is_model(info.annotation)
     ]
@@ -319,12 +242,12 @@ def _categories() -> str:
     rows = []
     for c in CATEGORIES:
         cc = cats[c]
-        row = [f"`{c}`"] + [_value(getattr(cc, f)) for f in model.model_fields if f != "scope"]
-        row += [_value(x) for x in cc.scope]
+        row = [f"`{c}`"] + [md.value(getattr(cc, f)) for f in model.model_fields if f != "scope"]
+        row += [md.value(x) for x in cc.scope]
         rows.append(row)
     total = sum(cats[c].share for c in CATEGORIES)
-    return (fields + "\n\nDefaults per category (shares sum to " + _num(round(total, 9)) + "):\n\n"
-            + _table(header, rows))
+    return (fields + "\n\nDefaults per category (shares sum to " + md.num(round(total, 9)) + "):\n\n"
+            + md.table(header, rows))
 
 
 def _hooks_text(m: Mechanism) -> str:
@@ -353,7 +276,7 @@ def _mechanisms() -> str:
     for i, (key, m) in enumerate(REGISTRY.items(), start=1):
         rows.append([str(i), f"`{key}`", m.summary, m.source,
                      f"`{m.configure.__name__}`" if m.configure else "—", _hooks_text(m)])
-    return _table(["#", "key", "summary", "source", "configures rules", "hooks (phase → function)"], rows)
+    return md.table(["#", "key", "summary", "source", "configures rules", "hooks (phase → function)"], rows)
 
 
 _RULE_INDEX: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -368,7 +291,7 @@ _RULE_INDEX: dict[str, tuple[tuple[str, ...], ...]] = {
 def _rule_value(name: str, v: Any) -> str:
     if name == "reach":
         return SCOPES[int(v)]
-    return _value(v.item() if isinstance(v, np.generic) else v)
+    return md.value(v.item() if isinstance(v, np.generic) else v)
 
 
 def _rule_diff(name: str, before: Any, after: Any) -> list[str]:
@@ -410,7 +333,7 @@ def _rule_changes() -> str:
         for f in dataclasses.fields(Rules):
             changes += _rule_diff(f.name, getattr(base, f.name), getattr(rules, f.name))
         rows.append([f"`{key}`", "; ".join(changes) if changes else "no change at default parameters"])
-    return _table(["mechanism", "rule changes at default parameters (base scenario → with the mechanism alone)"], rows)
+    return md.table(["mechanism", "rule changes at default parameters (base scenario → with the mechanism alone)"], rows)
 
 
 def _handler_kinds() -> str:
@@ -427,19 +350,22 @@ def _handler_kinds() -> str:
         handler = np.array([h.offset[k]])
         pools = sorted({CASE_POOLS[int(work_account(h, handler, np.array([c], np.int8))[0][0])] for c in range(len(CATEGORIES))})
         rows.append([f"`{name}`", LEVELS[int(KIND_LEVEL[k])], "yes" if rules.active[k] else "no",
-                     _num(float(rules.case_hours[k])), ", ".join(f"`{p}`" for p in pools), auth_s, SCOPES[int(rules.reach[k])]])
-    return (_table(["handler kind", "level", "exists in the base scenario", "hours per attempt (base)", "hours drawn from",
+                     md.num(float(rules.case_hours[k])), ", ".join(f"`{p}`" for p in pools), auth_s, SCOPES[int(rules.reach[k])]])
+    return (md.table(["handler kind", "level", "exists in the base scenario", "hours per attempt (base)", "hours drawn from",
                     "authority (base)", "widest scope it may handle"], rows)
-            + "\n\nAn attempt that ends in a referral or a refusal at intake takes `capacity.triage_hours` "
-            + f"({_num(cfg.capacity.triage_hours)}) instead; a compound's property cases take property staff's hours, "
-            + "its simple cases (under the five-level grid or vanguard linkage) the community's party volunteers'.")
+            + "\n\nAn attempt that ends in a referral or a refusal at intake (buck-passing) takes "
+            + f"`capacity.triage_hours` ({md.num(cfg.capacity.triage_hours)}) instead. A compound's property cases take "
+            + "its property staff's hours, its simple cases (under the five-level grid or vanguard linkage) the "
+            + "community's party volunteers'. A batched issue takes a share `batch_share` of the case hours (proactive "
+            + "analysis), and the street office's first attempt on a cross-department issue adds the hours of organising "
+            + "a summons (whistle summons).")
 
 
 def _pools() -> str:
     from sim.resources import POOLS
 
     rows = [[f"`{p.name}`", p.unit, p.level, p.description] for p in POOLS]
-    return _table(["pool", "unit", "one account per", "what it holds"], rows)
+    return md.table(["pool", "unit", "one account per", "what it holds"], rows)
 
 
 # =========================================================================== schedule
@@ -461,13 +387,23 @@ def _call_doc(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str]:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in namespace:
         target = getattr(namespace[func.value.id], func.attr, None)
         name = f"{namespace[func.value.id].__name__}.{func.attr}"
-        return name, _first_paragraph(getattr(target, "__doc__", None))
+        return name, md.first_paragraph(getattr(target, "__doc__", None))
     if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
             and isinstance(func.value.value, ast.Name) and func.value.value.id == "self"
             and func.value.attr in _ATTR_TYPES):
         cls = _resolve(_ATTR_TYPES[func.value.attr])
         name = f"{cls.__module__}.{cls.__name__}.{func.attr}"
-        return name, _first_paragraph(getattr(getattr(cls, func.attr, None), "__doc__", None))
+        return name, md.first_paragraph(getattr(getattr(cls, func.attr, None), "__doc__", None))
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
+            and "GovernanceModel" in namespace):
+        method = getattr(namespace["GovernanceModel"], func.attr, None)
+        doc = md.first_paragraph(getattr(method, "__doc__", None))
+        if not doc and method is not None:  # no docstring: say what it calls
+            body = ast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
+            calls = [f"`{ast.unparse(n)}`" for n in sorted((n for n in ast.walk(body) if isinstance(n, ast.Call)),
+                                                      key=lambda n: (n.lineno, n.col_offset))]
+            doc = "calls " + ", ".join(calls) + "." if calls else ""
+        return f"GovernanceModel.{func.attr}", doc
     return ast.unparse(func), ""
 
 
@@ -502,11 +438,13 @@ def _schedule() -> str:
 def _setup() -> str:
     conf = [f"`{k}.{m.configure.__name__}`" for k, m in REGISTRY.items() if m.configure]
     setup = [f"`{k}.{m.hooks['setup'].__name__}`" for k, m in REGISTRY.items() if "setup" in m.hooks]
-    return ("- Rule configuration (before the population is built), in registry order: "
+    return ("- Rules rebuilt from the scenario, then each enabled mechanism's rule configuration, in registry order: "
             + (", ".join(conf) if conf else "none") + ".\n"
-            + "- Set-up hooks (after population, resident state and handlers exist; before channel access "
-            + "is computed and the Mesa agents are created), in registry order: "
-            + (", ".join(setup) if setup else "none") + ".")
+            + "- Pools resized to the configured rules (what each holds is kept, up to its new cap); resource use "
+            + "counted from here on.\n"
+            + "- Set-up hooks of the enabled mechanisms, in registry order: "
+            + (", ".join(setup) if setup else "none") + ".\n"
+            + "- Every resident's channel access recomputed from the configured rules.")
 
 
 # =========================================================================== issues
@@ -523,14 +461,17 @@ def _member_comments(cls: type) -> dict[str, str]:
 
 
 _TRANSITION_MEANING: dict[tuple[str, str], str] = {
-    ("LATENT", "REPORTED"): "detection: self-report, grid patrol, party member (vanguard) or proactive analysis",
+    ("LATENT", "REPORTED"): "detection: self-report (also at a gig-worker session), grid patrol, party member "
+                            "(vanguard), proactive analysis or an outreach visit",
     ("LATENT", "RESOLVED"): "residents' self-governance of a collective issue nobody has reported",
     ("LATENT", "ABANDONED"): "the resident lives with an unreported issue (hazard 1/latent lifetime)",
     ("REPORTED", "QUEUED"): "routing to a first handler (the same day)",
     ("QUEUED", "QUEUED"): "reassignment: referral, escalation, buck-passing, sequential referral, no budget",
-    ("QUEUED", "RESOLVED"): "real resolution by a handler, by party takeover, or by self-governance",
-    ("QUEUED", "FALSE_CLOSED"): "closure on paper by a failing handler under queue pressure",
-    ("QUEUED", "ABANDONED"): "the reporter gives up (hazard 1/patience)",
+    ("QUEUED", "RESOLVED"): "real resolution by a handler or a party takeover (both through `lifecycle.fix`), or by "
+                            "self-governance",
+    ("QUEUED", "FALSE_CLOSED"): "closure on paper of a failing attempt (a handler's or a takeover's) when the staff "
+                                "it draws on are under pressure",
+    ("QUEUED", "ABANDONED"): "the reporter gives up (hazard 1/patience, lower while kept informed)",
     ("FALSE_CLOSED", "QUEUED"): "an audit (supervision) finds a paper closure and reopens it",
 }
 
@@ -543,10 +484,10 @@ def _transitions() -> str:
     trans_rows = [[f"`{a.name}`", f"`{b.name}`", _TRANSITION_MEANING.get((a.name, b.name), "—")] for a, b in legal]
     grid_header = ["from \\ to", *[s.name for s in S]]
     grid = [[s.name, *["✓" if (s, t) in issues_mod.TRANSITIONS else "" for t in S]] for s in S]
-    return (_table(["code", "status", "meaning"], status_rows) + "\n\n"
+    return (md.table(["code", "status", "meaning"], status_rows) + "\n\n"
             + "Legal transitions (`IssueTable.move` refuses any other):\n\n"
-            + _table(["from", "to", "what happens"], trans_rows) + "\n\n"
-            + _table(grid_header, grid))
+            + md.table(["from", "to", "what happens"], trans_rows) + "\n\n"
+            + md.table(grid_header, grid))
 
 
 _ISSUE_GLOSS: dict[str, str] = {
@@ -557,17 +498,22 @@ _ISSUE_GLOSS: dict[str, str] = {
     "cost": "budget units a resolution costs",
     "severity": "uniform(0, 1); raises the resident's reporting log-odds",
     "status": "lifecycle status (table above)",
-    "channel": "who detected it: none, self-report, grid patrol, party member, proactive analysis",
+    "channel": "who detected it: " + ", ".join(c.name.lower().replace("_", " ") for c in issues_mod.Channel),
     "day_arisen": "day the issue arose",
     "day_detected": "day it was detected",
     "day_routed": "day it was first routed",
     "day_closed": "day it was resolved, closed on paper or abandoned",
     "day_feedback": "day the reporter was told the outcome",
     "handler": "handler currently holding it",
-    "reassignments": "referrals, escalations and buck-passing moves so far",
+    "reassignments": "referrals, escalations, buck-passing moves and sequential-referral steps so far",
     "ready_day": "first day a handler may take it up again (hand-off delay, waiting)",
     "queue_day": "day it joined its current queue (first come, first served)",
-    "parts_done": "departments that have done their part (sequential referral)",
+    "parts_done": "departments that have done their part (bit 1: first, bit 2: second department)",
+    "work_done": "hours put into the current attempt so far (work in progress); for a summoned issue, the first "
+                 "department's part",
+    "work_done2": "hours put into the second department's part of a summoned issue",
+    "coordinated": "the street office has taken it up as a cross-department issue (summons or sequential referral)",
+    "via_platform": "dispatched by the digital platform (routed with the platform's accuracy)",
     "summoned": "the street office has summoned the departments (whistle)",
     "consent": "residents have consented (collective lift issues)",
     "batched": "rides on another case of its cluster (proactive analysis)",
@@ -590,9 +536,9 @@ def _issue_attributes() -> str:
         elif name == "channel":
             init = issues_mod.Channel(int(fill)).name
         else:
-            init = _value(fill.item() if isinstance(fill, np.generic) else fill)
+            init = md.value(fill.item() if isinstance(fill, np.generic) else fill)
         rows.append([f"`{name}`", np.dtype(dtype).name, init, _ISSUE_GLOSS.get(name, "")])
-    return _table(["attribute", "type", "initial", "meaning"], rows)
+    return md.table(["attribute", "type", "initial", "meaning"], rows)
 
 
 # =========================================================================== outcomes, streams
@@ -604,21 +550,23 @@ _BETTER = {1: "higher", -1: "lower", 0: "–"}
 def _daily() -> str:
     rows = [[f"`{o.name}`", o.kind, o.definition, o.unit, o.denominator or "–", _BETTER[o.direction]]
             for o in OUTCOMES.values()]
-    return _table(["outcome", "kind", "definition", "unit", "denominator", "better when"], rows)
+    return md.table(["outcome", "kind", "definition", "unit", "denominator", "better when"], rows)
 
 
 def _headline() -> str:
-    return _table(["outcome", "label", "better when"],
+    return md.table(["outcome", "label", "better when"],
                   [[f"`{k}`", OUTCOMES[k].label, _BETTER[OUTCOMES[k].direction]] for k in (*HEADLINE, *RESOURCE_USE)])
 
 
-def _stream_users() -> dict[str, list[str]]:
-    """For each random stream, the functions of the package that draw from it."""
+def _stream_users() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For each random stream of the core, and for each mechanism's own stream, the functions
+    of the package that draw from it (``model.streams.<purpose>``, ``model.rng_of("<key>")``)."""
     users: dict[str, set[str]] = {p: set() for p in rng_mod.PURPOSES}
+    own: dict[str, set[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).with_suffix("")
         module = ".".join(rel.parts)
-        if module == __name__ or module.endswith(".odd"):
+        if module.startswith("sim.odd"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
 
@@ -627,20 +575,81 @@ def _stream_users() -> dict[str, list[str]]:
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     visit(child, [*scope, child.name])
                     continue
+                where = ".".join([module.removeprefix("sim."), *scope])
                 if (isinstance(child, ast.Attribute) and child.attr in users
                         and isinstance(child.value, ast.Attribute) and child.value.attr == "streams"):
-                    users[child.attr].add(".".join([module.removeprefix("sim."), *scope]))
+                    users[child.attr].add(where)
+                if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "rng_of"
+                        and child.args and isinstance(child.args[0], ast.Constant)):
+                    own.setdefault(str(child.args[0].value), set()).add(where)
                 visit(child, scope)
 
         visit(tree, [])
-    return {p: sorted(u) for p, u in users.items()}
+    return {p: sorted(u) for p, u in users.items()}, {k: sorted(own[k]) for k in REGISTRY if k in own}
 
 
 def _streams() -> str:
-    users = _stream_users()
+    users, own = _stream_users()
     rows = [[str(i), f"`{p}`", ", ".join(f"`{u}`" for u in users[p]) or "—"]
             for i, p in enumerate(rng_mod.PURPOSES)]
-    return _table(["spawn key", "stream", "drawn from by"], rows)
+    mech_rows = [[f"`{k}`", ", ".join(f"`{u}`" for u in fns)] for k, fns in own.items()]
+    return (md.table(["spawn key", "stream", "drawn from by"], rows)
+            + "\n\nMechanisms' own streams (`sim.rng.mechanism_stream`: spawn key "
+            + f"({rng_mod._MECHANISM_KEY}, CRC-32 of the mechanism's key)); mechanisms not listed draw no random numbers "
+            + "of their own:\n\n" + md.table(["mechanism", "drawn from by"], mech_rows))
+
+
+# =========================================================================== what mechanisms spend
+
+
+#: The small run in which the mechanism-costs block observes what each mechanism spends:
+#: the schema's defaults with these residents, days and seed, no warm-up.
+COST_RUN: dict[str, int] = {"residents": 2_000, "days": 90, "seed": 0}
+_USES: dict[Any, frozenset[tuple[str, str]]] = {}
+
+
+def _uses_in_run(key: str | None) -> frozenset[tuple[str, str]]:
+    """(pool, use) pairs with hours or budget spent in :data:`COST_RUN` with mechanism ``key``
+    alone on (None: none on); computed once per process and mechanism definition."""
+    from sim.model import GovernanceModel
+
+    m = REGISTRY.get(key) if key else None
+    cache_key = (key, m.params, m.configure, tuple(m.hooks.items())) if m else None
+    if cache_key not in _USES:
+        cfg = ScenarioConfig(days=COST_RUN["days"], seed=COST_RUN["seed"], warmup_days=0,
+                             population={"residents": COST_RUN["residents"]},
+                             mechanisms={key: {"enabled": True}} if key else {})
+        model = GovernanceModel(cfg)
+        for _ in range(cfg.days):
+            model.step()
+        _USES[cache_key] = frozenset((pool, use) for pool, use, amount in model.pools.use_table() if amount > 0)
+    return _USES[cache_key]
+
+
+def _null_variant(m: Mechanism) -> str:
+    """The "Null variant:" paragraph of the mechanism's module docstring, without its label."""
+    doc = inspect.cleandoc(sys.modules[m.params.__module__].__doc__ or "")
+    para = next((p for p in doc.split("\n\n") if "Null variant:" in p), "")
+    text = " ".join(para.split("Null variant:", 1)[-1].split())
+    text = text.replace("``", "`")
+    return text[:1].upper() + text[1:] if text else "not stated"
+
+
+def _mechanism_costs() -> str:
+    base = _uses_in_run(None)
+    rows = []
+    for key, m in REGISTRY.items():
+        new = sorted(_uses_in_run(key) - base)
+        pools: dict[str, list[str]] = {}
+        for pool, use in new:
+            pools.setdefault(pool, []).append(use)
+        spends = "; ".join(f"`{pool}`: {', '.join(uses)}" for pool, uses in pools.items()) or "no use of its own"
+        rows.append([f"`{key}`", spends, _null_variant(m)])
+    run = (f"{COST_RUN['residents']:,} residents, {COST_RUN['days']} days, seed {COST_RUN['seed']}, "
+           "no warm-up, schema defaults")
+    return (f"Pools and uses observed in a small run ({run}) with the mechanism alone on, beyond the uses of the "
+            "same run with every mechanism off (`GovernanceModel.pools.use_table()`):\n\n"
+            + md.table(["mechanism", "pools and uses it spends on", "null variant"], rows))
 
 
 # =========================================================================== registry of blocks
@@ -667,6 +676,7 @@ def _blocks() -> dict[str, Callable[[], str]]:
         "daily-outcomes": _daily,
         "headline-outcomes": _headline,
         "random-streams": _streams,
+        "mechanism-costs": _mechanism_costs,
     }
     for key in REGISTRY:
         blocks[f"params-mech-{key}"] = _mechanism_block(key)
@@ -691,105 +701,20 @@ def generate(name: str) -> str:
     return fn().rstrip("\n")
 
 
-def _check_markers(text: str) -> None:
-    """Every BEGIN has its END, in order, unnested, and no name appears twice."""
-    open_name: str | None = None
-    seen: set[str] = set()
-    for m in _MARKER_RE.finditer(text):
-        kind, name = m.group(1), m.group(2)
-        if kind == "BEGIN":
-            if open_name is not None:
-                raise ValueError(f"generated block '{open_name}' is not closed before '{name}' begins")
-            if name in seen:
-                raise ValueError(f"generated block '{name}' appears twice")
-            open_name = name
-            seen.add(name)
-        else:
-            if open_name != name:
-                raise ValueError(f"END marker of '{name}' without its BEGIN")
-            open_name = None
-    if open_name is not None:
-        raise ValueError(f"generated block '{open_name}' has no END marker")
-
-
-def _blocks_in(text: str) -> dict[str, str]:
-    """Block name -> current content, for every block in ``text``."""
-    _check_markers(text)
-    return {m.group("name"): m.group("body") for m in _BLOCK_RE.finditer(text)}
-
-
-def _body(content: str) -> str:
-    """What stands between a block's markers: the content set off by blank lines, so that
-    Markdown renderers never read a marker as part of a table or paragraph."""
-    return f"\n{content}\n\n"
-
-
 def render(text: str) -> str:
     """``text`` with the content of every generated block replaced by freshly generated content."""
-    _check_markers(text)
-    cache: dict[str, str] = {}
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group("name")
-        if name not in cache:
-            cache[name] = generate(name)
-        return f"{m.group('begin')}\n{_body(cache[name])}{m.group('end')}"
-
-    return _BLOCK_RE.sub(sub, text)
+    return md.render(text, generate)
 
 
 def stale_blocks(text: str) -> tuple[list[str], list[str]]:
     """(blocks whose content differs from what would be generated, blocks missing from ``text``)."""
-    present = _blocks_in(text)
-    stale = [name for name, body in present.items() if body != _body(generate(name))]
-    missing = [name for name in BLOCKS if name not in present]
-    return stale, missing
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return md.stale_blocks(text, block_names(), generate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.odd``: regenerate the ODD document; ``--check``: exit 1 if it is stale."""
-    p = argparse.ArgumentParser(prog="python -m sim.odd", description=__doc__.split("\n\n")[0])
-    p.add_argument("--check", action="store_true", help="do not write; exit 1 if any generated block is stale or missing")
-    p.add_argument("--file", type=Path, default=DOC, help="the ODD document (default: docs/ODD.md)")
-    args = p.parse_args(argv)
-    shown = _display(args.file)
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except OSError as exc:
-        print(f"error: cannot read {shown}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    try:
-        if args.check:
-            stale, missing = stale_blocks(text)
-            if stale or missing:
-                parts = []
-                if stale:
-                    parts.append(f"stale generated blocks: {', '.join(stale)}")
-                if missing:
-                    parts.append(f"missing generated blocks: {', '.join(missing)}")
-                print(f"{shown} is out of date ({'; '.join(parts)}); run: python -m sim.odd", file=sys.stderr)
-                return 1
-            print(f"{shown} is up to date ({len(_blocks_in(text))} generated blocks)")
-            return 0
-        new = render(text)
-        _, missing = stale_blocks(new)
-    except ValueError as exc:
-        print(f"error: {shown}: {exc}", file=sys.stderr)
-        return 1
-    if new != text:
-        args.file.write_text(new, encoding="utf-8")
-    print(f"{'wrote' if new != text else 'unchanged'} {shown} ({len(_blocks_in(new))} generated blocks)")
-    if missing:
-        print(f"{shown} lacks generated blocks: {', '.join(missing)}", file=sys.stderr)
-        return 1
-    return 0
+    return md.cli(argv, prog="python -m sim.odd", doc=DOC, names=block_names(), generate=generate,
+                  description=__doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

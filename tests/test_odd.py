@@ -1,4 +1,5 @@
-"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py)."""
+"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py, with the
+block machinery of sim/odd_markdown.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
-from sim import odd
+from sim import odd, odd_markdown
 from sim.mechanisms import REGISTRY
 from sim.mechanisms.base import Mechanism
 
@@ -49,7 +50,24 @@ def test_blocks_cover_every_schema_section_and_mechanism() -> None:
         assert f"params-{section}" in names
     for key in REGISTRY:
         assert f"params-mech-{key}" in names
-    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams"} <= names
+    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams", "pools", "handler-kinds",
+            "mechanism-costs"} <= names
+
+
+def test_mechanism_costs_name_every_mechanism_its_pools_and_null_variant() -> None:
+    """One row per mechanism: the pools and uses it spends on beyond the baseline's (observed in
+    a small run, the same every time) and the "Null variant:" paragraph of its docstring."""
+    from sim.resources import POOL_NAMES
+
+    block = odd.generate("mechanism-costs")
+    assert block == odd.generate("mechanism-costs")
+    rows = {line.split(" | ")[0].strip("| `"): line for line in block.splitlines() if line.startswith("| `")}
+    assert list(rows) == list(REGISTRY)
+    for key, mech in REGISTRY.items():
+        null = odd._null_variant(mech)
+        assert null != "not stated" and null in rows[key], key
+        if set(mech.hooks) - {"setup", "events"}:  # it acts every day, and its actions draw on pools
+            assert any(f"`{pool}`:" in rows[key] for pool in POOL_NAMES), key
 
 
 def test_every_mechanism_has_a_submodel_section(current: str) -> None:
@@ -62,8 +80,21 @@ def test_every_mechanism_has_a_submodel_section(current: str) -> None:
         nxt = re.search(r"^#{2,5} ", body, re.MULTILINE)
         body = body[: nxt.start()] if nxt else body
         assert f"<!-- BEGIN GENERATED: params-mech-{key} -->" in body, f"`{key}`: parameter table not in its section"
-        assert "seed §" in body, f"`{key}`: no citation of the article"
-        assert "spec §4" in body, f"`{key}`: no spec row"
+        for anchor in REGISTRY[key].article:
+            assert f"(article.md#{anchor})" in body, f"`{key}`: no link to the article's part {anchor}"
+        assert "*Null variant.*" in body, f"`{key}`: no null variant"
+        assert "*Costs.*" in body or key == "events", f"`{key}`: no costs"
+
+
+def test_no_references_outside_the_repository(current: str) -> None:
+    """The prose cites ODD sections, docs/article.md parts and docs/calibration-targets.md,
+    never files outside the repository or the sections of documents it does not contain
+    (generated blocks quote the code, which answers for itself)."""
+    prose = re.sub(r"<!-- BEGIN GENERATED: (\S+) -->.*?<!-- END GENERATED: \1 -->", "", current, flags=re.DOTALL)
+    for outside in ("../shared", "spec §", "seed §"):
+        assert outside not in prose, outside
+    for link in re.findall(r"\]\(([^)#]+)", current):
+        assert not link.startswith(("/", "..")) and (DOC.parent / link).exists(), link
 
 
 def test_odd_protocol_sections_present(current: str) -> None:
@@ -114,7 +145,8 @@ def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.
 
     stale, missing = odd.stale_blocks(current)
     assert f"params-mech-{key}" in stale and not missing
-    assert set(stale) <= {f"params-mech-{key}", "rule-changes"}  # rule-changes shows configure's effect
+    # rule-changes shows configure's effect; mechanism-costs what the mechanism spends
+    assert set(stale) <= {f"params-mech-{key}", "rule-changes", "mechanism-costs"}
     doc = tmp_path / "ODD.md"
     doc.write_text(current, encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 1
@@ -124,8 +156,8 @@ def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.
     assert odd.main(["--file", str(doc)]) == 0
     new = doc.read_text(encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 0
-    assert f"`{odd._value(old + 1)}`" in odd._blocks_in(new)[f"params-mech-{key}"]
-    before, after = odd._blocks_in(current), odd._blocks_in(new)
+    assert f"`{odd_markdown.value(old + 1)}`" in odd_markdown.blocks_in(new)[f"params-mech-{key}"]
+    before, after = odd_markdown.blocks_in(current), odd_markdown.blocks_in(new)
     assert [n for n in before if before[n] != after[n]] == stale
 
 
@@ -159,9 +191,9 @@ def test_generation_never_imports_matplotlib() -> None:
 
 
 def test_number_formatting_is_fixed() -> None:
-    assert odd._num(1 / 3) == "0.333333"
-    assert odd._num(1e6) == "1e6"
-    assert odd._num(6.0) == "6"
-    assert odd._num(10_000) == "10,000"
-    assert odd._num(float("inf")) == "∞"
-    assert odd._value(("a", "b")) == '["a", "b"]'
+    assert odd_markdown.num(1 / 3) == "0.333333"
+    assert odd_markdown.num(1e6) == "1e6"
+    assert odd_markdown.num(6.0) == "6"
+    assert odd_markdown.num(10_000) == "10,000"
+    assert odd_markdown.num(float("inf")) == "∞"
+    assert odd_markdown.value(("a", "b")) == '["a", "b"]'
