@@ -337,7 +337,8 @@ _FLOW: list[Outcome] = [
     Outcome("issue_rate_per_resident_year", "Issues per resident-year", "issues / resident / year", 0,
             "Issues arising per resident per year (endogenous and exogenous arrivals).", "residents × years of the period",
             "flow", lambda s: len(s) / s.days / max(s.residents, 1) * 365, event="arisen"),
-    Outcome("issues_arisen_per_day", "Issues arisen per day", "issues / day", 0, "Issues arising per day, averaged over the period.", "days of the period",
+    Outcome("issues_arisen_per_day", "Issues arisen per day", "issues / day", 0,
+            "Issues arising per day, averaged over the period.", "days of the period",
             "flow", lambda s: len(s) / s.days, event="arisen"),
 ]
 
