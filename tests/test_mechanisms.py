@@ -249,7 +249,7 @@ TARGETS: tuple[Target, ...] = (
     Target("whistle_summon", column_count("summoned"), +1),
     Target("whistle_summon", cross_department_reassignments, -1),
     Target("regional_party_building", regional_spending, +1, residents=3000, days=180, sections=SCARCE_STREET_BUDGET),
-    Target("regional_party_building", outcome("lift_resolution_rate"), +1, residents=4000, days=180,
+    Target("regional_party_building", outcome("lift_resolution_rate"), +1, residents=4000, days=365,
            sections=SCARCE_STREET_BUDGET),
     Target("vanguard_linkage", channel_count("party_member"), +1),
     Target("vanguard_linkage", path_count("compound"), +1),

@@ -77,7 +77,7 @@ def test_the_language_switches_in_the_page(page: Page) -> None:
     page.click(".govsim-lang-zh")
     page.wait_for_selector(".govsim-day:has-text('第 0 天')")
     assert page.inner_text(".govsim-step").strip() == "单步"
-    assert "结果" in page.inner_text(".govsim-tab-outcomes")
+    page.wait_for_selector(".govsim-tab-outcomes:has-text('结果')")
     page.click(".govsim-lang-en")
     page.wait_for_selector(".govsim-day:has-text('Day 0 of')")
 
