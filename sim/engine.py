@@ -88,7 +88,7 @@ def run_job(job: Job) -> RunRecord:
     if config_hash(cfg) != job.config_hash:
         raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
                            "install the same govsim version on every worker")
-    result = run(cfg)
+    result = run(cfg, detail=bool(job.daily))
     daily = None
     if job.daily:
         daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)

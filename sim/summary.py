@@ -39,8 +39,11 @@ def _period_sample(model: GovernanceModel, event: str) -> Sample:
     return Sample(iss, ids, days=model.day - model.start_day + 1, residents=model.pop.n)
 
 
-def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel) -> dict[str, float]:
-    """Every registered outcome for the run (its daily table, and the issues of the days it covers)."""
+def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel, *,
+                 resources: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Every registered outcome for the run (its daily table, and the issues of the days it
+    covers); ``resources``: the resource outcomes' means over the run, when the daily table
+    holds only the last days."""
     day = np.asarray(daily["day"])
     last = day > day[-1] - WINDOW
     samples: dict[str, Sample] = {}
@@ -49,7 +52,7 @@ def run_outcomes(daily: Mapping[str, np.ndarray], model: GovernanceModel) -> dic
         if o.kind == "state":
             out[o.name] = _nanmean(np.asarray(daily[o.name])[last])
         elif o.kind == "resource":
-            out[o.name] = _nanmean(np.asarray(daily[o.name]))
+            out[o.name] = resources[o.name] if resources is not None else _nanmean(np.asarray(daily[o.name]))
         else:
             if o.event not in samples:
                 samples[o.event] = _period_sample(model, o.event)

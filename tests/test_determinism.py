@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,13 @@ def test_population_identical_across_mechanisms() -> None:
     assert np.array_equal(a.pop.group, b.pop.group)
     assert (a.pop.ties != b.pop.ties).nnz == 0
     assert np.array_equal(a.state.trust, b.state.trust)
+
+
+def test_summary_only_runs_give_the_same_outcomes() -> None:
+    """``run(..., detail=False)`` (what batches use) skips the tables but not the outcomes."""
+    cfg = tiny(days=60, mechanisms={"whistle_summon": {"enabled": True}, "emotional_outreach": {"enabled": True}})
+    full, summary = run(cfg), run(cfg, detail=False)
+    assert set(full.outcomes) == set(summary.outcomes)
+    for k, v in full.outcomes.items():
+        assert v == pytest.approx(summary.outcomes[k], rel=1e-12, abs=1e-12, nan_ok=True), k
+    assert summary.daily.num_rows == 30 and summary.issues.num_rows == 0
