@@ -1,8 +1,9 @@
 """Budget-matched controls: the community system given the same extra hours and budget as a
 policy package, spent the baseline way.
 
-For each policy package (``scenarios/packages/*.yaml``) and for ``party_led_full``, the
-package and the baseline run on the same seeds; the mean hours and budget the package uses
+For each policy package (``scenarios/packages/*.yaml``), for ``party_led_full`` and for each
+mechanism alone (``scenarios/mechanisms/*.yaml``), the package and the baseline run on the
+same seeds; the mean hours and budget the package uses
 per day beyond the baseline, summed over pools (a pool it relieves counts against it), are
 the extra resources it needs. The control gives the community system exactly that much more,
 spent the baseline way: extra hours go to the pools the baseline works cases with (community
@@ -10,7 +11,7 @@ staff, street staff, departments), extra budget to the budgets it fixes issues w
 (community, street), each in proportion to what the baseline uses of it. So a comparison of
 a package with its control asks whether its rules beat the same resources spent as before.
 
-    python experiments/controls.py [--seeds 5] [--workers 2]
+    python experiments/controls.py [--seeds 5] [--workers 2] [--out results/controls]
 
 writes ``scenarios/controls/<package>_control.yaml`` and ``scenarios/controls/derivation.json``
 (the measured extras and the shares they were split by), which
@@ -21,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +34,17 @@ sys.path.insert(0, str(ROOT))
 
 from sim.graph import build_population  # noqa: E402
 from sim.loading import load_scenario  # noqa: E402
+from sim.outcomes import RESOURCE_USE  # noqa: E402
 from sim.resources import BUDGET_POOLS, HOUR_POOLS  # noqa: E402
-from sim.run import run  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "community_system.yaml"
 CONTROLS = SCENARIOS / "controls"
-PACKAGES: tuple[Path, ...] = (*sorted((SCENARIOS / "packages").glob("*.yaml")), SCENARIOS / "party_led_full.yaml")
+#: Policy packages, the full regime, and each mechanism alone (scenarios/mechanisms/, events excepted:
+#: an outside shock has no resources to match).
+PACKAGES: tuple[Path, ...] = (*sorted((SCENARIOS / "packages").glob("*.yaml")), SCENARIOS / "party_led_full.yaml",
+                              *sorted(p for p in (SCENARIOS / "mechanisms").glob("*.yaml") if p.stem != "events"))
 
 #: Where the baseline way spends extra resources: pool -> (capacity key, how the key scales).
 HOUR_KEYS: dict[str, tuple[str, str]] = {
@@ -56,23 +58,21 @@ BUDGET_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def _used(path: str, seed: int) -> dict[str, float]:
-    return {k: v for k, v in run(load_scenario(path, overrides={"seed": seed})).outcomes.items() if k.startswith("used_")}
+def measure(paths: Sequence[Path], seeds: int, *, workers: int | None, out: Path) -> dict[str, dict[str, float]]:
+    """Mean resources used per day, by pool, over seeds 0..seeds-1, for each scenario file
+    (on the engine, resumable in ``out``)."""
+    from sim.engine import run_experiment
+    from sim.experiment import Experiment
 
-
-def measure(paths: Sequence[Path], seeds: Sequence[int], *, workers: int) -> dict[str, dict[str, float]]:
-    """Mean resources used per day, by pool, over ``seeds``, for each scenario file."""
-    jobs = [(str(p), s) for p in paths for s in seeds]
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
-            used = list(ex.map(_used, *zip(*jobs)))
-    else:
-        used = [_used(*j) for j in jobs]
-    out: dict[str, dict[str, float]] = {}
-    for (path, _), u in zip(jobs, used):
-        for k, v in u.items():
-            out.setdefault(path, {}).setdefault(k, []).append(v)  # type: ignore[arg-type]
-    return {p: {k: float(np.mean(v)) for k, v in d.items()} for p, d in out.items()}
+    names = {p.stem: str(p) for p in paths}  # the library's file stems are unique
+    exp = Experiment.build([{"file": path, "name": stem} for stem, path in names.items()], name="controls",
+                           replications=seeds, outcomes=list(RESOURCE_USE))
+    result = run_experiment(exp, out, workers=workers, quiet=False)
+    used: dict[str, dict[str, float]] = {}
+    for outcome in RESOURCE_USE:
+        for (_, name), values in result.values(outcome).items():
+            used.setdefault(names[name], {})[outcome] = float(np.mean(values))
+    return used
 
 
 def units(cfg: ScenarioConfig) -> dict[str, float]:
@@ -130,10 +130,11 @@ def write(own: Mapping[str, Any], path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=5)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--out", type=Path, default=Path("results/controls"), help="where the runs are kept (resumable)")
     args = p.parse_args(argv)
     seeds = list(range(args.seeds))
-    used = measure([BASELINE, *PACKAGES], seeds, workers=args.workers)
+    used = measure([BASELINE, *PACKAGES], args.seeds, workers=args.workers, out=args.out)
     CONTROLS.mkdir(exist_ok=True)
     derivation = {}
     for package in PACKAGES:
