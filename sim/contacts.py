@@ -4,6 +4,7 @@ contacts (coverage, outreach, meetings, sessions); each passes its own random st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,11 +39,39 @@ def add_slots(model: GovernanceModel, members: np.ndarray, targets: np.ndarray, 
     model.state.add_ties(src, dst, np.full(len(src), MIN_STRENGTH), kind=kind)
 
 
-def slots_of(model: GovernanceModel, kind: int) -> np.ndarray:
-    """Data indices of stored ties of ``kind`` whose row is a party member (one direction)."""
-    st = model.state
-    rows = np.repeat(np.arange(model.pop.n), np.diff(st.ties.indptr))
-    return np.flatnonzero((st.tie_kind == kind) & model.pop.party_member[rows])
+@dataclass(frozen=True)
+class Slots:
+    """The potential contacts of one kind, grouped by the member's community: for each, the
+    tie's data index, the member and the resident; ``start[c]:start[c + 1]`` is community c's."""
+
+    index: np.ndarray
+    member: np.ndarray
+    resident: np.ndarray
+    start: np.ndarray
+
+    def pick(self, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Positions of ``counts[c]`` slots drawn at random (with replacement) in each community c."""
+        size = np.diff(self.start)
+        picks = [self.start[c] + rng.integers(0, size[c], size=counts[c]) for c in np.flatnonzero((counts > 0) & (size > 0))]
+        return np.concatenate(picks) if picks else np.zeros(0, dtype=np.int64)
+
+
+def slots_of(model: GovernanceModel, kind: int) -> Slots:
+    """Stored ties of ``kind`` from a party member (one direction), by community; cached until
+    ties are added."""
+    st, pop = model.state, model.pop
+    key = ("slots", kind)
+    cached = model.mechanism_state.get(key)
+    if cached is not None and cached[0] == st.structure_version:
+        return cached[1]
+    rows = np.repeat(np.arange(pop.n), np.diff(st.ties.indptr))
+    idx = np.flatnonzero((st.tie_kind == kind) & pop.party_member[rows])
+    order = np.argsort(pop.community[rows[idx]], kind="stable")
+    idx = idx[order]
+    start = np.searchsorted(pop.community[rows[idx]], np.arange(pop.n_communities + 1))
+    slots = Slots(index=idx, member=rows[idx], resident=st.ties.indices[idx], start=start)
+    model.mechanism_state[key] = (st.structure_version, slots)
+    return slots
 
 
 def strengthen_among(model: GovernanceModel, present: np.ndarray, per_person: float, gain: float,

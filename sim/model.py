@@ -58,6 +58,9 @@ class GovernanceModel(mesa.Model):
         self.cell_households = np.maximum(hh_cell, 1).astype(np.float64)
         self.n_grid_workers = self.pop.n_grid_cells
         self.workers_per_community = np.bincount(self.pop.grid_cell_community, minlength=self.pop.n_communities).astype(np.float64)
+        #: Active party members per community (the share that volunteers; capacity.active_member_share).
+        self.active_members = (np.bincount(self.pop.community[self.pop.party_member], minlength=self.pop.n_communities)
+                               * config.capacity.active_member_share)
         members = np.flatnonzero(self.pop.party_member)
         order = np.argsort(self.pop.community[members], kind="stable")
         self._members = members[order]  #: party members grouped by community (volunteer rota)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
@@ -60,3 +61,8 @@ class Mechanism:
         unknown = set(self.hooks) - set(PHASES)
         if unknown:
             raise ValueError(f"mechanism {self.key}: unknown phases {sorted(unknown)}")
+
+
+def pay_running_cost(model: GovernanceModel, per_community_day: float, use: str) -> None:
+    """Spend a platform's declared running cost for today from the platform fund it fills."""
+    model.pools["platform_fund"].draw_upto(np.array([per_community_day * model.pop.n_communities]), use)

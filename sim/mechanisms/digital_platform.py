@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.issues import Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -49,8 +49,7 @@ def configure(rules: Rules, p: Params) -> None:
 
 def dispatch(model: GovernanceModel, p: Params) -> None:
     """Pay the running cost; dispatch today's reports as street-staff hours allow."""
-    model.pools["platform_fund"].draw_upto(np.array([p.funding_per_community_day * model.pop.n_communities]),
-                                           "platform running cost")
+    pay_running_cost(model, p.funding_per_community_day, "platform running cost")
     ids = model.issues.ids_with(Status.REPORTED)
     if len(ids) == 0:
         return

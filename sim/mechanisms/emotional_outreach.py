@@ -70,9 +70,8 @@ def visit(model: GovernanceModel, p: Params) -> None:
     n_comm = pop.n_communities
     gw_hours = model.pools["grid_workers"].draw_upto(
         model.workers_per_community * p.visits_per_grid_worker_day * p.hours_per_visit, "home visits")
-    active = np.bincount(pop.community[pop.party_member], minlength=n_comm) * model.config.capacity.active_member_share
-    member_hours = model.pools["party_volunteers"].draw_upto(active * p.visits_per_member_month / 30 * p.hours_per_visit,
-                                                             "home visits")
+    member_hours = model.pools["party_volunteers"].draw_upto(
+        model.active_members * p.visits_per_member_month / 30 * p.hours_per_visit, "home visits")
     if not p.rule:
         return
     # Grid workers: open issues first, then recently ended ones, then anyone (a sample per community).
@@ -89,22 +88,11 @@ def visit(model: GovernanceModel, p: Params) -> None:
     cand = np.flatnonzero(prio >= 0)
     visited = cand[first_per_group(pop.community[cand], n_gw, prio[cand], rng)]
     # Members: their assigned households, at random.
-    slots = model.mechanism_state.get("emotional_outreach")
-    if slots is None or slots[0] != st.structure_version:
-        idx = slots_of(model, OUTREACH_TIE)
-        rows = np.repeat(np.arange(pop.n), np.diff(st.ties.indptr))[idx]
-        order = np.argsort(pop.community[rows], kind="stable")
-        slots = (st.structure_version, idx[order], rows[order], st.ties.indices[idx[order]],
-                 np.searchsorted(pop.community[rows[order]], np.arange(n_comm + 1)))
-        model.mechanism_state["emotional_outreach"] = slots
-    _, idx, member, resident, sstart = slots
-    n_mv = _visits(member_hours, p.hours_per_visit, rng)
-    size = np.diff(sstart)
-    picks = [sstart[c] + rng.integers(0, size[c], size=n_mv[c]) for c in np.flatnonzero((n_mv > 0) & (size > 0))]
-    picked = np.concatenate(picks) if picks else np.zeros(0, np.int64)
-    st.strengthen(idx[picked], p.tie_gain)
-    st.last_volunteering[member[picked]] = day
-    visited = np.unique(np.concatenate([visited, resident[picked]]))
+    slots = slots_of(model, OUTREACH_TIE)
+    picked = slots.pick(_visits(member_hours, p.hours_per_visit, rng), rng)
+    st.strengthen(slots.index[picked], p.tie_gain)
+    st.last_volunteering[slots.member[picked]] = day
+    visited = np.unique(np.concatenate([visited, slots.resident[picked]]))
     # What a visit makes known.
     seen = np.zeros(pop.n, dtype=bool)
     seen[visited] = True

@@ -47,25 +47,13 @@ def setup(model: GovernanceModel, p: Params) -> None:
 
 def contact(model: GovernanceModel, p: Params) -> None:
     """Members spend their contact hours; each contact strengthens one potential contact."""
-    pop, st, rng = model.pop, model.state, model.rng_of("flexible_coverage")
-    active = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities) * model.config.capacity.active_member_share
-    hours = model.pools["party_volunteers"].draw_upto(active * p.hours_per_member_day, "coverage contacts")
+    rng = model.rng_of("flexible_coverage")
+    hours = model.pools["party_volunteers"].draw_upto(model.active_members * p.hours_per_member_day, "coverage contacts")
     if not p.rule:
         return
-    slots = model.mechanism_state.get("flexible_coverage")
-    if slots is None or st.structure_version != slots[0]:
-        idx = slots_of(model, COVERAGE_TIE)
-        rows = np.repeat(np.arange(pop.n), np.diff(st.ties.indptr))[idx]
-        order = np.argsort(pop.community[rows], kind="stable")
-        slots = (None, idx[order], np.searchsorted(pop.community[rows][order], np.arange(pop.n_communities + 1)))
-    _, idx, start = slots
-    n = hours / p.hours_per_contact
-    n = np.floor(n + rng.random(len(n))).astype(np.int64)  # stochastic rounding
-    size = np.diff(start)
-    picks = [start[c] + rng.integers(0, size[c], size=n[c]) for c in np.flatnonzero((n > 0) & (size > 0))]
-    if picks:
-        st.strengthen(idx[np.concatenate(picks)], p.contact_gain)
-    model.mechanism_state["flexible_coverage"] = (st.structure_version, idx, start)
+    n = np.floor(hours / p.hours_per_contact + rng.random(len(hours))).astype(np.int64)  # stochastic rounding
+    slots = slots_of(model, COVERAGE_TIE)
+    model.state.strengthen(slots.index[slots.pick(n, rng)], p.contact_gain)
 
 
 MECHANISM = Mechanism(

@@ -27,7 +27,7 @@ from pydantic import Field
 from sim import lifecycle, social
 from sim.contacts import strengthen_among
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def session(model: GovernanceModel, p: Params) -> None:
     """Pay the running cost; on session days, communities whose staff have the hours hold a
     session; gig workers decide to join; attendees take part, report and meet."""
     pop, st, rng = model.pop, model.state, model.rng_of("gig_worker_platform")
-    model.pools["platform_fund"].draw_upto(np.array([p.funding_per_community_day * pop.n_communities]), "gig platform running cost")
+    pay_running_cost(model, p.funding_per_community_day, "gig platform running cost")
     if model.day % p.session_interval_days:
         return
     n_comm = pop.n_communities

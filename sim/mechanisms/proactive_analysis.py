@@ -25,7 +25,7 @@ from pydantic import Field
 
 from sim import lifecycle
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
 from sim.vocab import CATEGORIES
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def configure(rules: Rules, p: Params) -> None:
 def analyse(model: GovernanceModel, p: Params) -> None:
     """Find clusters; search their compounds as grid-worker hours allow; batch them."""
     iss, pop, day = model.issues, model.pop, model.day
-    model.pools["platform_fund"].draw_upto(np.array([p.funding_per_community_day * pop.n_communities]), "analysis running cost")
+    pay_running_cost(model, p.funding_per_community_day, "analysis running cost")
     open_ids = iss.ids_with(Status.REPORTED, Status.QUEUED)
     recent = open_ids[iss.day_detected[open_ids] > day - p.window_days]
     if len(recent) == 0:

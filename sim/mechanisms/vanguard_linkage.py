@@ -56,8 +56,7 @@ def _member_reach(model: GovernanceModel) -> np.ndarray:
 def notice(model: GovernanceModel, p: Params) -> None:
     """Members keep in touch as their hours allow, and notice and report contacts' issues."""
     pop, iss = model.pop, model.issues
-    active = np.bincount(pop.community[pop.party_member], minlength=pop.n_communities) * model.config.capacity.active_member_share
-    asked = active * p.hours_per_member_day
+    asked = model.active_members * p.hours_per_member_day
     got = model.pools["party_volunteers"].draw_upto(asked, "keeping in touch")
     if not p.rule:
         return
