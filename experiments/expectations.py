@@ -120,11 +120,15 @@ def _on(mechanisms: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def variant_name(mechanisms: Mapping[str, Any]) -> str:
-    """A stable name for a variant (the baseline: ``baseline``)."""
+    """A stable, folder-safe name for a variant: ``baseline``, ``whistle_summon``,
+    ``whistle_summon-null``, ``leadership_intensity-level0.25``."""
     if not mechanisms:
         return "baseline"
-    return "+".join(f"{key}[" + ",".join(f"{k}={v}" for k, v in sorted(p.items()) if k != "enabled") + "]"
-                    for key, p in sorted(mechanisms.items()))
+    parts = []
+    for key, params in sorted(mechanisms.items()):
+        bits = [f"{k}{v:g}" for k, v in sorted(params.items()) if k not in ("enabled", "null_variant")]
+        parts.append("-".join([key, *bits, *(["null"] if params.get("null_variant") else [])]))
+    return "+".join(parts)
 
 
 def all_variants() -> list[Mapping[str, Any]]:
