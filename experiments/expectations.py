@@ -304,6 +304,45 @@ def format_rows(rows_: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
+
+
+def odd_block(rows_: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, days: int) -> str:
+    """The results table of ODD section 1.2 (between its RESULTS markers) from the rows."""
+    by = {(r["expectation"], r["outcome"], r["comparison"]): r for r in rows_}
+
+    def ci(r: Mapping[str, Any]) -> str:
+        return f"{r['diff']:+.3g} [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]"
+
+    lines = ["| expectation | claim | outcome | expected | mechanism − baseline [95% CI] | null − baseline [95% CI] | verdict |",
+             "|---|---|---|---|---|---|---|"]
+    for e in EXPECTATIONS:
+        for c in e.checks:
+            m, n = by[(e.number, c.outcome, "mechanism − baseline")], by[(e.number, c.outcome, "null − baseline")]
+            lines.append(f"| {e.number} | {e.claim} | `{c.outcome}` | {m['expected']} | {ci(m)} | {ci(n)} | {m['verdict']} |")
+    for o in LEADERSHIP_OUTCOMES:
+        rule = [by[("5", o, f"rule: peak − level {x}")] for x in (0, 1)]
+        null = [by[("5", o, f"null: peak − level {x}")] for x in (0, 1)]
+        holds = rule[0]["verdict"].startswith("interior") and not null[0]["verdict"].startswith("interior")
+        lines.append(f"| 5 | inverted U in leadership intensity | `{o}` | interior peak | "
+                     f"{rule[0]['verdict']}: vs 0 {ci(rule[0])}, vs 1 {ci(rule[1])} | "
+                     f"{null[0]['verdict']}: vs 0 {ci(null[0])}, vs 1 {ci(null[1])} | {'holds' if holds else 'does not hold'} |")
+    lines.append("")
+    lines.append(f"Run: {seeds} paired seeds, {residents:,} residents, {days} days after the library's warm-up "
+                 "(`python experiments/expectations.py`; curated in `results/curated/expectations/`).")
+    return "\n".join(lines)
+
+
+def write_odd(block: str, path: Path = ODD) -> Path:
+    """Put ``block`` between the ``RESULTS: expectations`` markers of the ODD."""
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- RESULTS: expectations -->", "<!-- /RESULTS -->"
+    i = text.index(start) + len(start)
+    j = text.index(end, i)
+    path.write_text(text[:i] + "\n\n" + block + "\n\n" + text[j:], encoding="utf-8")
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=10)
@@ -311,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=365)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, default=Path("results/expectations"))
+    p.add_argument("--odd", action="store_true", help="also write the results table into docs/ODD.md (section 1.2)")
     args = p.parse_args(argv)
     print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days after the warm-up; "
           "pass rule: see the module docstring\n")
@@ -321,6 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     table_rows = rows(results, peaks, table)
     print(format_rows(table_rows))
     files = [write(table_rows, args.out), plot(table_rows, args.out / "expectations.png")]
+    if args.odd:
+        files.append(write_odd(odd_block(table_rows, seeds=args.seeds, residents=args.residents, days=args.days)))
     print("\nwrote " + ", ".join(str(f) for f in files))
     return 0
 
