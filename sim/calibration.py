@@ -32,7 +32,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,14 +71,15 @@ class Budget:
 
 
 def run_regimes(targets: Targets, out: Path, *, stage: str, overrides: Mapping[str, Any], replications: int,
-                budget: Budget, factors: Mapping[str, Any] | None = None,
-                design: Mapping[str, Any] | None = None) -> dict[str, SweepResult]:
+                budget: Budget, factors: Mapping[str, Any] | None = None, design: Mapping[str, Any] | None = None,
+                extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, SweepResult]:
     """One engine experiment per regime into ``out/stage/regime``, keeping the outcomes the
-    regime's targets map to (and the daily series of those read at the steady state)."""
+    regime's targets map to and ``extra[regime]`` (and the daily series of those targets read
+    at the steady state)."""
     results = {}
     for regime, path in targets.scenarios.items():
         compared = targets.of(regime)
-        outcomes = sorted({t.maps_to for t in compared}) or ["resolution_rate"]
+        outcomes = sorted({t.maps_to for t in compared} | set((extra or {}).get(regime, ()))) or ["resolution_rate"]
         daily = sorted({t.maps_to for t in compared if t.reading == "steady"})
         exp = Experiment.build([str(path)], name=f"{stage}-{regime}", set=dict(overrides), factors=factors,
                                design=design, replications=replications, outcomes=outcomes, daily=daily)
