@@ -347,6 +347,11 @@ _FLOW: list[Outcome] = [
     Outcome("satisfaction_share", "Satisfied share", "share", +1,
             "Share of residents' experiences of their issues with satisfaction at least 0 (a hotline's 满意率).",
             "ended issues with an experience", "flow", _satisfaction_share),
+    Outcome("satisfaction_share_closed", "Satisfied share after closure", "share", +1,
+            "Share of residents' experiences of issues a handler closed (resolved or on paper) with satisfaction at least 0 "
+            "(a hotline's 满意率: requesters called back after closure; abandoned issues left out).",
+            "ended issues a handler closed, with an experience", "flow",
+            lambda s: _share(s.satisfaction >= 0, _closed(s) & np.isfinite(s.satisfaction))),
     Outcome("suggestion_adoption_rate", "Suggestions adopted", "share", +1,
             "Share of reporters told the outcome whose suggestion was adopted.", "ended issues with feedback", "flow",
             lambda s: _share(s.heard >= 1.0, s.feedback)),

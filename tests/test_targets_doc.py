@@ -44,6 +44,7 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 REGISTRY = {
     "resolution_rate_reported",
     "satisfaction_share",
+    "satisfaction_share_closed",
     "suggestion_adoption_rate",
     "participation_rate",
     "participation_party_member",
