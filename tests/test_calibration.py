@@ -111,23 +111,26 @@ def test_calibrated_scenarios_change_only_behaviour_and_validate(ci_run: Path, t
         assert cfg.mechanisms == base.mechanisms and cfg.capacity == base.capacity
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (("behaviour.report_base: {low: 0.01, high: 0.15}", "capacity.routing_accuracy: {low: 0.5, high: 0.9}"),
+_FIRST_FREE = r"(\n  free:\n    )[^\n]+"
+
+
+@pytest.mark.parametrize(("pattern", "replacement", "message"), [
+    (_FIRST_FREE, r"\1capacity.routing_accuracy: {low: 0.5, high: 0.9}",
      r"calibration\.free: 'capacity\.routing_accuracy' is not a behavioural parameter"),
-    (("behaviour.report_base: {low: 0.01, high: 0.15}", "behaviour.report_base: {low: 0.2, high: 0.1}"),
-     r"calibration\.free\.behaviour\.report_base.*low \(0\.2\) must be below high"),
-    (("behaviour.report_base: {low: 0.01, high: 0.15}", "behaviour.report_base: {low: 0.01, high: 1.5}"),
-     r"behaviour\.report_base = 1\.5: must be <= 1"),
-    (("maps_to: closure_rate", "maps_to: closure_rat"), r"unknown outcome 'closure_rat'; did you mean 'closure_rate'\?"),
-    (("  samples: 300", "  sampels: 300"), r"unknown key 'calibration\.sampels'"),
+    (_FIRST_FREE, r"\1behaviour.trust_sd: {low: 0.2, high: 0.1}",
+     r"calibration\.free\.behaviour\.trust_sd.*low \(0\.2\) must be below high"),
+    (_FIRST_FREE, r"\1behaviour.trust_sd: {low: 0.01, high: 1.5}", r"behaviour\.trust_sd = 1\.5: must be <= 1"),
+    (r"maps_to: closure_rate\n", "maps_to: closure_rat\n", r"unknown outcome 'closure_rat'; did you mean 'closure_rate'\?"),
+    (r"\n  samples: ", "\n  sampels: ", r"unknown key 'calibration\.sampels'"),
 ])
-def test_bad_targets_files_end_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, edit: tuple[str, str],
+def test_bad_targets_files_end_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, pattern: str, replacement: str,
                                            message: str) -> None:
     text = TARGETS.read_text(encoding="utf-8")
-    assert edit[0] in text
+    changed = re.sub(pattern, replacement, text, count=1)
+    assert changed != text
     bad = tmp_path / "experiments" / "targets.yaml"
     bad.parent.mkdir()
-    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    bad.write_text(changed, encoding="utf-8")
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     assert main(["calibrate", str(bad), "--out", str(tmp_path / "out"), *CI]) == 2
     err = capsys.readouterr().err
