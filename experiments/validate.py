@@ -18,7 +18,6 @@ then ``--run``. Every curated file records ``sim.warmup.code_fingerprint()``; ``
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import json
 import math
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments import patterns  # noqa: E402
+from sim.calibration import write_csv  # noqa: E402
 from sim.warmup import code_fingerprint  # noqa: E402
 
 CURATED = ROOT / "results" / "curated"
@@ -47,14 +47,6 @@ STAMPED = ("screening/meta.json", "calibration/calibration.json", "validation/va
 
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-
-
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
 
 
 def _session_seconds(manifest: dict[str, Any]) -> float:
@@ -80,7 +72,7 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
     cols = analysis.columns(result.runs())
     rows = analysis.morris_indices(cols, salib_problem(exp), design_matrix(exp), list(exp.outcomes), levels=exp.design.levels)
     dest = curated / "screening"
-    _write_csv(dest / "morris.csv", rows)
+    write_csv(dest / "morris.csv", rows)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     meta = {"command": "python experiments/validate.py --screen --workers 2", "date": _now(),
             "wall_s": round(_session_seconds(manifest), 1), "runs": result.planned, "workers": workers,
@@ -144,10 +136,10 @@ def run(out: Path, curated: Path, *, seeds: int, workers: int | None, quiet: boo
     rows = [fit_row(t, read.get(t.regime, {}).get(t.id)) for t in targets.targets]
     found = patterns.evaluate(values, read)
     dest = curated / "validation"
-    _write_csv(dest / "fit_scenarios.csv", rows)
-    _write_csv(dest / "patterns.csv", found)
+    write_csv(dest / "fit_scenarios.csv", rows)
+    write_csv(dest / "patterns.csv", found)
     anchor_rows = anchors(values, load_scenario(calibrated[patterns.PLF]))
-    _write_csv(dest / "anchors.csv", anchor_rows)
+    write_csv(dest / "anchors.csv", anchor_rows)
     meta = {"command": f"python experiments/validate.py --run --seeds {seeds} --workers 2", "date": _now(),
             "wall_s": round(time.perf_counter() - t0, 1), "seeds": seeds, "code_fingerprint": code_fingerprint(),
             "scenarios": {r: p.name for r, p in calibrated.items()},

@@ -198,7 +198,9 @@ def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *
     return files
 
 
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Rows as a CSV file (floats to 6 significant digits), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
@@ -233,9 +235,9 @@ def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Pat
     }
     (out / "calibration.json").write_text(json.dumps(record, indent=1, ensure_ascii=False, allow_nan=True) + "\n",
                                           encoding="utf-8")
-    _write_csv(out / "fit.csv", rows)
-    _write_csv(out / "posterior.csv", [{"parameter": k, **v} for k, v in found["posterior"].items()])
-    _write_csv(out / "draws.csv", found["draws"])
+    write_csv(out / "fit.csv", rows)
+    write_csv(out / "posterior.csv", [{"parameter": k, **v} for k, v in found["posterior"].items()])
+    write_csv(out / "draws.csv", found["draws"])
     if curated is not None:
         curated.mkdir(parents=True, exist_ok=True)
         for name in FILES:

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sim.errors import ScenarioError
+from sim.experiment import Range
 from sim.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
 from sim.outcomes import REGISTRY
 
@@ -78,14 +79,9 @@ class Target(_Strict):
         return self.use == "calibration" and self.mapped and not self.input_check
 
     def within(self, x: float) -> bool:
-        """Whether the model value ``x`` meets the figure within tolerance."""
-        if not math.isfinite(x):
-            return False
-        if self.comparison == "at_least":
-            return x >= self.value - self.tolerance
-        if self.comparison == "at_most":
-            return x <= self.value + self.tolerance
-        return abs(x - self.value) <= self.tolerance + 1e-12
+        """Whether the model value ``x`` meets the figure within tolerance (at most one
+        tolerance away; above a floor or below a ceiling counts as no gap)."""
+        return math.isfinite(x) and abs(self.z(x)) <= 1 + 1e-9
 
     def z(self, x: float) -> float:
         """Distance of ``x`` from the figure in tolerances (signed; 0 inside a floor or ceiling)."""
@@ -119,25 +115,12 @@ class Note(_Strict):
     reason: str = Field(min_length=1)
 
 
-class Prior(_Strict):
-    """A free parameter's uniform prior range."""
-
-    low: float
-    high: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Prior:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
-        return self
-
-
 class Calibration(_Strict):
     """How ``govsim calibrate`` searches: regimes, free parameters, budget."""
 
     scenarios: dict[str, str] = Field(min_length=1, description="Regime -> scenario file (relative to this file).")
     set: dict[str, Any] = Field(default_factory=dict, description="Overrides for every run (dotted key paths).")
-    free: dict[str, Prior] = Field(min_length=1, description="Free behavioural parameters and their uniform priors.")
+    free: dict[str, Range] = Field(min_length=1, description="Free behavioural parameters and their uniform priors.")
     samples: int = Field(300, ge=1, le=1_000_000, description="Prior draws (Latin hypercube).")
     seeds: int = Field(1, ge=1, le=1000, description="Seeds per draw and regime (common random numbers).")
     accept: float = Field(0.1, gt=0, le=1, description="Share of draws accepted (the closest).")
