@@ -105,6 +105,19 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--formats", default="pdf,svg,png", help="figure formats (default: pdf,svg,png)")
 
 
+def _args_calibrate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", type=Path, help="targets file with a calibration section (experiments/targets.yaml)")
+    p.add_argument("--out", type=Path, default=Path("results") / "calibration", help="output folder (default results/calibration)")
+    for flag, what in (("--samples", "prior draws"), ("--seeds", "seeds per draw"), ("--fit-seeds", "seeds of the fit")):
+        p.add_argument(flag, type=_positive, default=None, help=f"{what} (default: the file's)")
+    p.add_argument("--accept", type=float, default=None, help="share of draws accepted (default: the file's)")
+    p.add_argument("--publish", action="store_true", help="copy the results to results/curated/calibration/ and write "
+                   "scenarios/calibrated/ (run from the repository root)")
+    _add_set(p)
+    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -249,6 +262,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import calibrate_cli
+
+    if args.accept is not None and not 0 < args.accept <= 1:
+        raise ScenarioError(f"--accept {args.accept:g}: must be a share in (0, 1]")
+    return calibrate_cli(args, _sets(args))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from sim.report import report_cli
 
@@ -287,6 +308,7 @@ COMMANDS: dict[str, Command] = {
     "compare": Command("compare scenarios over common random numbers", _args_compare, cmd_compare),
     "sweep": Command("run an experiment file: factors, designs, replications", _args_sweep, cmd_sweep),
     "report": Command("figures and tables of a sweep or comparison, for a paper", _args_report, cmd_report),
+    "calibrate": Command("estimate the behavioural parameters from public figures (ABC)", _args_calibrate, cmd_calibrate),
     "app": Command("serve the browser app (needs the 'app' extra)", _args_app, cmd_app),
 }
 

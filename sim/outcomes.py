@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.issues import Channel, IssueTable, Status
 from sim.resources import POOLS
-from sim.vocab import CATEGORIES, GROUPS
+from sim.vocab import CATEGORIES, GROUPS, SCOPES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -175,6 +175,19 @@ def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
     return f
 
 
+def _trust_by_outcome(m: GovernanceModel) -> float:
+    """Mean trust of the owners of detected issues resolved in the window minus that of the
+    owners of detected issues abandoned in it (NaN if either set is empty)."""
+    iss = m.issues
+    since = m.day - WINDOW + 1
+    ids = iss.logged("ended", since)
+    ids = ids[(event_day(iss, "ended", ids) >= since) & (iss.day_detected[ids] >= 0)]
+    owners = [np.unique(iss.reporter[ids[iss.status[ids] == st]]) for st in (Status.RESOLVED, Status.ABANDONED)]
+    if not all(len(o) for o in owners):
+        return float("nan")
+    return float(m.state.trust[owners[0]].mean() - m.state.trust[owners[1]].mean())
+
+
 # --------------------------------------------------------------------------- the registry
 
 _LIFT = CATEGORIES.index("lift_renovation")
@@ -202,6 +215,9 @@ _STATE: list[Outcome] = [
     Outcome("participation_party_member", "Participation, party members", "share", +1,
             "Participation share of party members.", "party members", "state",
             lambda m: float(m.state.participating[m.pop.party_member].mean()) if m.pop.party_member.any() else float("nan")),
+    Outcome("participation_non_party_member", "Participation, non-members", "share", +1,
+            "Participation share of residents who are not party members.", "residents who are not party members", "state",
+            lambda m: float(m.state.participating[~m.pop.party_member].mean()) if not m.pop.party_member.all() else float("nan")),
     *[Outcome(f"participation_gap_{g}", f"Participation gap local − {g}", "share", -1,
               f"Participation share of local residents minus that of {g} residents.", "", "state", _group_gap("participating", i))
       for i, g in enumerate(GROUPS) if i != _LOCAL],
@@ -243,6 +259,10 @@ _STATE: list[Outcome] = [
     Outcome("issues_abandoned_total", "Issues abandoned (running total)", "issues", 0,
             "Issues given up on (reported) or lived with (unreported) since day 0.", "", "state",
             lambda m: _since_start(m, Status.ABANDONED)),
+    Outcome("trust_gap_resolved_abandoned", "Trust gap resolved − abandoned", "0–1 scale", 0,
+            f"Mean trust of residents whose detected issue was really resolved in the last {WINDOW} days minus that of "
+            f"residents whose detected issue was abandoned in the last {WINDOW} days (expectancy-disconfirmation).",
+            "residents with a detected issue ended in the window, by how it ended", "state", _trust_by_outcome),
 ]
 
 
@@ -275,6 +295,14 @@ def _satisfaction(s: Sample) -> float:
 def _satisfaction_share(s: Sample) -> float:
     sat = s.satisfaction[np.isfinite(s.satisfaction)]
     return _nan_if_empty(sat, lambda x: np.mean(x >= 0))
+
+
+_PUBLIC_CATEGORIES = np.isin(np.arange(len(CATEGORIES)), [CATEGORIES.index(c) for c in ("sanitation", "parking", "public_safety")])
+
+
+def _public_space(s: Sample) -> np.ndarray:
+    """Public-space issues: sanitation, parking or public safety of compound or wider scope."""
+    return _PUBLIC_CATEGORIES[s.category] & (s.scope >= SCOPES.index("compound"))
 
 
 def _self_report_delay(s: Sample) -> float:
@@ -319,6 +347,11 @@ _FLOW: list[Outcome] = [
     Outcome("satisfaction_share", "Satisfied share", "share", +1,
             "Share of residents' experiences of their issues with satisfaction at least 0 (a hotline's 满意率).",
             "ended issues with an experience", "flow", _satisfaction_share),
+    Outcome("satisfaction_share_closed", "Satisfied share after closure", "share", +1,
+            "Share of residents' experiences of issues a handler closed (resolved or on paper) with satisfaction at least 0 "
+            "(a hotline's 满意率: requesters called back after closure; abandoned issues left out).",
+            "ended issues a handler closed, with an experience", "flow",
+            lambda s: _share(s.satisfaction >= 0, _closed(s) & np.isfinite(s.satisfaction))),
     Outcome("suggestion_adoption_rate", "Suggestions adopted", "share", +1,
             "Share of reporters told the outcome whose suggestion was adopted.", "ended issues with feedback", "flow",
             lambda s: _share(s.heard >= 1.0, s.feedback)),
@@ -328,6 +361,10 @@ _FLOW: list[Outcome] = [
     Outcome("patrol_detection_share", "Found by patrols", "share", 0,
             "Share of detected issues that grid workers' patrols found.", "issues detected in the period", "flow",
             lambda s: _share(s.channel == Channel.GRID_PATROL, np.ones(len(s), bool)), event="detected"),
+    Outcome("patrol_detection_share_public_space", "Public-space issues found by patrols", "share", 0,
+            "Share of detected public-space issues (sanitation, parking, public safety; compound or wider scope) "
+            "that grid workers' patrols found.", "public-space issues detected in the period", "flow",
+            lambda s: _share(s.channel == Channel.GRID_PATROL, _public_space(s)), event="detected"),
     Outcome("self_report_delay_days", "Days to self-report", "days", -1,
             "Mean days from arising to the resident's own report.", "self-reported issues detected in the period", "flow",
             _self_report_delay, event="detected"),
@@ -340,6 +377,9 @@ _FLOW: list[Outcome] = [
     Outcome("issues_arisen_per_day", "Issues arisen per day", "issues / day", 0,
             "Issues arising per day, averaged over the period.", "days of the period",
             "flow", lambda s: len(s) / s.days, event="arisen"),
+    *[Outcome(f"category_share_{c}", f"Share of issues: {c.replace('_', ' ')}", "share", 0,
+              f"Share of issues arising in the period that are {c.replace('_', ' ')} issues.", "issues arisen in the period",
+              "flow", lambda s, i=i: _share(s.category == i, np.ones(len(s), bool)), event="arisen") for i, c in enumerate(CATEGORIES)],
 ]
 
 _RESOURCE: list[Outcome] = [

@@ -173,3 +173,14 @@ def sampled_factors(draw: st.DrawFn) -> dict[str, dict[str, float]]:
         lo = draw(st.floats(1.0 if top > 1 else 0.0, top / 2, allow_nan=False))
         out[k] = {"low": round(lo, 3), "high": round(draw(st.floats(lo + 0.01 * top, top, allow_nan=False)), 3)}
     return out
+
+
+@st.composite
+def targets(draw: st.DrawFn) -> dict[str, Any]:
+    """A calibration target entry (sim.targets.Target fields) with a share value and tolerance."""
+    value = draw(st.floats(0, 1, allow_nan=False))
+    return {"id": "t", "figure": "a figure", "value": value, "unit": "share", "year": 2020,
+            "regime": draw(st.sampled_from(["community_system", "party_led_full"])), "source": "a source",
+            "maps_to": "resolution_rate_reported", "mapping": "the mapping", "use": "calibration",
+            "tolerance": draw(st.floats(0.001, 0.2, allow_nan=False)),
+            "comparison": draw(st.sampled_from(["within", "at_least", "at_most"]))}

@@ -22,7 +22,8 @@ ARTICLE = ROOT / "docs" / "article.md"
 
 TARGET_KEYS = ("id", "figure", "value", "unit", "regime", "source", "maps_to", "mapping", "use", "tolerance")
 NOTE_KEYS = ("id", "figure", "value", "unit", "regime", "source", "reason")
-OPTIONAL_KEYS = {"year", "period", "series", "range", "comparison", "new_outcome", "derived_from", "tolerance_reason"}
+OPTIONAL_KEYS = {"year", "period", "series", "range", "comparison", "new_outcome", "derived_from", "tolerance_reason",
+                 "reading", "input_check"}
 UNITS = {
     "share",
     "count",
@@ -43,9 +44,12 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 REGISTRY = {
     "resolution_rate_reported",
     "satisfaction_share",
+    "satisfaction_share_closed",
     "suggestion_adoption_rate",
     "participation_rate",
     "participation_party_member",
+    "participation_non_party_member",
+    "patrol_detection_share_public_space",
     "self_report_share",
     "patrol_detection_share",
     "first_contact_resolution_share",
@@ -84,7 +88,8 @@ MECHANISM_KEYS = (
 def data() -> dict:
     loaded = yaml.safe_load(TARGETS.read_text(encoding="utf-8"))
     assert isinstance(loaded, dict), "targets.yaml must be a mapping"
-    assert set(loaded) == {"targets", "notes"}, f"top-level keys must be targets and notes, got {sorted(loaded)}"
+    assert set(loaded) - {"calibration"} == {"targets", "notes"}, \
+        f"top-level keys must be targets, notes and calibration, got {sorted(loaded)}"
     assert isinstance(loaded["targets"], list) and loaded["targets"], "targets must be a non-empty list"
     assert isinstance(loaded["notes"], list), "notes must be a list"
     return loaded

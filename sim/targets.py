@@ -1,0 +1,218 @@
+"""Calibration targets (``experiments/targets.yaml``): the public figures, read and checked
+like every govsim file, and how each is compared with the model.
+
+A target maps a published figure to a registered outcome (``maps_to``, :mod:`sim.outcomes`) in
+a regime (a scenario file named in the file's ``calibration`` section), with a tolerance in
+the figure's unit. Its ``use`` says what the calibration does with it:
+
+* ``calibration``: in the distance the search minimises, unless ``input_check`` (the figure
+  sets an input no behavioural parameter moves: reported, not fitted);
+* ``validation``: held out, reported at the calibrated values;
+* ``resource_anchor``: an input (the size of a pool), reported as such, never compared.
+
+A figure whose outcome the registry lacks (``new_outcome: true``) has no model value and is
+reported as not reachable by the model's definitions. ``reading`` says which part of a run is
+compared (:meth:`Target.read`). Bad input ends with one line naming file, line, key path and
+fix (:class:`sim.errors.ScenarioError`), as for scenarios and experiments.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.errors import ScenarioError
+from sim.experiment import Range
+from sim.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
+from sim.outcomes import REGISTRY
+
+__all__ = ["RESIDENT_KEYS", "Calibration", "Target", "Targets", "load_targets", "rms"]
+
+#: Free parameters outside ``behaviour`` that are residents' behaviour too (how long they wait).
+RESIDENT_KEYS: tuple[str, ...] = ("issues.patience_days", "issues.latent_lifetime_days")
+_SNAKE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(_Strict):
+    """One public figure and the model quantity it is compared with."""
+
+    id: str = Field(pattern=_SNAKE, description="Unique snake_case id.")
+    figure: str = Field(min_length=1, description="What the figure is, as published.")
+    value: float = Field(description="The figure (shares as fractions).")
+    unit: str = Field(min_length=1, description="Unit of value and tolerance.")
+    year: int | None = Field(None, ge=1990, le=2100, description="Calendar year.")
+    period: str | None = Field(None, description="Month, range or 'not stated' when there is no year.")
+    regime: Literal["community_system", "party_led_full"] = Field(description="The regime the figure speaks for.")
+    series: str | None = Field(None, description="Time series the figure belongs to.")
+    source: str = Field(min_length=1, description="Who published it, as quoted.")
+    maps_to: str = Field(pattern=_SNAKE, description="The registered outcome compared with it.")
+    mapping: str = Field(min_length=1, description="Which model quantity this is and what does not match.")
+    use: Literal["calibration", "validation", "resource_anchor"] = Field(description="Fitted, held out or an input.")
+    tolerance: float = Field(ge=0, description="Absolute tolerance in the figure's unit.")
+    tolerance_reason: str | None = Field(None, description="Why the tolerance departs from the rule.")
+    comparison: Literal["within", "at_least", "at_most"] = Field("within", description="Level, floor or ceiling.")
+    range: tuple[float, float] | None = Field(None, description="Published range; value is its midpoint.")
+    new_outcome: bool = Field(False, description="The registry lacks the outcome (not reachable).")
+    derived_from: dict[str, float] | None = Field(None, description="Numbers the value was derived from.")
+    reading: Literal["steady", "first_year"] = Field("steady", description="Which part of a run is compared.")
+    input_check: bool = Field(False, description="The figure sets an input: reported, not in the distance.")
+
+    @property
+    def mapped(self) -> bool:
+        """Compared with a model outcome (not an anchor, and the registry has the outcome)."""
+        return self.use != "resource_anchor" and not self.new_outcome and self.maps_to in REGISTRY
+
+    @property
+    def in_distance(self) -> bool:
+        """Part of the distance the calibration minimises."""
+        return self.use == "calibration" and self.mapped and not self.input_check
+
+    def within(self, x: float) -> bool:
+        """Whether the model value ``x`` meets the figure within tolerance (at most one
+        tolerance away; above a floor or below a ceiling counts as no gap)."""
+        return math.isfinite(x) and abs(self.z(x)) <= 1 + 1e-9
+
+    def z(self, x: float) -> float:
+        """Distance of ``x`` from the figure in tolerances (signed; 0 inside a floor or ceiling)."""
+        gap = x - self.value
+        if (self.comparison == "at_least" and gap > 0) or (self.comparison == "at_most" and gap < 0):
+            gap = 0.0
+        return gap / self.tolerance if self.tolerance > 0 else (0.0 if gap == 0 else math.copysign(math.inf, gap))
+
+    def read(self, summary: Mapping[str, float], daily: np.ndarray | None) -> float:
+        """The model's value in one run: ``first_year`` the run's value over its whole measured
+        year (its summary); ``steady`` the mean of the daily 30-day values over the second half
+        of the run (the steady, or mature, state)."""
+        if self.reading == "first_year" or daily is None:
+            return float(summary[self.maps_to])
+        tail = np.asarray(daily, dtype=np.float64)[len(daily) // 2:]
+        tail = tail[np.isfinite(tail)]
+        return float(tail.mean()) if len(tail) else math.nan
+
+
+class Note(_Strict):
+    """A figure that cannot be compared with any model quantity, and why."""
+
+    id: str = Field(pattern=_SNAKE)
+    figure: str
+    value: float | None
+    unit: str
+    year: int | None = None
+    period: str | None = None
+    regime: Literal["community_system", "party_led_full"]
+    source: str
+    reason: str = Field(min_length=1)
+
+
+class Calibration(_Strict):
+    """How ``govsim calibrate`` searches: regimes, free parameters, budget."""
+
+    scenarios: dict[str, str] = Field(min_length=1, description="Regime -> scenario file (relative to this file).")
+    set: dict[str, Any] = Field(default_factory=dict, description="Overrides for every run (dotted key paths).")
+    free: dict[str, Range] = Field(min_length=1, description="Free behavioural parameters and their uniform priors.")
+    samples: int = Field(300, ge=1, le=1_000_000, description="Prior draws (Latin hypercube).")
+    seeds: int = Field(1, ge=1, le=1000, description="Seeds per draw and regime (common random numbers).")
+    accept: float = Field(0.1, gt=0, le=1, description="Share of draws accepted (the closest).")
+    fit_seeds: int = Field(10, ge=2, le=1000, description="Seeds of the fit at the calibrated values.")
+    design_seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the Latin hypercube.")
+
+
+class TargetsFile(_Strict):
+    targets: list[Target] = Field(min_length=1)
+    notes: list[Note] = Field(default_factory=list)
+    calibration: Calibration | None = None
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A checked targets file: entries, notes, the calibration section and the regimes'
+    scenario files (resolved against the file's folder)."""
+
+    path: Path
+    targets: tuple[Target, ...]
+    notes: tuple[Note, ...]
+    calibration: Calibration | None
+    scenarios: dict[str, Path]
+    raw: RawScenario
+
+    def of(self, regime: str, *, use: tuple[str, ...] = ("calibration", "validation")) -> list[Target]:
+        """Mapped targets of ``regime`` with one of the uses."""
+        return [t for t in self.targets if t.regime == regime and t.use in use and t.mapped]
+
+    @property
+    def distance_targets(self) -> list[Target]:
+        return [t for t in self.targets if t.in_distance]
+
+
+def rms(z: np.ndarray) -> np.ndarray:
+    """Root mean square over the last axis: the calibration distance of z-scores."""
+    return np.sqrt(np.mean(np.square(z), axis=-1))
+
+
+def load_targets(path: str | Path) -> Targets:
+    """Read and check a targets file; raises ScenarioError (one line) for anything wrong."""
+    raw = read_yaml(path)
+    spec = validate_model(raw, TargetsFile)
+    seen: set[str] = set()
+    for section, entries in (("targets", spec.targets), ("notes", spec.notes)):
+        for i, e in enumerate(entries):
+            if e.id in seen:
+                raise raw.error(f"{section}[{i}].id: duplicate id '{e.id}'; ids must be unique", (section, i, "id"))
+            seen.add(e.id)
+    for i, t in enumerate(spec.targets):
+        if t.use != "resource_anchor" and not t.new_outcome and t.maps_to not in REGISTRY:
+            guess = difflib.get_close_matches(t.maps_to, REGISTRY, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "mark new_outcome: true if the model has no such quantity"
+            raise raw.error(f"targets[{i}].maps_to: unknown outcome '{t.maps_to}'; {hint}", ("targets", i, "maps_to"))
+    scenarios: dict[str, Path] = {}
+    if spec.calibration is not None:
+        scenarios = _check_calibration(raw, spec, Path(path).parent)
+    return Targets(Path(path), tuple(spec.targets), tuple(spec.notes), spec.calibration, scenarios, raw)
+
+
+def _check_calibration(raw: RawScenario, spec: TargetsFile, base: Path) -> dict[str, Path]:
+    """Scenario files exist and cover every compared regime; free keys are residents'
+    behaviour and their ranges load."""
+    cal = spec.calibration
+    assert cal is not None
+    scenarios = {}
+    for regime, file in cal.scenarios.items():
+        p = Path(file) if Path(file).is_absolute() else base / file
+        if not p.is_file():
+            raise raw.error(f"calibration.scenarios.{regime}: file not found: {p}", ("calibration", "scenarios", regime))
+        scenarios[regime] = p
+    for i, t in enumerate(spec.targets):
+        if t.mapped and t.regime not in scenarios:
+            raise raw.error(f"targets[{i}].regime: '{t.regime}' has no scenario; add it under calibration.scenarios",
+                            ("targets", i, "regime"))
+    first = load_raw(next(iter(scenarios.values())))
+    for key, prior in cal.free.items():
+        where = ("calibration", "free", key)
+        if not (key.startswith("behaviour.") or key in RESIDENT_KEYS):
+            raise raw.error(f"calibration.free: '{key}' is not a behavioural parameter; only behaviour.* and "
+                            f"{', '.join(RESIDENT_KEYS)} may be free (the regimes' institutions and resources stay fixed)",
+                            where)
+        if key in cal.set:
+            raise raw.error(f"calibration.free: '{key}' is also under calibration.set; a free parameter is searched, "
+                            "not set", where)
+        for bound in (prior.low, prior.high):
+            try:
+                resolve(first, {**cal.set, key: bound}, check_memory=False)
+            except ScenarioError as exc:
+                raise raw.error(f"calibration.free.{key}: {exc.detail}", where) from None
+    try:
+        resolve(first, cal.set, check_memory=False)
+    except ScenarioError as exc:
+        raise raw.error(f"calibration.set: {exc.detail}", ("calibration", "set")) from None
+    return scenarios
