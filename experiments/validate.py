@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments import patterns  # noqa: E402
-from sim.calibration import write_csv  # noqa: E402
+from sim.calibration import session_seconds, write_csv  # noqa: E402
 from sim.warmup import code_fingerprint  # noqa: E402
 
 CURATED = ROOT / "results" / "curated"
@@ -47,16 +47,6 @@ STAMPED = ("screening/meta.json", "calibration/calibration.json", "validation/va
 
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-
-
-def _session_seconds(manifest: dict[str, Any]) -> float:
-    """Wall time over a sweep's sessions (a resumed sweep has several)."""
-    total = 0.0
-    for s in manifest.get("sessions", []):
-        if s.get("start") and s.get("end"):
-            a, b = (datetime.datetime.fromisoformat(s[k]) for k in ("start", "end"))
-            total += (b - a).total_seconds()
-    return total
 
 
 def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experiment: Path = SCREENING,
@@ -75,7 +65,7 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
     write_csv(dest / "morris.csv", rows)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     meta = {"command": "python experiments/validate.py --screen --workers 2", "date": _now(),
-            "wall_s": round(_session_seconds(manifest), 1), "runs": result.planned, "workers": workers,
+            "wall_s": round(session_seconds(manifest), 1), "runs": result.planned, "workers": workers,
             "code_fingerprint": code_fingerprint(), "experiment": "experiments/screening.yaml",
             "set": dict(exp.set), "design": exp.design.model_dump(), "replications": exp.replications}
     (dest / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

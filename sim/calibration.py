@@ -177,17 +177,23 @@ def fit_row(t: Target, values: np.ndarray | None) -> dict[str, Any]:
 
 
 def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *, header: str) -> list[Path]:
-    """One scenario file per regime extending the library's file with only ``values`` changed."""
+    """One scenario file per regime extending the library's file with only ``values`` changed.
+    A value inside a mapping below a section (a group's value, ``behaviour.availability.local``)
+    is written with its siblings at the regime's own values, since such mappings are given whole."""
+    from sim.loading import load_scenario
+
     folder.mkdir(parents=True, exist_ok=True)
-    nested: dict[str, Any] = {}
-    for key, v in values.items():
-        node = nested
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = v
     files = []
     for regime, path in targets.scenarios.items():
+        resolved = load_scenario(path).model_dump(mode="json")
+        nested: dict[str, Any] = {}
+        for key, v in values.items():
+            node, own = nested, resolved
+            *parents, leaf = key.split(".")
+            for depth, part in enumerate(parents):
+                own = own[part]
+                node = node.setdefault(part, dict(own) if depth > 0 else {})
+            node[leaf] = v
         rel = os.path.relpath(path.resolve(), folder.resolve())
         data = {"extends": rel, "name": f"{regime}_calibrated",
                 "description": f"{regime} with the behavioural parameters of the calibration (docs/validation.md)."}
@@ -207,6 +213,22 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         w.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
 
 
+def session_seconds(manifest: Mapping[str, Any]) -> float:
+    """Wall time over an engine folder's sessions (a resumed sweep has several)."""
+    total = 0.0
+    for s in manifest.get("sessions", []):
+        if s.get("start") and s.get("end"):
+            a, b = (datetime.datetime.fromisoformat(s[k]) for k in ("start", "end"))
+            total += (b - a).total_seconds()
+    return total
+
+
+def runs_wall_s(out: Path) -> float:
+    """Wall time of every engine experiment under ``out``, over all their sessions: a resumed
+    calibration reports what the whole took, not only the last session."""
+    return sum(session_seconds(json.loads(m.read_text(encoding="utf-8"))) for m in sorted(out.rglob("manifest.json")))
+
+
 def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Path | None = None,
               scenarios: Path | None = None, command: str = "") -> dict[str, Any]:
     """The whole calibration (module docstring) into ``out``; with ``curated`` and
@@ -224,7 +246,7 @@ def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Pat
     rows = fit(targets, out, values, budget)
     record = {
         "command": command or " ".join(sys.argv), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
-        "wall_s": round(time.perf_counter() - t0, 1), "workers": budget.workers, "cpus": os.cpu_count(),
+        "wall_s": round(max(time.perf_counter() - t0, runs_wall_s(out)), 1), "workers": budget.workers, "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in (*load0, *os.getloadavg())], "code_fingerprint": code_fingerprint(),
         "targets_file": str(path), "method": "ABC rejection (Latin-hypercube prior draws, RMS of tolerance-scaled errors)",
         "budget": {"samples": budget.samples, "seeds": budget.seeds, "accept": budget.accept, "fit_seeds": budget.fit_seeds,
