@@ -11,7 +11,7 @@ from sim.resources import POOL_NAMES
 
 
 def check_invariants(model: GovernanceModel) -> dict[str, float]:
-    """Conservation (spec §3), bounds, tie consistency and timestamps; returns the day's row."""
+    """Conservation (ODD 7.1), bounds, tie consistency and timestamps; returns the day's row."""
     counts = model.issues.counts()
     assert sum(counts.values()) == model.issues.n, counts
     row = daily_row(model)

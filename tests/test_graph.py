@@ -1,4 +1,4 @@
-"""Tests of sim.graph: hierarchy, groups, ties and sizing of the street's population (spec §2)."""
+"""Tests of sim.graph: hierarchy, groups, ties and sizing of the street's population (ODD 2.2–2.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue lifecycle: conservation, bounds, and the transition table (spec §3)."""
+"""Issue lifecycle: conservation, bounds, and the transition table (ODD 7.1)."""
 
 from __future__ import annotations
 
