@@ -92,7 +92,7 @@ def worker(kind: str, *, tmp: str, **kw: Any) -> dict[str, Any]:
         run_experiment(exp, Path(tmp) / "o", executor=process_executor(2))
         return {"seconds": time.perf_counter() - t0, "coordinator_rss_mb": _rss_mb()}
     if kind == "memory":
-        exp = Experiment.build([BASE], set={"population.residents": 10, "days": 1}, replications=kw["runs"])
+        exp = Experiment.build([BASE], set={"population.residents": 10, "days": 1, "warmup_days": 0}, replications=kw["runs"])
         t0 = time.perf_counter()
         run_experiment(exp, Path(tmp) / "o", executor=process_executor(2))
         return {"seconds": time.perf_counter() - t0, "coordinator_rss_mb": _rss_mb()}
