@@ -485,7 +485,8 @@ def add_engine_args(ap: argparse.ArgumentParser) -> None:
                     help="model: the model's speed and memory (default); engine: the sweep engine's targets "
                          "(overhead, 2-worker speedup, LHS sweep, coordinator memory, one 1M-resident run); all: both")
     g = ap.add_argument_group("engine section")
-    g.add_argument("--overhead-runs", type=int, default=20, help="runs timed bare and through the engine")
+    g.add_argument("--overhead-runs", type=int, default=40, help="runs timed bare and through the engine")
+    g.add_argument("--speedup-pairs", type=int, default=3, help="alternating 1-worker / 2-worker timings (the median ratio counts)")
     g.add_argument("--overhead-residents", type=int, default=2000, help="residents of those runs (365 days)")
     g.add_argument("--lhs-runs", type=int, default=1000, help="runs of the LHS sweep (fewer: extrapolated to 1,000; 0: skip)")
     g.add_argument("--memory-runs", type=int, default=10_000, help="tiny runs the coordinator plans and collects (0: skip)")
@@ -498,6 +499,7 @@ def run_engine_section(args: argparse.Namespace) -> int:
     from experiments import bench_engine
 
     numbers = bench_engine.measure(overhead_runs=args.overhead_runs, overhead_residents=args.overhead_residents,
+                                   speedup_pairs=args.speedup_pairs,
                                    lhs_runs=args.lhs_runs, memory_runs=args.memory_runs, big_residents=args.big_residents, log=log)
     checks = bench_engine.report(numbers)
     if args.json:

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments import patterns  # noqa: E402
-from sim.calibration import session_seconds, write_csv  # noqa: E402
+from sim.calibration import session_seconds  # noqa: E402
+from sim.tables import write_csv  # noqa: E402
 from sim.warmup import code_fingerprint  # noqa: E402
 
 CURATED = ROOT / "results" / "curated"
@@ -62,7 +63,7 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
     cols = analysis.columns(result.runs())
     rows = analysis.morris_indices(cols, salib_problem(exp), design_matrix(exp), list(exp.outcomes), levels=exp.design.levels)
     dest = curated / "screening"
-    write_csv(dest / "morris.csv", rows)
+    write_csv(rows, None, dest / "morris.csv", digits=6)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     meta = {"command": "python experiments/validate.py --screen --workers 2", "date": _now(),
             "wall_s": round(session_seconds(manifest), 1), "runs": result.planned, "workers": workers,
@@ -126,10 +127,10 @@ def run(out: Path, curated: Path, *, seeds: int, workers: int | None, quiet: boo
     rows = [fit_row(t, read.get(t.regime, {}).get(t.id)) for t in targets.targets]
     found = patterns.evaluate(values, read)
     dest = curated / "validation"
-    write_csv(dest / "fit_scenarios.csv", rows)
-    write_csv(dest / "patterns.csv", found)
+    write_csv(rows, None, dest / "fit_scenarios.csv", digits=6)
+    write_csv(found, None, dest / "patterns.csv", digits=6)
     anchor_rows = anchors(values, load_scenario(calibrated[patterns.PLF]))
-    write_csv(dest / "anchors.csv", anchor_rows)
+    write_csv(anchor_rows, None, dest / "anchors.csv", digits=6)
     meta = {"command": f"python experiments/validate.py --run --seeds {seeds} --workers 2", "date": _now(),
             "wall_s": round(time.perf_counter() - t0, 1), "seeds": seeds, "code_fingerprint": code_fingerprint(),
             "scenarios": {r: p.name for r, p in calibrated.items()},

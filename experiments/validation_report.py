@@ -49,10 +49,11 @@ WHY = {
 
 
 def read_csv(path: Path) -> list[dict[str, Any]]:
-    """A curated CSV with numbers as floats, True/False as booleans, empty as None."""
+    """A curated CSV (``sim.tables.write_csv``) with numbers as floats, true/false as booleans,
+    empty (missing, NaN) as None."""
     def value(v: str) -> Any:
-        if v in ("True", "False"):
-            return v == "True"
+        if v in ("true", "false"):
+            return v == "true"
         if v == "":
             return None
         try:

@@ -25,7 +25,6 @@ Method (ABC rejection; Beaumont et al. 2002, without regression adjustment):
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import math
@@ -46,6 +45,7 @@ from sim.engine import SweepResult, run_experiment
 from sim.errors import ScenarioError
 from sim.experiment import Experiment
 from sim.stats import mean_ci
+from sim.tables import write_csv
 from sim.targets import Target, Targets, load_targets, rms
 from sim.warmup import code_fingerprint
 
@@ -204,15 +204,6 @@ def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *
     return files
 
 
-def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Rows as a CSV file (floats to 6 significant digits), creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
-
-
 def session_seconds(manifest: Mapping[str, Any]) -> float:
     """Wall time over an engine folder's sessions (a resumed sweep has several)."""
     total = 0.0
@@ -257,9 +248,9 @@ def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Pat
     }
     (out / "calibration.json").write_text(json.dumps(record, indent=1, ensure_ascii=False, allow_nan=True) + "\n",
                                           encoding="utf-8")
-    write_csv(out / "fit.csv", rows)
-    write_csv(out / "posterior.csv", [{"parameter": k, **v} for k, v in found["posterior"].items()])
-    write_csv(out / "draws.csv", found["draws"])
+    write_csv(rows, None, out / "fit.csv", digits=6)
+    write_csv([{"parameter": k, **v} for k, v in found["posterior"].items()], None, out / "posterior.csv", digits=6)
+    write_csv(found["draws"], None, out / "draws.csv", digits=6)
     if curated is not None:
         curated.mkdir(parents=True, exist_ok=True)
         for name in FILES:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import scipy.sparse as sp
 
 from sim.graph import TIE_KINDS
 from sim.issues import Channel, Status
@@ -36,19 +37,25 @@ def _window_sample(model: GovernanceModel, event: Event) -> Sample:
     return Sample(iss, ids, days=min(WINDOW, day + 1), residents=model.pop.n)
 
 
+def _strong(ties: sp.csr_matrix, threshold: float) -> sp.csr_matrix:
+    """0/1 matrix of the ties at or above ``threshold`` (``ties`` is a copy: changed in place)."""
+    ties.data = (ties.data >= threshold).astype(np.float64)
+    ties.eliminate_zeros()
+    return ties
+
+
 def clustering(model: GovernanceModel, sample: int = 300) -> float:
-    """Mean local clustering over a fixed sample of residents, acquaintance-or-closer ties."""
-    st = model.state
-    strong = st.ties.copy()
-    strong.data = (strong.data >= model.config.population.ties.acquaintance_threshold).astype(np.float64)
-    strong.eliminate_zeros()
-    nodes = model.cluster_sample[:sample]
-    rows = strong[nodes]
+    """Mean local clustering over a fixed sample of residents, acquaintance-or-closer ties.
+    Only the sample's rows and those of their contacts are read, so the cost does not grow
+    with the population."""
+    st, threshold = model.state, model.config.population.ties.acquaintance_threshold
+    rows = _strong(st.ties[model.cluster_sample[:sample]], threshold)
     k = np.asarray(rows.sum(axis=1)).ravel()
-    tri = np.asarray((rows @ strong).multiply(rows).sum(axis=1)).ravel()
     ok = k >= 2
     if not ok.any():
         return 0.0
+    hood = np.unique(rows.indices)  # the sample's contacts: the only rows a triangle can pass through
+    tri = np.asarray((rows[:, hood] @ _strong(st.ties[hood], threshold)).multiply(rows).sum(axis=1)).ravel()
     return float(np.mean(tri[ok] / (k[ok] * (k[ok] - 1))))
 
 

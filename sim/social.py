@@ -31,12 +31,21 @@ def unit_participation(model: GovernanceModel) -> np.ndarray:
 
 
 def residents_of(model: GovernanceModel, units: np.ndarray) -> np.ndarray:
-    """Residents of the given units (indices into buildings, then compounds; see :func:`unit_of`)."""
-    units = np.unique(units)
+    """Residents of the given units (indices into buildings, then compounds; see :func:`unit_of`),
+    sorted and unique: the union of the units' id ranges, merged as intervals, so the cost is
+    proportional to the residents returned, not to the population."""
     if len(units) == 0:
         return np.zeros(0, dtype=np.int64)
     start, end = model.unit_start[units], model.unit_end[units]
-    return np.unique(np.concatenate([np.arange(a, b) for a, b in zip(start, end)]))
+    order = np.argsort(start, kind="stable")
+    start, end = start[order], end[order]
+    reach = np.maximum.accumulate(end)  # furthest end so far: a range starting past it opens a new block
+    first = np.ones(len(start), dtype=bool)
+    first[1:] = start[1:] > reach[:-1]
+    blocks = np.flatnonzero(first)
+    lo, hi = start[blocks], reach[np.r_[blocks[1:] - 1, len(start) - 1]]
+    sizes = hi - lo
+    return np.repeat(lo - np.cumsum(np.r_[0, sizes[:-1]]), sizes) + np.arange(sizes.sum(), dtype=np.int64)
 
 
 def self_govern(model: GovernanceModel) -> None:
@@ -76,10 +85,13 @@ def spread_trust(model: GovernanceModel) -> None:
     # One pass over the ties for both neighbourhood means: contacts' trust and participation.
     both = st.ties @ np.column_stack([t, st.participating.astype(np.float64)])
     model.scratch_metrics[("contact_share", model.steps)] = both[:, 1] * inv
-    pull = both[:, 0] * inv  # tie-weighted mean of contacts' trust, minus one's own (0 without ties)
+    pull = np.multiply(both[:, 0], inv)  # tie-weighted mean of contacts' trust, minus one's own (0 without ties)
     pull -= t * (inv > 0)
-    t += rate * pull
-    t += b.stubbornness * (st.personal - t)
+    pull *= rate
+    t += pull
+    np.subtract(st.personal, t, out=pull)
+    pull *= b.stubbornness
+    t += pull
     if model.climate:
         st.trust += rate * model.climate * np.where(model.climate > 0, 1 - st.trust, st.trust)
     np.clip(st.trust, 0.0, 1.0, out=st.trust)
@@ -94,11 +106,20 @@ def participation_probability(model: GovernanceModel, residents: np.ndarray | sl
     if share is None:
         share = st.ties @ st.participating.astype(np.float64)
         share *= st.inv_strength()
-    logit = (special.logit(b.participation_base)
-             + b.participation_trust_slope * (st.trust[residents] - 0.5)
-             + b.participation_efficacy_slope * (st.efficacy[residents] - 0.5)
-             + b.participation_social_slope * (share[residents] - st.threshold[residents]))
-    return availability / (1.0 + np.exp(-logit))
+    # logit(base) + trust term + efficacy term + social term, evaluated in place (a population-wide array a day)
+    logit = st.trust[residents] - 0.5
+    logit *= b.participation_trust_slope
+    logit += special.logit(b.participation_base)
+    term = st.efficacy[residents] - 0.5
+    term *= b.participation_efficacy_slope
+    logit += term
+    np.subtract(share[residents], st.threshold[residents], out=term)
+    term *= b.participation_social_slope
+    logit += term
+    np.negative(logit, out=logit)
+    np.exp(logit, out=logit)
+    logit += 1.0
+    return np.divide(availability, logit, out=logit)
 
 
 def update_participation(model: GovernanceModel) -> None:
@@ -116,9 +137,15 @@ def relax(model: GovernanceModel) -> None:
     experience-based trust toward one's disposition and expectations toward the common norm
     (``behaviour.expectation_initial``)."""
     st, b = model.state, model.config.behaviour
-    st.personal += (st.disposition - st.personal) / b.memory_days
-    st.expectation += (b.expectation_initial - st.expectation) / b.memory_days
+    step = np.subtract(st.disposition, st.personal)
+    step /= b.memory_days
+    st.personal += step
+    np.subtract(b.expectation_initial, st.expectation, out=step)
+    step /= b.memory_days
+    st.expectation += step
     if not st.ties_at_base and b.tie_reversion > 0:
         st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
         st.ties_changed()
-    st.efficacy += b.efficacy_reversion * (b.efficacy_initial - st.efficacy)  # a convex step: stays in [0, 1]
+    np.subtract(b.efficacy_initial, st.efficacy, out=step)
+    step *= b.efficacy_reversion
+    st.efficacy += step  # a convex step: stays in [0, 1]

@@ -15,23 +15,26 @@ from sim.results import atomic_write
 __all__ = ["latex_escape", "write_csv", "write_latex"]
 
 
-def _csv_cell(v: Any) -> str:
+def _csv_cell(v: Any, digits: int | None = None) -> str:
     if v is None:
         return ""
     if isinstance(v, bool | np.bool_):
         return "true" if v else "false"
     if isinstance(v, float | np.floating):
         v = float(v)
-        return "" if math.isnan(v) else repr(v)
+        return "" if math.isnan(v) else repr(v) if digits is None else f"{v:.{digits}g}"
     text = str(v)
     if any(c in text for c in ',"\n\r'):
         text = '"' + text.replace('"', '""') + '"'
     return text
 
 
-def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], path: Path) -> Path:
-    """Rows as CSV with a header (floats with full precision; None and NaN as empty cells)."""
-    lines = [",".join(columns)] + [",".join(_csv_cell(r.get(c)) for c in columns) for r in rows]
+def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None, path: Path, *,
+              digits: int | None = None) -> Path:
+    """Rows as CSV with a header: ``columns`` (default: the first row's keys); floats with full
+    precision or ``digits`` significant digits; booleans as true/false; None and NaN as empty cells."""
+    columns = list(rows[0]) if columns is None else columns
+    lines = [",".join(columns)] + [",".join(_csv_cell(r.get(c), digits) for c in columns) for r in rows]
     text = "\n".join(lines) + "\n"
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 

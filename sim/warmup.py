@@ -5,19 +5,19 @@ mechanism off) before day 0 (``GovernanceModel.start_day``). The warm-up does no
 the scenario's mechanisms, its name or its length, so every scenario of a comparison that
 shares the rest of its settings and its seed starts from the same state (common random
 numbers), and the state can be computed once: :func:`warm_model` keeps it in a cache
-(``GOVSIM_CACHE_DIR``, default ``~/.cache/govsim``), keyed by those settings and by the
-model's source code, and a cached start gives byte-identical results to a computed one.
+(``sim.cache``: ``GOVSIM_CACHE_DIR``, default ``~/.cache/govsim``, capped at
+``GOVSIM_CACHE_MAX_MB``), keyed by those settings and by the model's source code, and a
+cached start gives byte-identical results to a computed one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 from functools import lru_cache
 from pathlib import Path
 
+from sim import cache
 from sim.model import GovernanceModel
 from sim.schema import ScenarioConfig
 
@@ -54,10 +54,6 @@ def warmup_key(config: ScenarioConfig) -> str:
     return hashlib.sha256((text + code_fingerprint()).encode()).hexdigest()
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("GOVSIM_CACHE_DIR") or Path.home() / ".cache" / "govsim") / "warmup"
-
-
 def _warm(config: ScenarioConfig) -> GovernanceModel:
     model = GovernanceModel(config)
     for _ in range(config.warmup_days):
@@ -71,24 +67,11 @@ def warm_model(config: ScenarioConfig) -> GovernanceModel:
     if config.warmup_days == 0:
         return GovernanceModel(config)
     cacheable = config.population.residents <= MAX_CACHED_RESIDENTS
-    path = cache_dir() / f"{warmup_key(config)}.pkl"
-    if cacheable and path.is_file():
-        try:
-            model: GovernanceModel = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            model = None  # type: ignore[assignment]  # unreadable: compute it again
-        if isinstance(model, GovernanceModel):
-            model.config = config
-            return model
-    base = config.model_copy(update={"mechanisms": type(config.mechanisms)()})
-    model = _warm(base)
-    if cacheable:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    key = warmup_key(config)
+    model = cache.load(key) if cacheable else None
+    if not isinstance(model, GovernanceModel):
+        model = _warm(config.model_copy(update={"mechanisms": type(config.mechanisms)()}))
+        if cacheable:
+            cache.store(key, model)
     model.config = config
     return model

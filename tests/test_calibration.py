@@ -44,7 +44,7 @@ def test_ci_budget_runs_end_to_end(ci_run: Path) -> None:
     for key, p in record["posterior"].items():
         assert free[key].low <= p["q025"] <= p["median"] <= p["q975"] <= free[key].high
     draws = (ci_run / "draws.csv").read_text().splitlines()
-    assert len(draws) == 1 + 3 and sum(line.endswith("True") for line in draws) == record["accepted"] == 2
+    assert len(draws) == 1 + 3 and sum(line.endswith("true") for line in draws) == record["accepted"] == 2
     # every draw ran in both regimes through the engine, and the fit at the calibrated values
     for stage, runs in (("abc", 3), ("fit", 2)):
         for regime in spec.scenarios:
@@ -68,7 +68,7 @@ def test_the_distance_ranks_the_draws(ci_run: Path) -> None:
     spec = load_targets(TARGETS)
     fitted = [t for t in spec.targets if t.in_distance]
     with (ci_run / "draws.csv").open(encoding="utf-8") as f:
-        draws = [{k: (v == "True" if k == "accepted" else float(v)) for k, v in row.items()} for row in csv.DictReader(f)]
+        draws = [{k: (v == "true" if k == "accepted" else float(v)) for k, v in row.items()} for row in csv.DictReader(f)]
     for d in draws:
         z = np.array([t.z(d[t.id]) for t in fitted])
         assert d["distance"] == pytest.approx(float(rms(z)), rel=1e-4)

@@ -162,3 +162,21 @@ def test_efficacy_updates_compound_per_issue_and_stay_in_bounds() -> None:
     abandon(model)
     assert np.all(model.issues.status[gone] == Status.ABANDONED)
     assert eff[1] == pytest.approx(0.5 * (1 - loss) ** 2)
+
+
+_UNITS_MODEL = GovernanceModel(tiny(population={"residents": 600}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(units=st.lists(st.integers(0, len(_UNITS_MODEL.unit_start) - 1), max_size=12))
+@example(units=[])
+@example(units=[0, 0])
+def test_residents_of_units_is_the_union_of_their_ranges(units: list[int]) -> None:
+    """Buildings and compounds overlap (a building lies inside its compound): the residents of
+    a set of units are each resident of any of them, once, in id order."""
+    from sim.social import residents_of
+
+    m = _UNITS_MODEL
+    want = {r for u in units for r in range(m.unit_start[u], m.unit_end[u])}
+    got = residents_of(m, np.array(units, dtype=np.int64))
+    assert got.tolist() == sorted(want)
