@@ -131,6 +131,7 @@ def measure(*, overhead_runs: int, overhead_residents: int, speedup_pairs: int, 
                overhead_cpu_pct=100 * (one["cpu_s"] - bare["cpu_s"]) / bare["cpu_s"],
                speedups=[one["seconds"] / two["seconds"] for one, two in pairs], speedup=ratios[len(ratios) // 2],
                efficiency_2=min(1.0, sum(two["in_runs_s"] for _, two in pairs) / sum(2 * two["seconds"] for _, two in pairs)),
+               run_inflation_2=sum(two["in_runs_s"] for _, two in pairs) / sum(one["in_runs_s"] for one, _ in pairs),
                engine_share_pct=100 * (one["seconds"] - one["in_runs_s"]) / one["in_runs_s"],
                loadavg_before=load0, loadavg_after=os.getloadavg()[0])
     if lhs_runs:
@@ -160,7 +161,9 @@ def report(r: dict[str, Any]) -> list[tuple[str, float, float, bool]]:
           f"(1-min load average {r['loadavg_before']:.1f} before, {r['loadavg_after']:.1f} after: wall times and the speedup "
           "need two idle cores; the engine's own share does not)")
     print(f"  2 workers / 1 worker, alternating pairs: {', '.join(f'{x:.2f}x' for x in r['speedups'])} (median "
-          f"{r['speedup']:.2f}x); parallel efficiency with 2 workers {100 * r['efficiency_2']:.0f}% of 2 x wall time in runs")
+          f"{r['speedup']:.2f}x) = 2 x parallel efficiency {100 * r['efficiency_2']:.0f}% (time inside runs / 2 x wall: the "
+          f"rest is pool start-up and the last run's tail) / slowdown of each run beside another {r['run_inflation_2']:.2f}x "
+          "(time inside runs, 2 workers / 1 worker: the two cores share caches and memory bandwidth)")
     if "lhs_s" in r:
         how = f"extrapolated from {r['lhs_runs']} runs" if r["lhs_extrapolated"] else "measured"
         print(f"  LHS sweep, 2,000 residents x 365 days: {r['lhs_runs']} runs in {r['lhs_s']:.0f} s "
