@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments import patterns  # noqa: E402
-from sim.calibration import session_seconds  # noqa: E402
+from sim.store import wall_seconds  # noqa: E402
 from sim.tables import write_csv  # noqa: E402
 from sim.warmup import code_fingerprint  # noqa: E402
 
@@ -64,9 +64,8 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
     rows = analysis.morris_indices(cols, salib_problem(exp), design_matrix(exp), list(exp.outcomes), levels=exp.design.levels)
     dest = curated / "screening"
     write_csv(rows, None, dest / "morris.csv", digits=6)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     meta = {"command": "python experiments/validate.py --screen --workers 2", "date": _now(),
-            "wall_s": round(session_seconds(manifest), 1), "runs": result.planned, "workers": workers,
+            "wall_s": round(wall_seconds(out), 1), "runs": result.planned, "workers": workers,
             "code_fingerprint": code_fingerprint(), "experiment": "experiments/screening.yaml",
             "set": dict(exp.set), "design": exp.design.model_dump(), "replications": exp.replications}
     (dest / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

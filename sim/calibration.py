@@ -45,6 +45,7 @@ from sim.engine import SweepResult, run_experiment
 from sim.errors import ScenarioError
 from sim.experiment import Experiment
 from sim.stats import mean_ci
+from sim.store import wall_seconds
 from sim.tables import write_csv
 from sim.targets import Target, Targets, load_targets, rms
 from sim.warmup import code_fingerprint
@@ -204,22 +205,6 @@ def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *
     return files
 
 
-def session_seconds(manifest: Mapping[str, Any]) -> float:
-    """Wall time over an engine folder's sessions (a resumed sweep has several)."""
-    total = 0.0
-    for s in manifest.get("sessions", []):
-        if s.get("start") and s.get("end"):
-            a, b = (datetime.datetime.fromisoformat(s[k]) for k in ("start", "end"))
-            total += (b - a).total_seconds()
-    return total
-
-
-def runs_wall_s(out: Path) -> float:
-    """Wall time of every engine experiment under ``out``, over all their sessions: a resumed
-    calibration reports what the whole took, not only the last session."""
-    return sum(session_seconds(json.loads(m.read_text(encoding="utf-8"))) for m in sorted(out.rglob("manifest.json")))
-
-
 def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Path | None = None,
               scenarios: Path | None = None, command: str = "") -> dict[str, Any]:
     """The whole calibration (module docstring) into ``out``; with ``curated`` and
@@ -237,7 +222,7 @@ def calibrate(path: str | Path, out: str | Path, budget: Budget, *, curated: Pat
     rows = fit(targets, out, values, budget)
     record = {
         "command": command or " ".join(sys.argv), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
-        "wall_s": round(max(time.perf_counter() - t0, runs_wall_s(out)), 1), "workers": budget.workers, "cpus": os.cpu_count(),
+        "wall_s": round(max(time.perf_counter() - t0, wall_seconds(out)), 1), "workers": budget.workers, "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in (*load0, *os.getloadavg())], "code_fingerprint": code_fingerprint(),
         "targets_file": str(path), "method": "ABC rejection (Latin-hypercube prior draws, RMS of tolerance-scaled errors)",
         "budget": {"samples": budget.samples, "seeds": budget.seeds, "accept": budget.accept, "fit_seeds": budget.fit_seeds,

@@ -20,6 +20,7 @@ in the number of runs), so they are byte-identical whatever the order runs finis
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -272,6 +273,18 @@ class Store:
         commits = sorted({str(s.get("commit")) + ("+dirty" if s.get("dirty") else "") for s in sessions})
         write_json({**self.describe.get("manifest", {}), "identity_sha256": sha256_text(canonical_json(self.identity)),
                     "commits": commits, "complete": self.session.get("status") == "complete", "sessions": sessions}, path)
+
+
+def wall_seconds(folder: Path) -> float:
+    """Wall time of every engine output folder at or under ``folder``, over all the sessions
+    their manifests record: a resumed sweep reports what the whole took, not its last session."""
+    total = 0.0
+    for manifest in sorted(Path(folder).rglob("manifest.json")):
+        for s in json.loads(manifest.read_text(encoding="utf-8")).get("sessions", []):
+            if s.get("start") and s.get("end"):
+                a, b = (datetime.datetime.fromisoformat(s[k]) for k in ("start", "end"))
+                total += (b - a).total_seconds()
+    return total
 
 
 def _now() -> str:

@@ -374,3 +374,18 @@ def test_python_api_gives_values_by_point_and_scenario(reference: tuple[Path, Pa
     assert set(values) == {(p, s) for p in (0, 1) for s in ("a", "b")}
     assert all(v.shape == (3,) and (v > 0).all() for v in values.values())
     assert result.runs().num_rows == 12
+
+
+def test_wall_seconds_sum_every_finished_session_under_a_folder(tmp_path: Path) -> None:
+    """A resumed sweep reports what all its sessions took; a session cut off (no end) adds nothing."""
+    from sim.store import wall_seconds
+
+    def manifest(folder: Path, *sessions: tuple[str, str | None]) -> None:
+        folder.mkdir(parents=True)
+        rows = [{"start": f"2026-01-01T10:{a}+0000", **({"end": f"2026-01-01T10:{b}+0000"} if b else {})} for a, b in sessions]
+        (folder / "manifest.json").write_text(json.dumps({"sessions": rows}))
+
+    manifest(tmp_path / "abc" / "baseline", ("00:00", "00:30"), ("05:00", "06:00"))  # resumed: 30 s + 60 s
+    manifest(tmp_path / "abc" / "reform", ("00:00", None), ("01:00", "01:10"))  # killed, then 10 s
+    assert wall_seconds(tmp_path) == 100.0
+    assert wall_seconds(tmp_path / "abc" / "reform") == 10.0
