@@ -60,13 +60,13 @@ def _child(kind: str, **kw: Any) -> dict[str, Any]:
 
 def worker(kind: str, *, tmp: str, **kw: Any) -> dict[str, Any]:
     """One measurement (runs in a fresh process)."""
-    from sim.engine import run_experiment
-    from sim.executors import process_executor, serial_executor
-    from sim.experiment import Experiment
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.executors import process_executor, serial_executor
+    from sim.sweep.experiment import Experiment
 
     if kind == "bare":
-        from sim.loading import load_scenario
         from sim.run import run
+        from sim.scenario.loading import load_scenario
 
         total = cpu = 0.0
         for seed in range(kw["runs"]):

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.graph import build_population  # noqa: E402
-from sim.loading import load_scenario  # noqa: E402
-from sim.outcomes import RESOURCE_USE  # noqa: E402
+from sim.outcomes.registry import RESOURCE_USE  # noqa: E402
 from sim.resources import BUDGET_POOLS, HOUR_POOLS  # noqa: E402
+from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
@@ -61,8 +61,8 @@ BUDGET_KEYS: dict[str, tuple[str, str]] = {
 def measure(paths: Sequence[Path], seeds: int, *, workers: int | None, out: Path) -> dict[str, dict[str, float]]:
     """Mean resources used per day, by pool, over seeds 0..seeds-1, for each scenario file
     (on the engine, resumable in ``out``)."""
-    from sim.engine import run_experiment
-    from sim.experiment import Experiment
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.experiment import Experiment
 
     names = {p.stem: str(p) for p in paths}  # the library's file stems are unique
     exp = Experiment.build([{"file": path, "name": stem} for stem, path in names.items()], name="controls",

@@ -31,10 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.loading import load_scenario  # noqa: E402
-from sim.outcomes import HEADLINE, REGISTRY  # noqa: E402
+from sim.outcomes.registry import HEADLINE, REGISTRY  # noqa: E402
+from sim.outcomes.summary import half_life, moving_mean  # noqa: E402
 from sim.run import run  # noqa: E402
-from sim.summary import half_life, moving_mean  # noqa: E402
+from sim.scenario.loading import load_scenario  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "community_system.yaml"
 #: State outcomes of the headline (flows over a 30-day window are noisier; they follow the states).
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    from sim.plotting import plot_convergence
+    from sim.analysis.plotting import plot_convergence
 
     plot_convergence(series, rows, args.out / "convergence.png", warmup=warmup)
     print(f"wrote {args.out / 'convergence.csv'}, {args.out / 'convergence.png'}")

@@ -1,7 +1,7 @@
 """The article's expectations as three-arm experiments on common random numbers.
 
 Each expectation names a mechanism and the outcomes it should move (names from the outcome
-registry, ``sim.outcomes``) with the direction the article expects. Every expectation runs
+registry, ``sim.outcomes.registry``) with the direction the article expects. Every expectation runs
 three arms with the same seeds: the **baseline** (the community system, mechanism off), the
 **mechanism** (on, at its defaults), and its **null variant** (on and paying its costs, with
 its behavioural rule switched off). The pass rule, stated before anything is measured:
@@ -41,8 +41,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.outcomes import REGISTRY  # noqa: E402
-from sim.stats import PairedDiff, paired_difference  # noqa: E402
+from sim.analysis.stats import PairedDiff, paired_difference  # noqa: E402
+from sim.outcomes.registry import REGISTRY  # noqa: E402
 
 ALPHA = 0.01  #: significance level of every directional test
 LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  #: leadership intensity grid
@@ -50,7 +50,7 @@ LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  #: leadership intensity grid
 
 @dataclass(frozen=True)
 class Check:
-    """An outcome (``sim.outcomes`` name) and the direction the article expects:
+    """An outcome (``sim.outcomes.registry`` name) and the direction the article expects:
     +1 higher, −1 lower, 0 unchanged (within ± ``margin``)."""
 
     outcome: str
@@ -143,11 +143,11 @@ def outcomes_needed() -> list[str]:
 
 def run_all(variants: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, days: int, out: Path,
             workers: int | None = None, quiet: bool = True) -> Table:
-    """Every variant × seed 0..seeds-1 on the engine (``sim.engine``; resumable in ``out``),
+    """Every variant × seed 0..seeds-1 on the engine (``sim.sweep.engine``; resumable in ``out``),
     each a variant of the community-system scenario (its warm-up included). Returns the
     measured outcomes by variant name: ``{name: {outcome: values over seeds}}``."""
-    from sim.engine import run_experiment
-    from sim.experiment import Experiment
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.experiment import Experiment
 
     scenarios = [{"file": str(BASELINE), "name": variant_name(v), "set": _on(v)} for v in variants]
     exp = Experiment.build(scenarios, name="expectations", set={"population.residents": residents, "days": days},
@@ -370,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def plot(rows_: Sequence[Mapping[str, Any]], path: Path) -> Path:
     """Each check's paired differences (mechanism and null variant against the baseline) with
     95% CIs, scaled by the baseline's mean, one row per check."""
-    from sim.plotting import plot_expectations
+    from sim.analysis.plotting import plot_expectations
 
     return plot_expectations(rows_, path)
 

@@ -6,7 +6,7 @@ A pattern's statistic is a function of the per-seed values of registered outcome
 (``values[regime][outcome]``, arrays over seeds) and of the targets' readings
 (``readings[regime][target_id]``); its verdict comes from the statistic's mean and 95% t-interval
 over seeds (:func:`evaluate`). Every outcome a pattern reads is listed in :data:`OUTCOMES` and
-defined once in the outcome registry (``sim.outcomes``).
+defined once in the outcome registry (``sim.outcomes.registry``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.stats import MeanCI, mean_ci
+from sim.analysis.stats import MeanCI, mean_ci
 
 Values = Mapping[str, Mapping[str, np.ndarray]]
 CS, PLF = "community_system", "party_led_full"

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments import patterns  # noqa: E402
-from sim.store import wall_seconds  # noqa: E402
-from sim.tables import write_csv  # noqa: E402
+from sim.output.tables import write_csv  # noqa: E402
+from sim.sweep.store import wall_seconds  # noqa: E402
 from sim.warmup import code_fingerprint  # noqa: E402
 
 CURATED = ROOT / "results" / "curated"
@@ -53,10 +53,10 @@ def _now() -> str:
 def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experiment: Path = SCREENING,
            sets: dict[str, Any] | None = None) -> None:
     """Run the screening sweep on the engine and curate its Morris indices."""
-    from sim import analysis
-    from sim.designs import design_matrix, salib_problem
-    from sim.engine import run_experiment
-    from sim.experiment import load_experiment
+    from sim.analysis import methods as analysis
+    from sim.sweep.designs import design_matrix, salib_problem
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.experiment import load_experiment
 
     exp = load_experiment(experiment, sets=sets)
     result = run_experiment(exp, out, workers=workers, quiet=quiet, manifest={"command": sys.argv})
@@ -74,7 +74,7 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
 def anchors(values: dict[str, dict[str, np.ndarray]], cfg: Any) -> list[dict[str, Any]]:
     """The resource anchors against the inputs that size them in the calibrated party-led street
     (and, for members' hours, the hours realised in the runs)."""
-    from sim.targets import load_targets
+    from sim.calibration.targets import load_targets
 
     pop, cap, mech = cfg.population, cfg.capacity, cfg.mechanisms
     per_community = pop.households_per_building * pop.buildings_per_compound * pop.compounds_per_community * pop.household_size
@@ -108,9 +108,9 @@ def anchors(values: dict[str, dict[str, np.ndarray]], cfg: Any) -> list[dict[str
 def run(out: Path, curated: Path, *, seeds: int, workers: int | None, quiet: bool,
         scenarios: Path = ROOT / "scenarios" / "calibrated", sets: dict[str, Any] | None = None) -> None:
     """The calibrated scenarios at their own scale: targets, patterns, anchors."""
-    from sim.calibration import Budget, fit_row, readings, run_regimes
-    from sim.loading import load_scenario
-    from sim.targets import load_targets
+    from sim.calibration.abc import Budget, fit_row, readings, run_regimes
+    from sim.calibration.targets import load_targets
+    from sim.scenario.loading import load_scenario
 
     t0 = time.perf_counter()
     targets = load_targets(TARGETS)

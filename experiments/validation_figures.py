@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from experiments.validation_report import HEADLINE, load, read_csv
-from sim.plotting import plt, save_figure
+from sim.analysis.plotting import plt, save_figure
 
 DPI = 90
 

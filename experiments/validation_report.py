@@ -49,7 +49,7 @@ WHY = {
 
 
 def read_csv(path: Path) -> list[dict[str, Any]]:
-    """A curated CSV (``sim.tables.write_csv``) with numbers as floats, true/false as booleans,
+    """A curated CSV (``sim.output.tables.write_csv``) with numbers as floats, true/false as booleans,
     empty (missing, NaN) as None."""
     def value(v: str) -> Any:
         if v in ("true", "false"):
@@ -116,7 +116,7 @@ def render(curated: Path) -> str:
 
 def load(curated: Path) -> dict[str, Any]:
     """Every curated input of the document."""
-    from sim.targets import load_targets
+    from sim.calibration.targets import load_targets
 
     data: dict[str, Any] = {"targets": load_targets(TARGETS)}
     data["screening"] = json.loads((curated / "screening" / "meta.json").read_text(encoding="utf-8"))

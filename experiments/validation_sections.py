@@ -120,7 +120,7 @@ def calibration(d: D) -> str:
     b = cal["budget"]
     return f"""## 4 Calibration: approximate Bayesian computation
 
-**Method** (`sim/calibration.py`): ABC rejection (Beaumont et al. 2002, without regression adjustment).
+**Method** (`sim/calibration/abc.py`): ABC rejection (Beaumont et al. 2002, without regression adjustment).
 Each free parameter has a uniform prior on the range below; {b['samples']} draws by Latin hypercube (the sweep
 engine's `lhs` design, seed {b['design_seed']}). Each draw runs **both regimes with the same behavioural values**
 (`community_system` and `party_led_full`; every mechanism, capacity and budget at the library's values), {b['seeds']}

@@ -129,7 +129,7 @@ def _args_app(p: argparse.ArgumentParser) -> None:
 
 
 def _sets(args: argparse.Namespace) -> dict[str, Any]:
-    from sim.loading import parse_value
+    from sim.scenario.loading import parse_value
 
     out: dict[str, Any] = {}
     for key, value in getattr(args, "sets", []):
@@ -146,11 +146,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.loading import load_scenario
+    from sim.scenario.loading import load_scenario
 
     for path in args.scenarios:
         if args.experiment:
-            from sim.experiment import load_experiment
+            from sim.sweep.experiment import load_experiment
 
             exp = load_experiment(path)
             print(f"ok: {path} ({exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
@@ -165,7 +165,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _run_out(args: argparse.Namespace, cfg: Any) -> Path:
     """``--out``, or ``results/<name>-seed<seed>`` with the name made folder-safe (never outside results/)."""
-    from sim.results import safe_name
+    from sim.output.results import safe_name
 
     if args.out:
         return Path(args.out)
@@ -176,9 +176,9 @@ def _run_out(args: argparse.Namespace, cfg: Any) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.loading import load_scenario
-    from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
-    from sim.results import check_output_dir, write_run
+    from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
+    from sim.output.results import check_output_dir, write_run
+    from sim.scenario.loading import load_scenario
 
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = _run_out(args, cfg)
@@ -189,7 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
         result = run(cfg, progress=lambda _day: bar.update(1))
     files = write_run(result, out, csv=args.csv)
-    from sim.plotting import plot_run
+    from sim.analysis.plotting import plot_run
 
     files.append(plot_run(result.daily, out / "run.png", title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
     h = result.headline
@@ -205,7 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.experiment:
-        from sim.experiment import experiment_json_schema as json_schema
+        from sim.sweep.experiment import experiment_json_schema as json_schema
     else:
         from sim.schema import json_schema
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -224,7 +224,7 @@ def _executor(args: argparse.Namespace) -> Iterator[Any]:
     if not (args.scheduler or args.dask_local):
         yield None
         return
-    from sim.executors import dask_client, dask_executor
+    from sim.sweep.executors import dask_client, dask_executor
 
     try:
         ctx = dask_client(scheduler=args.scheduler, local=args.dask_local)
@@ -239,16 +239,16 @@ def _executor(args: argparse.Namespace) -> Iterator[Any]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare_cli
+    from sim.analysis.compare import compare_cli
 
     with _executor(args) as executor:
         return compare_cli(args, overrides=_overrides(args), executor=executor)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.engine import run_experiment
-    from sim.experiment import load_experiment
-    from sim.results import safe_name
+    from sim.output.results import safe_name
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.experiment import load_experiment
 
     exp = load_experiment(args.experiment, sets=_sets(args), replications=args.replications)
     out = args.out or Path("results") / safe_name(exp.name)
@@ -263,7 +263,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import calibrate_cli
+    from sim.calibration.abc import calibrate_cli
 
     if args.accept is not None and not 0 < args.accept <= 1:
         raise ScenarioError(f"--accept {args.accept:g}: must be a share in (0, 1]")
@@ -271,7 +271,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from sim.report import report_cli
+    from sim.analysis.report import report_cli
 
     return report_cli(args)
 
@@ -323,8 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from sim.engine import Interrupted
-    from sim.results import describe_write_error
+    from sim.output.results import describe_write_error
+    from sim.sweep.engine import Interrupted
 
     try:
         return COMMANDS[args.command].run(args)

@@ -12,19 +12,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from sim.metrics import daily_row, issue_table
 from sim.model import GovernanceModel
-from sim.outcomes import HEADLINE, RESOURCE_USE, WINDOW
+from sim.outcomes.daily import daily_row, issue_table
+from sim.outcomes.registry import HEADLINE, RESOURCE_USE, WINDOW
+from sim.outcomes.summary import by_category, convergence, run_outcomes
 from sim.resources import POOLS
 from sim.schema import ScenarioConfig
-from sim.summary import by_category, convergence, run_outcomes
 from sim.warmup import warm_model
 
 
 @dataclass
 class RunResult:
     """Daily outcomes, per-issue records, per-category table and the run's value of every
-    registered outcome (``sim.outcomes.REGISTRY``)."""
+    registered outcome (``sim.outcomes.registry.REGISTRY``)."""
 
     config: ScenarioConfig
     daily: pa.Table

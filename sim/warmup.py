@@ -12,6 +12,7 @@ cached start gives byte-identical results to a computed one.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from functools import lru_cache
@@ -25,25 +26,49 @@ from sim.schema import ScenarioConfig
 MAX_CACHED_RESIDENTS = 200_000
 
 
-#: Modules whose code decides what a simulation computes (not the tools around it: CLI,
-#: engine, reports, docs generators, the app).
-MODEL_MODULES: tuple[str, ...] = (
-    "agents", "contacts", "graph", "handlers", "issues", "lifecycle", "metrics", "model", "outcomes", "resources",
-    "rng", "rules", "run", "schema", "social", "state", "summary", "vocab", "warmup",
+#: Where the code that decides what a simulation computes lives, relative to the package: the
+#: model core, its mechanisms and its outcomes (not the tools around it: scenario files, sweeps,
+#: reports, docs generators, the CLI, the app).
+MODEL_CODE: tuple[str, ...] = (
+    "agents.py", "contacts.py", "graph.py", "handlers.py", "issues.py", "lifecycle.py", "model.py", "resources.py",
+    "rng.py", "rules.py", "run.py", "schema.py", "social.py", "state.py", "vocab.py", "warmup.py",
+    "mechanisms/*.py", "outcomes/*.py",
 )
+
+
+def _is_layout(node: ast.stmt) -> bool:
+    """Statements that say where code stands, not what it computes: docstrings and imports of
+    the package's own modules."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        return True
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").split(".")[0] == "sim"
+    return isinstance(node, ast.Import) and all(a.name.split(".")[0] == "sim" for a in node.names)
+
+
+def computing_statements(source: str) -> list[str]:
+    """What a module computes, statement by top-level statement: each statement's syntax tree
+    without docstrings and imports of the package's modules, without line numbers."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            body[:] = [n for n in body if not _is_layout(n)]
+    return [ast.dump(n, annotate_fields=False) for n in tree.body]
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the model's source (:data:`MODEL_MODULES` and every mechanism): a cached state
-    is used only by the code that made it."""
+    """Hash of the model's code (:data:`MODEL_CODE`) as it computes, not as it is laid out: the
+    sorted hashes of its top-level statements, so that moving a definition to another module,
+    renaming a file, or editing a docstring, a comment or an import of the package leaves it
+    unchanged, and any change to a statement changes it. A cached warm state, and a curated
+    result, is used only with the code that made it."""
     root = Path(__file__).resolve().parent
-    paths = [root / f"{m}.py" for m in MODEL_MODULES] + sorted((root / "mechanisms").glob("*.py"))
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    paths = sorted({p for pattern in MODEL_CODE for p in root.glob(pattern)})
+    parts = sorted(hashlib.sha256(s.encode()).hexdigest()
+                   for p in paths for s in computing_statements(p.read_text(encoding="utf-8")))
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 def warmup_key(config: ScenarioConfig) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.issues import Status
-from sim.metrics import daily_row
 from sim.model import GovernanceModel
+from sim.outcomes.daily import daily_row
 from sim.resources import POOL_NAMES
 
 

@@ -177,7 +177,7 @@ def sampled_factors(draw: st.DrawFn) -> dict[str, dict[str, float]]:
 
 @st.composite
 def targets(draw: st.DrawFn) -> dict[str, Any]:
-    """A calibration target entry (sim.targets.Target fields) with a share value and tolerance."""
+    """A calibration target entry (sim.calibration.targets.Target fields) with a share value and tolerance."""
     value = draw(st.floats(0, 1, allow_nan=False))
     return {"id": "t", "figure": "a figure", "value": value, "unit": "share", "year": 2020,
             "regime": draw(st.sampled_from(["community_system", "party_led_full"])), "source": "a source",

@@ -13,7 +13,7 @@ from sim.app.scenario_io import SCENARIOS, catalogue, export_filename, export_ya
 from sim.app.settings import with_value  # noqa: E402
 from sim.cli import main as cli  # noqa: E402
 from sim.errors import ScenarioError  # noqa: E402
-from sim.loading import MAX_FILE_BYTES, load_scenario  # noqa: E402
+from sim.scenario.loading import MAX_FILE_BYTES, load_scenario  # noqa: E402
 
 
 def test_catalogue_is_every_yaml_file_under_scenarios() -> None:

@@ -14,7 +14,7 @@ from sim.app.series import CHARTS, STAGES, Chart, backlog_by_group, channel_coun
 from sim.app.session import Explorer  # noqa: E402
 from sim.app.settings import with_value  # noqa: E402
 from sim.issues import Channel, Status  # noqa: E402
-from sim.metrics import daily_row  # noqa: E402
+from sim.outcomes.daily import daily_row  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
 from sim.vocab import GROUPS  # noqa: E402
 

@@ -20,7 +20,7 @@ SPEC_KEYS = {
 
 
 def test_core_never_imports_matplotlib_or_solara() -> None:
-    code = ("import sys, sim.run, sim.model, sim.loading, sim.summary, sim.cli; "
+    code = ("import sys, sim.run, sim.model, sim.scenario.loading, sim.outcomes.summary, sim.cli; "
             "from sim.run import run; from sim.schema import ScenarioConfig; "
             "run(ScenarioConfig(days=3, population={'residents': 100})); sim.cli.build_parser(); "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'solara', 'ipyvuetify', 'reacton') "

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.calibration.targets import RESIDENT_KEYS, Target, load_targets, rms
 from sim.cli import main
-from sim.loading import load_scenario, scenario_dict
-from sim.targets import RESIDENT_KEYS, Target, load_targets, rms
+from sim.scenario.loading import load_scenario, scenario_dict
 from tests.strategies import targets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def test_the_same_command_resumes_without_running_again(ci_run: Path, tmp_path: 
 
 
 def test_calibrated_scenarios_change_only_behaviour_and_validate(ci_run: Path, tmp_path: Path) -> None:
-    from sim.calibration import write_scenarios
+    from sim.calibration.abc import write_scenarios
 
     spec = load_targets(TARGETS)
     values = json.loads((ci_run / "calibration.json").read_text())["calibrated"]

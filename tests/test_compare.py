@@ -1,4 +1,4 @@
-"""``govsim compare`` (sim.compare) on two tiny scenarios, 3 seeds, through the engine."""
+"""``govsim compare`` (sim.analysis.compare) on two tiny scenarios, 3 seeds, through the engine."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim import compare as cmp
+from sim.analysis import compare as cmp
+from sim.analysis.compare import COMPARED, COST_COLUMNS, CSV_COLUMNS, compare, comparison_experiment, default_out
 from sim.cli import main
-from sim.compare import COMPARED, COST_COLUMNS, CSV_COLUMNS, compare, comparison_experiment, default_out
-from sim.engine import Job, Plan
-from sim.executors import serial_executor
-from sim.loading import load_scenario
-from sim.store import RunRecord
+from sim.scenario.loading import load_scenario
+from sim.sweep.engine import Job, Plan
+from sim.sweep.executors import serial_executor
+from sim.sweep.store import RunRecord
 
 SEEDS = 3
 BASE = "name: base\npopulation: {residents: 300}\ndays: 20\n"
@@ -200,7 +200,7 @@ def test_failing_job_is_reported_with_its_name(tmp_path: Path, scenarios: list[P
     def broken(jobs: Iterator[Job]) -> Iterator[RunRecord]:
         for job in jobs:
             bad = Job(job.point, job.scenario, job.seed, job.name, {**job.config, "days": -1}, job.config_hash)
-            yield from __import__("sim.executors", fromlist=["process_executor"]).process_executor(1)(iter([bad]))
+            yield from __import__("sim.sweep.executors", fromlist=["process_executor"]).process_executor(1)(iter([bad]))
 
     with pytest.raises(Exception) as info:
         compare(scenarios[:1], 1, tmp_path, executor=broken, plots=False)
@@ -213,7 +213,7 @@ def test_seeds_zero_is_bad_input(scenarios: list[Path], tmp_path: Path, capsys: 
 
 
 def test_core_modules_do_not_import_matplotlib() -> None:
-    code = ("import sys, sim.compare, sim.engine, sim.store, sim.analysis, sim.stats; "
+    code = ("import sys, sim.analysis.compare, sim.sweep.engine, sim.sweep.store, sim.analysis.methods, sim.analysis.stats; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 

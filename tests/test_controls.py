@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.loading import load_scenario
+from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from sim import datadict
-from sim.outcomes import REGISTRY
-from sim.results import daily_table, issues_table
+from sim.outcomes.registry import REGISTRY
+from sim.output import datadict
+from sim.output.results import daily_table, issues_table
 from sim.run import run
 from tests.strategies import tiny
 
@@ -20,7 +20,7 @@ def result():  # noqa: ANN201
 
 
 def test_committed_document_is_current() -> None:
-    assert datadict.is_current(), "run `python -m sim.datadict`"
+    assert datadict.is_current(), "run `python -m sim.output.datadict`"
 
 
 def test_stale_document_is_detected(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_stale_document_is_detected(tmp_path: Path) -> None:
 
 
 def test_every_issue_column_is_declared(result) -> None:  # noqa: ANN001
-    assert list(result.issues.column_names) == list(datadict.ISSUE_COLUMNS), "declare new issue columns in sim/datadict.py"
+    assert list(result.issues.column_names) == list(datadict.ISSUE_COLUMNS), "declare new issue columns in sim/output/datadict.py"
 
 
 def test_every_daily_column_is_a_registered_outcome(result) -> None:  # noqa: ANN001

@@ -20,10 +20,10 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from sim.engine import Job, run_experiment
-from sim.executors import process_executor, serial_executor
-from sim.experiment import Experiment, load_experiment
-from sim.store import RunRecord
+from sim.sweep.engine import Job, run_experiment
+from sim.sweep.executors import process_executor, serial_executor
+from sim.sweep.experiment import Experiment, load_experiment
+from sim.sweep.store import RunRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = "name: {name}\npopulation: {{residents: {residents}}}\ndays: {days}\n{extra}"
@@ -286,8 +286,8 @@ def test_disk_full_while_writing_leaves_no_half_file(tmpfs: Path) -> None:
     """Writes that hit a full disk fail as a whole: no 0-byte figure beside complete tables."""
     import errno
 
-    from sim.plotting import plot_run
-    from sim.results import write_run
+    from sim.analysis.plotting import plot_run
+    from sim.output.results import write_run
     from sim.run import run
     from tests.strategies import tiny
 
@@ -321,7 +321,7 @@ def test_run_never_writes_outside_results(tmp_path: Path) -> None:
 
 
 def test_one_two_workers_and_dask_give_identical_bytes(reference: tuple[Path, Path], tmp_path: Path) -> None:
-    from sim.executors import dask_client, dask_executor
+    from sim.sweep.executors import dask_client, dask_executor
 
     exp, ref = reference
     run_experiment(load_experiment(exp), tmp_path / "two", executor=process_executor(2))
@@ -332,7 +332,7 @@ def test_one_two_workers_and_dask_give_identical_bytes(reference: tuple[Path, Pa
 
 
 def test_dask_worker_killed_mid_run_has_its_task_retried(tmp_path: Path) -> None:
-    from sim.executors import dask_client, dask_executor
+    from sim.sweep.executors import dask_client, dask_executor
 
     exp_path = write_experiment(tmp_path, residents=1500, days=90, reps=2)
     exp = load_experiment(exp_path)
@@ -378,7 +378,7 @@ def test_python_api_gives_values_by_point_and_scenario(reference: tuple[Path, Pa
 
 def test_wall_seconds_sum_every_finished_session_under_a_folder(tmp_path: Path) -> None:
     """A resumed sweep reports what all its sessions took; a session cut off (no end) adds nothing."""
-    from sim.store import wall_seconds
+    from sim.sweep.store import wall_seconds
 
     def manifest(folder: Path, *sessions: tuple[str, str | None]) -> None:
         folder.mkdir(parents=True)

@@ -1,4 +1,4 @@
-"""Experiment files (sim.experiment): one-line errors, designs, lazy points."""
+"""Experiment files (sim.sweep.experiment): one-line errors, designs, lazy points."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.engine import Plan
 from sim.errors import ScenarioError
-from sim.experiment import Experiment, design_matrix, design_points, load_experiment, point_lookup
+from sim.sweep.engine import Plan
+from sim.sweep.experiment import Experiment, design_matrix, design_points, load_experiment, point_lookup
 from tests.strategies import factorial_factors, sampled_factors
 
 ROOT = Path(__file__).resolve().parents[1]

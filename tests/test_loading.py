@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from sim import loading
 from sim.errors import ScenarioError
-from sim.loading import (
+from sim.scenario import loading
+from sim.scenario.loading import (
     MAX_FILE_BYTES,
     MAX_NODES,
     estimate_run_bytes,

@@ -150,8 +150,8 @@ def gig_deliberated(r: RunResult) -> float:
 
 
 def outcome(name: str) -> Callable[[RunResult], float]:
-    """A registered outcome, read for the whole run (``sim.outcomes``)."""
-    return _named(name, f"The run's {name} (sim.outcomes).", lambda r: float(r.outcomes[name]))
+    """A registered outcome, read for the whole run (``sim.outcomes.registry``)."""
+    return _named(name, f"The run's {name} (sim.outcomes.registry).", lambda r: float(r.outcomes[name]))
 
 
 def channel_count(channel: str) -> Callable[[RunResult], float]:

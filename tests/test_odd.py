@@ -1,5 +1,5 @@
-"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd.py, with the
-block machinery of sim/odd_markdown.py)."""
+"""The ODD document (docs/ODD.md) is current with the code it describes (sim/odd/generate.py, with the
+block machinery of sim/odd/markdown.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
-from sim import odd, odd_markdown
 from sim.mechanisms import REGISTRY
 from sim.mechanisms.base import Mechanism
+from sim.odd import generate as odd
+from sim.odd import markdown as odd_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "ODD.md"
@@ -170,7 +171,7 @@ def test_check_fails_on_an_edited_copy(current: str, tmp_path: Path) -> None:
     assert edited != current
     doc = tmp_path / "ODD.md"
     doc.write_text(edited, encoding="utf-8")
-    p = subprocess.run([sys.executable, "-m", "sim.odd", "--check", "--file", str(doc)],
+    p = subprocess.run([sys.executable, "-m", "sim.odd.generate", "--check", "--file", str(doc)],
                        cwd=ROOT, capture_output=True, text=True, check=False)
     assert p.returncode == 1
     assert "params-behaviour" in p.stderr and len(p.stderr.strip().splitlines()) == 1
@@ -184,7 +185,7 @@ def test_missing_block_is_reported(current: str, tmp_path: Path) -> None:
 
 
 def test_generation_never_imports_matplotlib() -> None:
-    code = ("import sys, sim.odd; [sim.odd.generate(n) for n in sim.odd.block_names()]; "
+    code = ("import sys, sim.odd.generate; [sim.odd.generate.generate(n) for n in sim.odd.generate.block_names()]; "
             "bad = [m for m in sys.modules if m.split('.')[0] == 'matplotlib']; print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert p.returncode == 0, p.stdout + p.stderr

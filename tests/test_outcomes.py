@@ -1,4 +1,4 @@
-"""Outcome statistics computed from state (sim.outcomes) agree with their plain definitions."""
+"""Outcome statistics computed from state (sim.outcomes.registry) agree with their plain definitions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sim.model import GovernanceModel
-from sim.outcomes import REGISTRY, order_statistics
+from sim.outcomes.registry import REGISTRY, order_statistics
 from sim.vocab import GROUPS
 from tests.strategies import tiny
 

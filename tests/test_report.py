@@ -1,4 +1,4 @@
-"""``govsim report`` (sim.report, sim.analysis) on small sweeps, and properties of its statistics."""
+"""``govsim report`` (sim.analysis.report, sim.analysis.methods) on small sweeps, and properties of its statistics."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import analysis
+from sim.analysis import methods as analysis
 from sim.cli import main
-from sim.engine import run_experiment
-from sim.executors import serial_executor
-from sim.experiment import Experiment
-from sim.store import RunRecord, _line, _parse
+from sim.sweep.engine import run_experiment
+from sim.sweep.executors import serial_executor
+from sim.sweep.experiment import Experiment
+from sim.sweep.store import RunRecord, _line, _parse
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")

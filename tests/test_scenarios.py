@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.loading import load_scenario
 from sim.mechanisms import REGISTRY
 from sim.run import run
+from sim.scenario.loading import load_scenario
 from sim.schema import ScenarioConfig
 
 ROOT = Path(__file__).resolve().parents[1]

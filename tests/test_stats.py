@@ -1,4 +1,4 @@
-"""Tests of sim.stats: intervals and paired tests against scipy and known values, and properties."""
+"""Tests of sim.analysis.stats: intervals and paired tests against scipy and known values, and properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from sim.stats import (
+from sim.analysis.stats import (
     cohens_dz,
     mean_ci,
     mean_ci_rows,

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.loading import load_scenario
-from sim.outcomes import HEADLINE, REGISTRY
+from sim.analysis.stats import paired_difference
+from sim.outcomes.registry import HEADLINE, REGISTRY
 from sim.run import run
-from sim.stats import paired_difference
+from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = range(6)

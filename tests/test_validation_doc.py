@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from experiments.patterns import CS, OUTCOMES, PATTERNS, PLF, evaluate
 from experiments.validate import CURATED, DOC, STAMPED, stale_results
 from experiments.validation_report import render
-from sim.stats import mean_ci
+from sim.analysis.stats import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = "python experiments/validate.py"

@@ -13,7 +13,7 @@ from sim.app import texts_zh as zh
 from sim.app.settings import Control
 from sim.app.ui_text import TEXT
 from sim.mechanisms import REGISTRY
-from sim.outcomes import REGISTRY as OUTCOMES
+from sim.outcomes.registry import REGISTRY as OUTCOMES
 
 __all__ = ["LANGS", "TEXT", "Lang", "category", "channel", "group", "mechanism_name", "mechanism_rule", "outcome_label",
            "param_help", "param_name", "stage", "tie_kind", "tr", "unit"]

@@ -3,7 +3,7 @@ and the current settings exported as a scenario file ``govsim validate`` accepts
 
 The page reads scenario files only from ``scenarios/`` (picked by name from the catalogue,
 never by a path the browser sends) and from uploaded text. Uploaded text goes through the
-CLI's loader (``sim.loading.load_scenario_text``: the same guarded YAML parser, size limit
+CLI's loader (``sim.scenario.loading.load_scenario_text``: the same guarded YAML parser, size limit
 and one-line :class:`~sim.errors.ScenarioError`); its ``extends`` may name only a file
 under ``scenarios/``.
 """
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from sim.app.settings import APP_MAX_RESIDENTS
 from sim.errors import ScenarioError
-from sim.loading import EXTENDS, MAX_FILE_BYTES, load_scenario, load_scenario_text
+from sim.scenario.loading import EXTENDS, MAX_FILE_BYTES, load_scenario, load_scenario_text
 from sim.schema import ScenarioConfig
 
 __all__ = ["SCENARIOS", "catalogue", "check_upload_size", "export_filename", "export_yaml", "load_named", "load_uploaded"]

@@ -1,7 +1,7 @@
 """What the page plots: the outcome charts (overall and by resident group), their daily
 history, and snapshots of the issue lifecycle and of detection channels.
 
-Overall series are the outcome registry's values (``sim.metrics.daily_row``), looked up by
+Overall series are the outcome registry's values (``sim.outcomes.daily.daily_row``), looked up by
 name; a chart whose outcome is not registered says so instead of plotting. By-group series
 are registry outcomes too where they exist (``trust_local`` ...); resolution time and
 backlog have none, so they are split here from the issue table by the reporter's group,
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.issues import Channel, Status
-from sim.outcomes import REGISTRY, WINDOW
+from sim.outcomes.registry import REGISTRY, WINDOW
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:

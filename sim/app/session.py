@@ -12,7 +12,7 @@ import threading
 import time
 
 from sim.app.series import History
-from sim.metrics import daily_row
+from sim.outcomes.daily import daily_row
 from sim.schema import ScenarioConfig
 from sim.warmup import warm_model
 

@@ -13,7 +13,7 @@ import solara
 
 from sim.app.scenario_io import check_upload_size, export_filename, export_yaml, load_uploaded
 from sim.app.ui_common import AppState, Help
-from sim.loading import MAX_FILE_BYTES
+from sim.scenario.loading import MAX_FILE_BYTES
 
 __all__ = ["FileCard", "receive_upload"]
 

@@ -14,7 +14,7 @@ from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colo
 from sim.app.resident import profile
 from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, lifecycle_counts
 from sim.app.ui_common import TABS, AppState, Help, Md
-from sim.outcomes import WINDOW
+from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:

@@ -35,10 +35,10 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.datadict import RUN_COLUMNS, TIMING_COLUMNS, column_metadata, outcome_metadata
 from sim.errors import ScenarioError
-from sim.provenance import canonical_json, code_version, environment, file_sha256, sha256_text, stable_metadata
-from sim.results import OutputError, atomic_write, check_output_dir, write_json
+from sim.output.datadict import RUN_COLUMNS, TIMING_COLUMNS, column_metadata, outcome_metadata
+from sim.output.provenance import canonical_json, code_version, environment, file_sha256, sha256_text, stable_metadata
+from sim.output.results import OutputError, atomic_write, check_output_dir, write_json
 
 Key = tuple[int, int, int]  #: (point, scenario, seed)
 ROW_GROUP = 4096

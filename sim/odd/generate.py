@@ -2,7 +2,7 @@
 the code, so that it cannot drift.
 
 The machinery (markers, rendering, the staleness check, number and table formatting) is in
-:mod:`sim.odd_markdown`; this module says which blocks the document has and what each says.
+:mod:`sim.odd.markdown`; this module says which blocks the document has and what each says.
 ``python -m sim.odd`` rewrites ``docs/ODD.md`` in place; ``python -m sim.odd --check`` exits 1
 with a one-line message naming the stale or missing blocks.
 
@@ -15,7 +15,7 @@ stepping a small model with the mechanism alone on, and from its module docstrin
 handler kinds and pools from :mod:`sim.handlers` and :data:`sim.resources.POOLS`, the day's
 schedule from the source of :meth:`sim.model.GovernanceModel.step`, the status and
 transition table from :data:`sim.issues.TRANSITIONS`, the outcome tables from
-:data:`sim.outcomes.REGISTRY`, and the random streams from :data:`sim.rng.PURPOSES` and the
+:data:`sim.outcomes.registry.REGISTRY`, and the random streams from :data:`sim.rng.PURPOSES` and the
 mechanisms' own streams, with the functions that draw from each (found by reading the
 package's source).
 
@@ -44,23 +44,23 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim import issues as issues_mod
-from sim import odd_markdown as md
 from sim import rng as rng_mod
 from sim.graph import build_population
 from sim.handlers import Handlers
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
-from sim.outcomes import HEADLINE, RESOURCE_USE
-from sim.outcomes import REGISTRY as OUTCOMES
+from sim.odd import markdown as md
+from sim.outcomes.registry import HEADLINE, RESOURCE_USE
+from sim.outcomes.registry import REGISTRY as OUTCOMES
 from sim.rules import Rules
 from sim.schema import ScenarioConfig, field_bounds
 from sim.vocab import CATEGORIES, GROUPS, KIND_LEVEL, KIND_NAMES, LEVELS, SCOPES
 
 __all__ = ["BLOCKS", "DOC", "block_names", "generate", "main", "render", "stale_blocks"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The ODD document this module maintains.
 DOC = ROOT / "docs" / "ODD.md"
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 
 # =========================================================================== ranges
 
@@ -566,7 +566,7 @@ def _stream_users() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).with_suffix("")
         module = ".".join(rel.parts)
-        if module.startswith("sim.odd"):
+        if module.startswith("sim.odd.generate"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
 

@@ -1,6 +1,6 @@
 """``govsim calibrate``: the free behavioural parameters estimated from the public figures
-of a targets file (:mod:`sim.targets`) by approximate Bayesian computation, every batch of
-runs on the sweep engine (:func:`sim.engine.run_experiment`; resumable, byte-identical for
+of a targets file (:mod:`sim.calibration.targets`) by approximate Bayesian computation, every batch of
+runs on the sweep engine (:func:`sim.sweep.engine.run_experiment`; resumable, byte-identical for
 any number of workers).
 
 Method (ABC rejection; Beaumont et al. 2002, without regression adjustment):
@@ -40,14 +40,14 @@ import numpy as np
 import pyarrow.parquet as pq
 import yaml
 
-from sim.designs import design_points
-from sim.engine import SweepResult, run_experiment
+from sim.analysis.stats import mean_ci
+from sim.calibration.targets import Target, Targets, load_targets, rms
 from sim.errors import ScenarioError
-from sim.experiment import Experiment
-from sim.stats import mean_ci
-from sim.store import wall_seconds
-from sim.tables import write_csv
-from sim.targets import Target, Targets, load_targets, rms
+from sim.output.tables import write_csv
+from sim.sweep.designs import design_points
+from sim.sweep.engine import SweepResult, run_experiment
+from sim.sweep.experiment import Experiment
+from sim.sweep.store import wall_seconds
 from sim.warmup import code_fingerprint
 
 __all__ = ["Budget", "calibrate", "calibrate_cli", "readings", "run_regimes"]
@@ -181,7 +181,7 @@ def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *
     """One scenario file per regime extending the library's file with only ``values`` changed.
     A value inside a mapping below a section (a group's value, ``behaviour.availability.local``)
     is written with its siblings at the regime's own values, since such mappings are given whole."""
-    from sim.loading import load_scenario
+    from sim.scenario.loading import load_scenario
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []

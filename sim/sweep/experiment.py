@@ -22,7 +22,7 @@ scheme with ``samples`` base points, ``samples * (D + 2)`` points (``* (2D + 2)`
 SALib so that ``govsim report`` can compute the indices. A factor whose schema type is an
 integer gets sampled values rounded to the nearest integer.
 
-Python use (the engine's API, see ``sim.engine``)::
+Python use (the engine's API, see ``sim.sweep.engine``)::
 
     exp = Experiment.build(["scenarios/community_system.yaml"], set={"population.residents": 3000},
                            factors={"mechanisms.supervision.enabled": [False, True]}, replications=10)
@@ -40,12 +40,12 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.designs import design_matrix, design_points, design_size, point_lookup, salib_problem
 from sim.errors import ScenarioError
-from sim.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
-from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
-from sim.provenance import canonical_json, config_hash, sha256_text
-from sim.results import safe_name
+from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
+from sim.output.provenance import canonical_json, config_hash, sha256_text
+from sim.output.results import safe_name
+from sim.scenario.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
+from sim.sweep.designs import design_matrix, design_points, design_size, point_lookup, salib_problem
 
 __all__ = ["Design", "Experiment", "ExperimentFile", "Range", "Relative", "Scenario", "design_matrix", "design_points",
            "load_experiment", "point_lookup", "salib_problem"]
@@ -280,7 +280,7 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
 
 def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str, Any]:
     """Factors with ``{relative: r}`` turned into ranges, ``prefix.*`` keys into one factor per number below."""
-    from sim.loading import _field_at
+    from sim.scenario.loading import _field_at
     from sim.schema import field_bounds
 
     cfg = None

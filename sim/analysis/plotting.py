@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from sim.results import atomic_write  # noqa: E402
+from sim.output.results import atomic_write  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "govsim"  # stable SVG element ids
 #: Metadata that would change from run to run (creation dates), left out of every figure.

@@ -3,7 +3,7 @@
 The *stable* part (commit and dirty flag, package versions, config hash) goes into every
 table as Parquet metadata, so a table says which code and scenario made it while the same
 file and seed still give byte-identical tables. Times, command lines and machines change
-from run to run and go only into manifests (``sim.store``).
+from run to run and go only into manifests (``sim.sweep.store``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: Packages whose version can change a run's numbers (recorded in every table).
 MODEL_PACKAGES: tuple[str, ...] = ("govsim", "numpy", "scipy", "networkx", "mesa", "pydantic", "pyarrow")
 #: Packages of the experiment tooling (recorded in manifests).

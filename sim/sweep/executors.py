@@ -24,8 +24,8 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.engine import Job
-    from sim.store import RunRecord
+    from sim.sweep.engine import Job
+    from sim.sweep.store import RunRecord
 
 #: Runs jobs (an iterator, consumed lazily) and yields their results as they finish.
 Executor = Callable[[Iterator["Job"]], Iterator["RunRecord"]]
@@ -34,7 +34,7 @@ __all__ = ["Executor", "dask_client", "dask_executor", "process_executor", "seri
 
 
 def _run(job: Job) -> RunRecord:
-    from sim.engine import run_job
+    from sim.sweep.engine import run_job
 
     return run_job(job)
 
@@ -82,7 +82,7 @@ def _mp_context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.engine", "sim.run", "sim.loading"])
+        ctx.set_forkserver_preload(["sim.sweep.engine", "sim.run", "sim.scenario.loading"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -162,7 +162,7 @@ def dask_client(*, scheduler: str | None = None, local: int | None = None) -> It
             yield client
         return
     with LocalCluster(n_workers=max(1, local or 1), threads_per_worker=1, processes=True, dashboard_address=None,
-                      preload=["sim.executors"], silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      preload=["sim.sweep.executors"], silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.stats import mean_ci, paired_difference
+from sim.analysis.stats import mean_ci, paired_difference
 
 #: Fewest seeds on which a verdict (a CI excluding 0) is trusted without a warning.
 MIN_SEEDS = 10

@@ -1,5 +1,5 @@
 """A run's summary: every registered outcome read once for the whole run, and the
-per-category table. Definitions live in :mod:`sim.outcomes`; this module only says how a
+per-category table. Definitions live in :mod:`sim.outcomes.registry`; this module only says how a
 run is read:
 
 * state outcomes: the mean of the daily value over the last ``WINDOW`` days (smooths the
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from sim.outcomes import BY_CATEGORY, HEADLINE, REGISTRY, RESOURCE_USE, WINDOW, Sample, event_day
+from sim.outcomes.registry import BY_CATEGORY, HEADLINE, REGISTRY, RESOURCE_USE, WINDOW, Sample, event_day
 from sim.vocab import CATEGORIES
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.results import atomic_write
+from sim.output.results import atomic_write
 
 __all__ = ["latex_escape", "write_csv", "write_latex"]
 

@@ -12,8 +12,8 @@ definition and its denominator, and one of three kinds:
 * ``resource``: hours or budget used from a pool (``sim.resources``) per day; in a run's
   summary the mean per day over the measured period.
 
-The formulas are written once here; :mod:`sim.metrics` only assembles them into the daily
-row and :mod:`sim.summary` into a run's summary.
+The formulas are written once here; :mod:`sim.outcomes.daily` only assembles them into the daily
+row and :mod:`sim.outcomes.summary` into a run's summary.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def _since_start(m: GovernanceModel, status: Status) -> float:
 
 def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
-        from sim.metrics import cohesion
+        from sim.outcomes.daily import cohesion
 
         return cohesion(m)[key]
     return f

@@ -1,6 +1,6 @@
 """Figures of ``govsim report`` (matplotlib; the simulation core never imports this module).
 
-Each function takes tidy rows from ``sim.analysis`` and writes one figure in every format
+Each function takes tidy rows from ``sim.analysis.methods`` and writes one figure in every format
 asked for (``save_figure``: PDF, SVG, PNG, no creation dates)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.outcomes import REGISTRY
-from sim.plotting import plt, save_figure, scenario_colors
+from sim.analysis.plotting import plt, save_figure, scenario_colors
+from sim.outcomes.registry import REGISTRY
 
 __all__ = ["plot_adequacy", "plot_factor", "plot_heatmap", "plot_indices", "plot_prim"]
 

@@ -21,10 +21,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.datadict import ISSUE_COLUMNS, Column, column_metadata, outcome_metadata
 from sim.errors import ScenarioError
-from sim.outcomes import REGISTRY
-from sim.provenance import config_hash, stable_metadata
+from sim.outcomes.registry import REGISTRY
+from sim.output.datadict import ISSUE_COLUMNS, Column, column_metadata, outcome_metadata
+from sim.output.provenance import config_hash, stable_metadata
 
 if TYPE_CHECKING:
     from sim.run import RunResult

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.experiment import Experiment, Scalar
+    from sim.sweep.experiment import Experiment, Scalar
 
 __all__ = ["design_matrix", "design_points", "design_size", "point_lookup", "salib_problem"]
 

@@ -1,6 +1,6 @@
 """``govsim report DIR``: the figures and tables of a sweep or comparison, fit for a paper.
 
-Reads ``DIR/runs.parquet`` and ``DIR/experiment.json`` (written by ``sim.engine``) and writes
+Reads ``DIR/runs.parquet`` and ``DIR/experiment.json`` (written by ``sim.sweep.engine``) and writes
 into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/booktabs)::
 
     factor_<key>.*          outcome against each factor, 95% CI bands (one line per scenario)
@@ -12,7 +12,7 @@ into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/bookt
     discovery_<outcome>.*   PRIM box: factor ranges keeping the outcome beyond a threshold
     report.md               what each file is, and the warnings
 
-The statistics are in ``sim.analysis``, the figures in ``sim.report_plots``.
+The statistics are in ``sim.analysis.methods``, the figures in ``sim.analysis.report_plots``.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from sim import analysis
+from sim.analysis import methods as analysis
+from sim.analysis.stats import paired_difference
 from sim.errors import ScenarioError
-from sim.experiment import Design, Experiment, Range, design_matrix, salib_problem
-from sim.outcomes import REGISTRY
-from sim.results import safe_name
-from sim.stats import paired_difference
-from sim.store import read_runs
-from sim.tables import write_csv, write_latex
+from sim.outcomes.registry import REGISTRY
+from sim.output.results import safe_name
+from sim.output.tables import write_csv, write_latex
+from sim.sweep.experiment import Design, Experiment, Range, design_matrix, salib_problem
+from sim.sweep.store import read_runs
 
 __all__ = ["Report", "report", "report_cli"]
 
@@ -161,7 +161,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
 
 def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str) -> list[Path]:
     """Forest plot of the scenario contrasts (each scenario against the first), Holm-adjusted p."""
-    from sim.plotting import plot_compare_summary
+    from sim.analysis.plotting import plot_compare_summary
 
     contrasts = [e for e in effects if e["by"] == "scenario"]
     if not contrasts:
@@ -196,7 +196,7 @@ def _next_sobol(folder: Path, out: Path, rows: list[dict[str, Any]]) -> Path:
 
     import yaml
 
-    from sim.results import atomic_write
+    from sim.output.results import atomic_write
 
     data = json.loads((folder / "experiment.json").read_text(encoding="utf-8"))
     ident = data["identity"]
@@ -231,7 +231,7 @@ class _Context:
 
 def _sensitivity(ctx: _Context) -> list[str]:
     """Sobol or Morris indices (tables, figure, the Sobol follow-up); returns the factors by influence."""
-    from sim import report_plots as rp
+    from sim.analysis import report_plots as rp
 
     exp, cols, outcomes, shown, factors, rep, ext, fmt, title, folder = (
         ctx.exp, ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.rep, ctx.ext, ctx.fmt, ctx.title, ctx.folder)
@@ -259,7 +259,7 @@ def _sensitivity(ctx: _Context) -> list[str]:
 
 def _factor_figures(ctx: _Context, ranked: list[str]) -> None:
     """Outcome against each factor (the most influential first) and two-factor heatmaps."""
-    from sim import report_plots as rp
+    from sim.analysis import report_plots as rp
 
     cols, outcomes, shown, factors, factorial, rep, ext, fmt, title = (
         ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
@@ -281,7 +281,7 @@ def _factor_figures(ctx: _Context, ranked: list[str]) -> None:
 
 def _effects(ctx: _Context) -> None:
     """Paired effects with Holm's correction, their forest plot and the replicate-adequacy check."""
-    from sim import report_plots as rp
+    from sim.analysis import report_plots as rp
 
     cols, outcomes, shown, factors, factorial, rep, ext, fmt, title = (
         ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
@@ -299,7 +299,7 @@ def _effects(ctx: _Context) -> None:
 
 def _discovery(ctx: _Context, discover: list[str]) -> None:
     """PRIM boxes for each ``--discover`` (by default, for a sampled design: the better half of the first outcome)."""
-    from sim import report_plots as rp
+    from sim.analysis import report_plots as rp
 
     cols, outcomes, factors, factorial, rep, ext, fmt = ctx.cols, ctx.outcomes, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt
     specs = [parse_discover(d) for d in (discover)]
@@ -320,7 +320,7 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
 
 
 def _index(rep: Report, exp: Experiment, title: str) -> Path:
-    from sim.results import atomic_write
+    from sim.output.results import atomic_write
 
     lines = [f"# Report: {exp.name}", "", title + ".", "", "## Files", ""]
     lines += [f"- `{p.name}`" for p in sorted(set(rep.files)) if p.parent == rep.out]

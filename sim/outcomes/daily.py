@@ -1,7 +1,7 @@
 """The daily table and the per-issue table, computed from the model's state (never
 accumulated by agents).
 
-:func:`daily_row` evaluates every outcome of the registry (``sim.outcomes``) for one day;
+:func:`daily_row` evaluates every outcome of the registry (``sim.outcomes.registry``) for one day;
 :func:`issue_table` turns the issue store into the per-issue table.
 """
 
@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from sim.graph import TIE_KINDS
 from sim.issues import Channel, Status
-from sim.outcomes import REGISTRY, WINDOW, Event, Sample, event_day
+from sim.outcomes.registry import REGISTRY, WINDOW, Event, Sample, event_day
 from sim.schema import CATEGORIES, GROUPS, SCOPES
 from sim.vocab import KIND_NAMES
 
@@ -81,7 +81,7 @@ def cohesion(model: GovernanceModel) -> dict[str, float]:
 
 
 def daily_row(model: GovernanceModel) -> dict[str, float]:
-    """Today's value of every registered outcome (``sim.outcomes.REGISTRY``): states as of
+    """Today's value of every registered outcome (``sim.outcomes.registry.REGISTRY``): states as of
     today, flows over the last :data:`WINDOW` days, resources used and available today."""
     row: dict[str, float] = {"day": model.day - model.start_day}
     samples: dict[str, Sample] = {}

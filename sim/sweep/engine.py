@@ -1,16 +1,16 @@
 """The one engine behind ``govsim compare``, ``govsim sweep`` and the expectation experiments.
 
-An :class:`~sim.experiment.Experiment` is planned into jobs lazily (:class:`Plan`: design
+An :class:`~sim.sweep.experiment.Experiment` is planned into jobs lazily (:class:`Plan`: design
 point × scenario × seed, in that order; the plan states its size up front and resolves each
-job only when an executor asks for it), an executor (``sim.executors``: this process, local
-processes or a Dask cluster) runs them, and a :class:`~sim.store.Store` keeps every
+job only when an executor asks for it), an executor (``sim.sweep.executors``: this process, local
+processes or a Dask cluster) runs them, and a :class:`~sim.sweep.store.Store` keeps every
 finished run at once, verifies stored runs on resume and writes the tables.
 
 Python API (what ``experiments/expectations.py`` uses)::
 
-    from sim.engine import run_experiment
-    from sim.executors import process_executor
-    from sim.experiment import Experiment
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.executors import process_executor
+    from sim.sweep.experiment import Experiment
 
     exp = Experiment.build(["scenarios/community_system.yaml"], set={"population.residents": 3000, "days": 365},
                            factors={"mechanisms.supervision.enabled": [False, True]},
@@ -41,11 +41,11 @@ import numpy as np
 import pyarrow as pa
 
 from sim.errors import ScenarioError
-from sim.executors import Executor, process_executor, serial_executor
-from sim.experiment import Experiment, design_points, point_lookup
-from sim.loading import resolve
-from sim.provenance import config_hash, file_sha256
-from sim.store import Key, RunRecord, Store, code_stamp, read_runs
+from sim.output.provenance import config_hash, file_sha256
+from sim.scenario.loading import resolve
+from sim.sweep.executors import Executor, process_executor, serial_executor
+from sim.sweep.experiment import Experiment, design_points, point_lookup
+from sim.sweep.store import Key, RunRecord, Store, code_stamp, read_runs
 
 __all__ = ["Interrupted", "Job", "Plan", "SweepResult", "run_experiment", "run_job"]
 
@@ -79,7 +79,7 @@ class Job:
 
 def run_job(job: Job) -> RunRecord:
     """Run one job (in a worker): every registered outcome, the kept daily series, timings."""
-    from sim.results import daily_table
+    from sim.output.results import daily_table
     from sim.run import run
     from sim.schema import ScenarioConfig
 
@@ -205,7 +205,7 @@ def _signals() -> Iterator[None]:
 
 def default_executor(workers: int | None, plan: Plan) -> Executor:
     """One worker: this process; more: local processes, capped by available memory."""
-    from sim.loading import available_memory_bytes, estimate_run_bytes
+    from sim.scenario.loading import available_memory_bytes, estimate_run_bytes
 
     n = min(workers if workers is not None else (os.cpu_count() or 1), plan.size)
     if n > 1:

@@ -1,4 +1,4 @@
-"""Generated blocks in a hand-written Markdown document: the machinery behind ``sim.odd``.
+"""Generated blocks in a hand-written Markdown document: the machinery behind ``sim.odd.generate``.
 
 A document is prose with generated blocks between markers::
 
@@ -10,7 +10,7 @@ This module knows nothing of the model. It formats numbers and tables the same w
 machine, finds and checks the markers, replaces the content of every block with what a
 *generator* (a function from block name to Markdown) produces (:func:`render`), lists the
 blocks that are stale or missing (:func:`stale_blocks`), and runs the command line of a
-document (:func:`cli`). Which blocks exist and what they say is ``sim.odd``'s business.
+document (:func:`cli`). Which blocks exist and what they say is ``sim.odd.generate``'s business.
 """
 
 from __future__ import annotations

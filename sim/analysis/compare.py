@@ -1,8 +1,8 @@
 """``govsim compare``: replicate scenarios over common random numbers and compare them.
 
-A comparison is an experiment (``sim.experiment``) without factors: every scenario gets the
-same seeds 0..N-1, the engine (``sim.engine``) runs them with any executor into a store
-(resumable, verified, locked; see ``sim.store``), and :func:`summarize` reads ``runs.parquet``
+A comparison is an experiment (``sim.sweep.experiment``) without factors: every scenario gets the
+same seeds 0..N-1, the engine (``sim.sweep.engine``) runs them with any executor into a store
+(resumable, verified, locked; see ``sim.sweep.store``), and :func:`summarize` reads ``runs.parquet``
 and ``daily.parquet`` back to compute the statistics, the table and the figures.
 
 The model splits its random streams by purpose, so a seed gives the same arriving issues
@@ -30,14 +30,14 @@ from typing import Any, TextIO
 import numpy as np
 import pyarrow.parquet as pq
 
-from sim.engine import SweepResult, run_experiment
+from sim.analysis.stats import mean_ci, mean_ci_rows, paired_difference
 from sim.errors import ScenarioError
-from sim.executors import Executor
-from sim.experiment import Experiment
-from sim.outcomes import HEADLINE, REGISTRY, RESOURCE_USE
+from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
+from sim.output.tables import write_csv, write_latex
 from sim.resources import SPEC
-from sim.stats import mean_ci, mean_ci_rows, paired_difference
-from sim.tables import write_csv, write_latex
+from sim.sweep.engine import SweepResult, run_experiment
+from sim.sweep.executors import Executor
+from sim.sweep.experiment import Experiment
 
 __all__ = ["COMPARED", "CSV_COLUMNS", "PANELS", "Comparison", "compare", "compare_cli", "comparison_experiment",
            "cost_rows", "format_table", "statistics_rows", "summarize"]
@@ -183,7 +183,7 @@ def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: 
 
 def _title(exp: Experiment, names: Sequence[str], *, with_names: bool = True) -> str:
     loaded = [exp.scenarios[i] for i in range(len(names))]
-    from sim.loading import resolve
+    from sim.scenario.loading import resolve
 
     cfgs = [resolve(s.raw, exp.overrides(i, {}), check_memory=False) for i, s in enumerate(loaded)]
     residents = {c.population.residents for c in cfgs}
@@ -198,7 +198,7 @@ def _title(exp: Experiment, names: Sequence[str], *, with_names: bool = True) ->
 
 
 def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ...]) -> list[Path]:
-    from sim.plotting import plot_compare, plot_compare_summary
+    from sim.analysis.plotting import plot_compare, plot_compare_summary
 
     names = result.names
     daily = pq.read_table(out / "daily.parquet")

@@ -1,7 +1,7 @@
 """Calibration targets (``experiments/targets.yaml``): the public figures, read and checked
 like every govsim file, and how each is compared with the model.
 
-A target maps a published figure to a registered outcome (``maps_to``, :mod:`sim.outcomes`) in
+A target maps a published figure to a registered outcome (``maps_to``, :mod:`sim.outcomes.registry`) in
 a regime (a scenario file named in the file's ``calibration`` section), with a tolerance in
 the figure's unit. Its ``use`` says what the calibration does with it:
 
@@ -29,9 +29,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.errors import ScenarioError
-from sim.experiment import Range
-from sim.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
-from sim.outcomes import REGISTRY
+from sim.outcomes.registry import REGISTRY
+from sim.scenario.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
+from sim.sweep.experiment import Range
 
 __all__ = ["RESIDENT_KEYS", "Calibration", "Target", "Targets", "load_targets", "rms"]
 

@@ -1,0 +1,4 @@
+"""Calibration to public figures: targets files, the ABC run on the sweep engine, calibrated scenarios.
+
+May import the core, outcomes, scenario, output, sweep and ``sim.analysis.stats``; imported by the CLI.
+"""
