@@ -15,8 +15,7 @@ from typing import (
 import mesa
 import numpy as np
 
-from sim.schema import CATEGORIES, GROUPS
-from sim.vocab import KIND_NAMES
+from sim.vocab import CATEGORIES, GROUPS, KIND_NAMES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

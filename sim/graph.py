@@ -27,13 +27,17 @@ that many distinct partners).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from sim import vocab
-from sim.schema import GROUPS, PopulationConfig
+from sim.vocab import GROUPS
+
+if TYPE_CHECKING:
+    from sim.schema import PopulationConfig
 
 #: Kinds of tie, in the order of ``Population.tie_kind`` codes.
 TIE_KINDS: tuple[str, ...] = ("household", "building", "compound", "community", "long_range")

@@ -9,11 +9,14 @@ the pools (``sim.resources``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.schema import ScenarioConfig
 from sim.vocab import CATEGORIES, KIND_LEVEL, KIND_NAMES, SCOPES, SIMPLE, Kind
+
+if TYPE_CHECKING:
+    from sim.schema import ScenarioConfig
 
 __all__ = ["KIND_LEVEL", "KIND_NAMES", "Kind", "Rules", "SIMPLE", "category_mask"]
 

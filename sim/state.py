@@ -5,13 +5,16 @@ The Mesa ``Resident`` agents are views over these arrays (see ``sim.agents``).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.graph import Population
 from sim.rules import Rules
-from sim.schema import ScenarioConfig
+
+if TYPE_CHECKING:
+    from sim.schema import ScenarioConfig
 
 NEVER = -(10**6)  #: day stamp for "never happened"
 

@@ -117,3 +117,139 @@ def test_lint_clean() -> None:
         pytest.skip("ruff not installed")
     p = subprocess.run([ruff, "check", "sim", "tests", "experiments"], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout[-3000:]
+
+
+# ------------------------------------------------------------------ import directions
+#: The allowed import directions, lowest layer first: a module may import modules of its own
+#: layer or of a lower one, never of a higher one, and no import chain may come back to where
+#: it started (imports inside functions count; ``if TYPE_CHECKING:`` blocks do not).
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("base", ("sim.vocab", "sim.rng", "sim.errors", "sim.issues", "sim.resources")),
+    ("core", ("sim.graph", "sim.rules", "sim.handlers", "sim.state", "sim.contacts", "sim.lifecycle", "sim.social",
+              "sim.agents", "sim.mechanisms", "sim.schema", "sim.model")),
+    ("outcomes", ("sim.outcomes",)),
+    ("run", ("sim.run", "sim.warmup", "sim.cache")),
+    ("scenario", ("sim.scenario",)),
+    ("output", ("sim.output",)),
+    ("sweep", ("sim.sweep",)),
+    ("analysis", ("sim.analysis", "sim.calibration", "sim.odd")),
+    ("interfaces", ("sim.cli", "sim.__main__", "sim.app")),
+)
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Import statements anywhere in ``tree`` except under ``if TYPE_CHECKING:``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports at run time (the defining module of each name)."""
+    mods = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for mod, path in mods.items():
+        package = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names]
+            graph[mod] |= {t for t in targets if t in mods and t != mod}
+    return graph
+
+
+def _layer(module: str) -> int:
+    for i, (_, prefixes) in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return i
+    raise AssertionError(f"{module} belongs to no layer of LAYERS: add it to the one it sits in")
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle, or None (iterative depth-first search)."""
+    state: dict[str, int] = {}
+    for start in sorted(graph):
+        if start in state:
+            continue
+        stack: list[tuple[str, list[str]]] = [(start, sorted(graph[start]))]
+        path, state[start] = [start], 1
+        while stack:
+            node, todo = stack[-1]
+            if not todo:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            nxt = todo.pop()
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, sorted(graph[nxt])))
+    return None
+
+
+def test_the_import_graph_finds_function_level_imports_and_cycles() -> None:
+    """The checker itself: an import inside a function is an edge, one under TYPE_CHECKING is not,
+    and a cycle is found."""
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\ndef f():\n    import b\n")
+    assert [ast.unparse(n) for n in _runtime_imports(tree)] == ["from typing import TYPE_CHECKING", "import b"]
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "c", "b", "a"] or _cycle(
+        {"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_import_cycle_at_run_time() -> None:
+    cycle = _cycle(import_graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_imports_go_down_the_layers() -> None:
+    """Each module imports only its own layer or lower ones (LAYERS, written down in the README)."""
+    upward = [f"{m} ({LAYERS[_layer(m)][0]}) imports {t} ({LAYERS[_layer(t)][0]})"
+              for m, targets in import_graph().items() for t in sorted(targets) if _layer(t) > _layer(m)]
+    assert not upward, "\n".join(upward)
+
+
+def test_the_core_loads_without_every_mechanism() -> None:
+    """Importing a core module loads what it uses, not the mechanism registry."""
+    code = ("import sys, sim.graph, sim.rules, sim.state, sim.handlers, sim.lifecycle; "
+            "bad = sorted(m for m in sys.modules if m.startswith(('sim.mechanisms', 'sim.schema', 'sim.model'))); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_sub_packages_say_what_they_are_and_may_import() -> None:
+    """Each sub-package's docstring says what it is and what it may import; the top level stays small."""
+    for init in sorted((ROOT / "sim").glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert doc and "import" in doc, f"{init.relative_to(ROOT)}: say what the package is and what it may import"
+    top = sorted(p.name for p in (ROOT / "sim").glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+    assert len(top) <= 21, f"sim/ holds {len(top)} modules: {top}"

@@ -20,8 +20,9 @@ from sim.analysis import compare as cmp
 from sim.analysis.compare import COMPARED, COST_COLUMNS, CSV_COLUMNS, compare, comparison_experiment, default_out
 from sim.cli import main
 from sim.scenario.loading import load_scenario
-from sim.sweep.engine import Job, Plan
+from sim.sweep.engine import Plan
 from sim.sweep.executors import serial_executor
+from sim.sweep.job import Job
 from sim.sweep.store import RunRecord
 
 SEEDS = 3

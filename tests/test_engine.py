@@ -20,9 +20,10 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from sim.sweep.engine import Job, run_experiment
+from sim.sweep.engine import run_experiment
 from sim.sweep.executors import process_executor, serial_executor
 from sim.sweep.experiment import Experiment, load_experiment
+from sim.sweep.job import Job
 from sim.sweep.store import RunRecord
 
 ROOT = Path(__file__).resolve().parents[1]

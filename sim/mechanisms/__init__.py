@@ -1,4 +1,7 @@
-"""Explicit registry of governance mechanisms (ODD section 7.8), one module each.
+"""Governance mechanisms (ODD section 7.8), one module each, and their explicit registry.
+
+May import the model core below the model (lifecycle, social, contacts, issues, resources,
+rules, vocab; the model itself only for type checking); imported by the schema and the model.
 
 Order here is the order in which mechanisms configure rules and act within a phase, and so
 the priority among mechanisms drawing on the same pool in the same phase.

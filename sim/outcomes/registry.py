@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from sim.issues import Channel, IssueTable, Status
+from sim.outcomes.ties import cohesion
 from sim.resources import POOLS
 from sim.vocab import CATEGORIES, GROUPS, SCOPES
 
@@ -203,8 +204,6 @@ def _since_start(m: GovernanceModel, status: Status) -> float:
 
 def _cohesion(key: str) -> Callable[[GovernanceModel], float]:
     def f(m: GovernanceModel) -> float:
-        from sim.outcomes.daily import cohesion
-
         return cohesion(m)[key]
     return f
 

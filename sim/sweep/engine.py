@@ -26,9 +26,7 @@ same arriving issues whatever is switched on), so runs are compared seed by seed
 from __future__ import annotations
 
 import os
-import resource
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -45,9 +43,10 @@ from sim.output.provenance import config_hash, file_sha256
 from sim.scenario.loading import resolve
 from sim.sweep.executors import Executor, process_executor, serial_executor
 from sim.sweep.experiment import Experiment, design_points, point_lookup
-from sim.sweep.store import Key, RunRecord, Store, code_stamp, read_runs
+from sim.sweep.job import Job
+from sim.sweep.store import Key, RunRecord, Store, read_runs
 
-__all__ = ["Interrupted", "Job", "Plan", "SweepResult", "run_experiment", "run_job"]
+__all__ = ["Interrupted", "Plan", "SweepResult", "run_experiment"]
 
 
 class Interrupted(BaseException):
@@ -56,47 +55,6 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
-
-
-@dataclass(frozen=True)
-class Job:
-    """One run: its key (design point, scenario, seed), the scenario's name, the point's
-    factor values, the fully resolved scenario (JSON) and its hash, and which daily series
-    to send back."""
-
-    point: int
-    scenario: int
-    seed: int
-    name: str
-    config: dict[str, Any] = field(repr=False)
-    config_hash: str
-    daily: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> Key:
-        return (self.point, self.scenario, self.seed)
-
-
-def run_job(job: Job) -> RunRecord:
-    """Run one job (in a worker): every registered outcome, the kept daily series, timings."""
-    from sim.output.results import daily_table
-    from sim.run import run
-    from sim.schema import ScenarioConfig
-
-    t0, c0 = time.perf_counter(), time.process_time()
-    cfg = ScenarioConfig.model_validate(job.config)
-    if config_hash(cfg) != job.config_hash:
-        raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
-                           "install the same govsim version on every worker")
-    result = run(cfg, detail=bool(job.daily))
-    daily = None
-    if job.daily:
-        daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
-    timings = {"wall_s": time.perf_counter() - t0, "simulate_s": result.timings.get("simulate_s"),
-               "cpu_s": time.process_time() - c0, "max_rss_mb": rss, "worker": f"{socket.gethostname()}:{os.getpid()}"}
-    return RunRecord(key=job.key, config_hash=job.config_hash, outcomes=dict(result.outcomes), timings=timings,
-                     daily=daily, code=code_stamp())
 
 
 # --------------------------------------------------------------------------- plan

@@ -23,8 +23,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
+from sim.sweep.job import Job, run_job
+
 if TYPE_CHECKING:
-    from sim.sweep.engine import Job
     from sim.sweep.store import RunRecord
 
 #: Runs jobs (an iterator, consumed lazily) and yields their results as they finish.
@@ -33,16 +34,10 @@ Executor = Callable[[Iterator["Job"]], Iterator["RunRecord"]]
 __all__ = ["Executor", "dask_client", "dask_executor", "process_executor", "serial_executor", "watch_parent"]
 
 
-def _run(job: Job) -> RunRecord:
-    from sim.sweep.engine import run_job
-
-    return run_job(job)
-
-
 def serial_executor(jobs: Iterator[Job]) -> Iterator[RunRecord]:
     """Run the jobs one after the other in this process."""
     for job in jobs:
-        yield _run(job)
+        yield run_job(job)
 
 
 # --------------------------------------------------------------------------- orphan watch
@@ -82,7 +77,7 @@ def _mp_context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.sweep.engine", "sim.run", "sim.scenario.loading"])
+        ctx.set_forkserver_preload(["sim.sweep.job", "sim.run", "sim.scenario.loading"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -112,7 +107,7 @@ def process_executor(workers: int | None = None) -> Executor:
         clean = False
         try:
             for job in jobs:
-                futures[pool.submit(_run, job)] = job
+                futures[pool.submit(run_job, job)] = job
                 if len(futures) >= 2 * n_workers:
                     failed = yield from _drain(futures, failed, block=True)
                     if failed:
@@ -178,7 +173,7 @@ def dask_executor(client: Any, *, retries: int = 2, in_flight: int | None = None
         pending: dict[Any, Job] = {}
         try:
             for job in jobs:
-                fut = client.submit(_run, job, key=f"govsim-{job.config_hash[:16]}-{job.point}-{job.scenario}-{job.seed}",
+                fut = client.submit(run_job, job, key=f"govsim-{job.config_hash[:16]}-{job.point}-{job.scenario}-{job.seed}",
                                     pure=False, retries=retries)
                 pending[fut] = job
                 queue.add(fut)

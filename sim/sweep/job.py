@@ -1,0 +1,58 @@
+"""One run of a sweep: a :class:`Job` (design point, scenario, seed and the resolved scenario)
+and :func:`run_job`, which a worker calls. It sits below the executors and the engine, which
+import it; it imports only the run function and the result writers."""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.output.provenance import config_hash
+from sim.output.results import daily_table
+from sim.run import run
+from sim.schema import ScenarioConfig
+from sim.sweep.store import Key, RunRecord, code_stamp
+
+__all__ = ["Job", "run_job"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: its key (design point, scenario, seed), the scenario's name, the point's
+    factor values, the fully resolved scenario (JSON) and its hash, and which daily series
+    to send back."""
+
+    point: int
+    scenario: int
+    seed: int
+    name: str
+    config: dict[str, Any] = field(repr=False)
+    config_hash: str
+    daily: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.point, self.scenario, self.seed)
+
+
+def run_job(job: Job) -> RunRecord:
+    """Run one job (in a worker): every registered outcome, the kept daily series, timings."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    cfg = ScenarioConfig.model_validate(job.config)
+    if config_hash(cfg) != job.config_hash:
+        raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
+                           "install the same govsim version on every worker")
+    result = run(cfg, detail=bool(job.daily))
+    daily = None
+    if job.daily:
+        daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    timings = {"wall_s": time.perf_counter() - t0, "simulate_s": result.timings.get("simulate_s"),
+               "cpu_s": time.process_time() - c0, "max_rss_mb": rss, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    return RunRecord(key=job.key, config_hash=job.config_hash, outcomes=dict(result.outcomes), timings=timings,
+                     daily=daily, code=code_stamp())
