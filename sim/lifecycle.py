@@ -153,14 +153,14 @@ def due_part(model: GovernanceModel, ids: np.ndarray) -> np.ndarray:
 
 
 def route(model: GovernanceModel) -> None:
-    """REPORTED → QUEUED at a handler: correct with the routing accuracy (that of the
-    platform for reports it dispatched), else a wrong department, which will refer it on."""
+    """REPORTED → QUEUED at a handler: correct with the routing accuracy (a mechanism may
+    decide it per report: ``routing_accuracy``), else a wrong department, which will refer it on."""
     iss, rng, day, rules = model.issues, model.streams.handling, model.day, model.rules
     ids = iss.ids_with(Status.REPORTED)
     if len(ids) == 0:
         return
     target = correct_handler(model, ids)
-    accuracy = np.where(iss.via_platform[ids], rules.platform_accuracy, rules.routing_accuracy)
+    accuracy = model.decide("routing_accuracy", np.full(len(ids), rules.routing_accuracy), ids)
     wrong = rng.random(len(ids)) >= accuracy
     target[wrong] = wrong_department(model, ids[wrong], rng)
     iss.move(ids, Status.QUEUED)
@@ -260,8 +260,8 @@ def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     """Attempts completed today: every ready queued issue (not taken over, not waiting for
     summoned departments) gets its handler's hours in queue order. At intake a handler
     decides whether the issue is its own and whether it passes the buck (推诿扯皮); an issue
-    it refers on takes ``triage_hours``, one it works on its kind's case hours (a batched
-    issue a share of them). Returns the completed ids, and whether each is the handler's own
+    it refers on takes ``triage_hours``, one it works on its kind's case hours (which a
+    mechanism may change: ``case_hours``). Returns the completed ids, and whether each is the handler's own
     and passed on."""
     iss, h, rules, day = model.issues, model.handlers, model.rules, model.day
     q = iss.ids_with(Status.QUEUED)
@@ -275,9 +275,7 @@ def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     # At intake (an attempt not yet started) the handler may pass the buck; work begun is kept.
     fresh = iss.work_done[q] == 0
     passing = mine & fresh & (model.streams.handling.random(len(q)) < rules.buck_passing) & (kind != Kind.STREET)
-    case = rules.case_hours[kind] * np.where(iss.batched[q], rules.batch_share, 1.0)
-    # The street office taking up a cross-department issue also organises the summons (if any).
-    case += np.where((kind == Kind.STREET) & (iss.dept2[q] >= 0) & ~iss.coordinated[q], rules.summons_hours, 0.0)
+    case = model.decide("case_hours", rules.case_hours[kind], q)
     need = np.where(mine & ~passing, case, rules.triage_hours)
     pool, unit = work_account(h, hid, iss.category[q])
     done = work(model, q, need, pool, unit, iss.work_done, "cases")
@@ -286,36 +284,15 @@ def take_up(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return q[done], mine[done], passing[done]
 
 
-def summoned_parts(model: GovernanceModel) -> np.ndarray:
-    """Departments summoned by the street office do their parts before their other cases
-    (the deadline gives them priority), each part with its own work in progress. Returns
-    the summoned issues whose parts are both done (the street office then closes them)."""
-    iss, rules = model.issues, model.rules
-    s = iss.ids_with(Status.QUEUED)
-    s = s[iss.summoned[s] & (iss.ready_day[s] <= model.day)]
-    if len(s) == 0:
-        return s
-    s = s[np.lexsort((s, iss.queue_day[s]))]
-    hours = rules.case_hours[Kind.DEPARTMENT]
-    dept = CASE_POOLS.index("departments")
-    for bit, column, category in ((1, iss.work_done, iss.category[s]), (2, iss.work_done2, iss.dept2[s])):
-        todo = s[(iss.parts_done[s] & bit) == 0]
-        cat = category[(iss.parts_done[s] & bit) == 0]
-        finished = work(model, todo, np.full(len(todo), hours), np.full(len(todo), dept), cat.astype(np.int64),
-                        column, "summoned parts")
-        iss.parts_done[todo[finished]] |= bit
-    return s[iss.parts_done[s] == 3]
-
-
 def handle(model: GovernanceModel) -> None:
     """Handlers work through today's attempts: refer what is not theirs, pass the buck
-    sometimes, coordinate cross-department issues (summons, or sequential referral), seek
-    consent for collective ones, pay from their budget, then resolve, or under pressure
-    close on paper."""
-    iss, h, rules, rng = model.issues, model.handlers, model.rules, model.streams.handling
+    sometimes, coordinate cross-department issues (sequential referral, unless a mechanism
+    takes them: ``coordinate``, ``joint_work``), seek consent for collective ones, pay from
+    their budget, then resolve, or under pressure close on paper."""
+    iss, h, rng = model.issues, model.handlers, model.streams.handling
     for name in CASE_POOLS:
         model.pools[name].release()
-    joint = summoned_parts(model)
+    joint = model.decide("joint_work", np.zeros(0, dtype=np.int64))
     ids, mine, passing = take_up(model)
     if len(ids) == 0 and len(joint) == 0:
         return
@@ -335,16 +312,14 @@ def handle(model: GovernanceModel) -> None:
     reassign(model, pid, dest)
     work_now = mine & ~passing
 
-    # 3. The street office takes up a cross-department issue: it summons every department
-    #    at once (whistle_summon), or refers it to the first department (sequential).
+    # 3. The street office takes up a cross-department issue: it refers it to the first
+    #    department (sequential), unless a mechanism coordinates it otherwise.
     coord = work_now & (kind == Kind.STREET) & (iss.dept2[ids] >= 0)
     cid = ids[coord]
     iss.coordinated[cid] = True
-    if rules.summons:
-        iss.summoned[cid] = True
-        iss.parts_done[cid] = 0
-    else:
-        reassign(model, cid, h.offset[Kind.DEPARTMENT] + iss.category[cid])
+    taken = model.decide("coordinate", np.zeros(len(cid), dtype=bool), cid)
+    sequential = cid[~taken]
+    reassign(model, sequential, h.offset[Kind.DEPARTMENT] + iss.category[sequential])
     work_now &= ~coord
 
     # 4. Sequential referral: the first department does its part and refers to the second.
@@ -354,7 +329,7 @@ def handle(model: GovernanceModel) -> None:
     reassign(model, fid, h.offset[Kind.DEPARTMENT] + iss.dept2[fid])
     work_now &= ~first
 
-    # Summoned issues whose parts are both done are closed by the street office.
+    # Issues whose coordinated parts are done are closed by the street office.
     ids = np.concatenate([ids[work_now], joint])
     fix(model, ids, retry=True)
 
@@ -392,16 +367,15 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     later = failing & ~paper
     if retry:
         iss.ready_day[ids[later]] = day + np.where(wait[later], model.config.capacity.retry_days, 1)
-    summoned = later & iss.summoned[ids]
-    iss.parts_done[ids[summoned & ~wait]] = 0  # a summoned fix that failed is redone by both departments
+    model.decide("failed_fix", ids[later & ~wait])
     return paid
 
 
 def pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Which of ``ids[mask]`` get paid for, in the order given: from the handler's budget
-    (its community's, else the street's), else, for resource-heavy issues, from the regional
-    fund, whose every draw takes the street office ``regional_hours`` to arrange."""
-    iss, h, rules = model.issues, model.handlers, model.rules
+    (its community's, else the street's); a mechanism may pay for some of the rest
+    (``shortfall``)."""
+    iss, h = model.issues, model.handlers
     paid = np.zeros(len(ids), dtype=bool)
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
@@ -414,14 +388,7 @@ def pay(model: GovernanceModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray
         if len(s):
             ok[s] = model.pools[name].draw(unit[s], cost[s], "fixes") > 0
     ok |= cost == 0
-    heavy = np.flatnonzero(~ok & (cost >= rules.pool_threshold))
-    if len(heavy):
-        zero = np.zeros(len(heavy), np.int64)
-        arranged = model.pools["street_staff"].draw(zero, np.full(len(heavy), rules.regional_hours), "regional draws") > 0
-        arranged |= rules.regional_hours == 0
-        granted = model.pools["regional_fund"].draw(zero[arranged], cost[heavy[arranged]], "fixes") > 0
-        ok[heavy[arranged][granted]] = True
-    paid[idx] = ok
+    paid[idx] = model.decide("shortfall", ok, ids[idx], cost)
     return paid
 
 
@@ -445,9 +412,10 @@ def closed_today(model: GovernanceModel, day: int | None = None) -> np.ndarray:
 
 def feedback_and_experience(model: GovernanceModel) -> None:
     """Today's closures reach the residents: a follow-up call telling the outcome if the
-    handler asks for one and a grid worker has the hours, a suggestion adopted if staff have
-    the hours to process it, discovery of paper closures, and trust and efficacy updates by
-    expectancy-disconfirmation (Van Ryzin 2004; procedural voice after Tyler 1990)."""
+    handler asks for one and a grid worker has the hours, a suggestion adopted where a
+    mechanism adopts it (``adopt``; its uniform is drawn here, for common random numbers),
+    discovery of paper closures, and trust and efficacy updates by expectancy-disconfirmation
+    (Van Ryzin 2004; procedural voice after Tyler 1990)."""
     iss, rules, rng, day, pop = model.issues, model.rules, model.streams.handling, model.day, model.pop
     b = model.config.behaviour
     closed = closed_today(model)
@@ -461,12 +429,7 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     told |= (u[0] < rules.feedback_probability) & (rules.hours_per_feedback == 0)
     iss.feedback[closed[told]] = True
     iss.day_feedback[closed[told]] = day
-    proposed = np.flatnonzero(told & (u[1] < rules.adoption_rate))
-    adopted = np.zeros(len(closed), dtype=bool)
-    if len(proposed):
-        adopted[proposed] = model.pools["community_staff"].draw(
-            comm[proposed], np.full(len(proposed), rules.adoption_hours), "adopting suggestions") > 0
-        adopted[proposed] |= rules.adoption_hours == 0
+    adopted = model.decide("adopt", np.zeros(len(closed), dtype=bool), closed, told, u[1], comm)
     heard = told * np.where(adopted, 1.0, 0.5)
     iss.heard[closed] = heard
     paper = iss.status[closed] == Status.FALSE_CLOSED

@@ -37,6 +37,8 @@ class GovernanceModel(mesa.Model):
         self.scratch_metrics: dict[Any, Any] = {}  #: outcome statistics cached between days
         self.start_day = config.warmup_days  #: the day the scenario's regime starts and outputs begin (day 0 of outputs)
         self.mechanisms: list[tuple[Mechanism, MechanismParams]] = []  #: enabled from ``start_day`` on
+        #: Decision point -> the enabled mechanisms' rules for it, in registry order (``DECISIONS``).
+        self.decisions: dict[str, list[tuple[Any, MechanismParams]]] = {}
         self.mechanism_rng: dict[str, np.random.Generator] = {}
         self.counts_at_start: dict[str, int] = {}  #: issues by status (and arisen) at day 0, set when the regime starts
         self.rules = Rules.from_config(config)
@@ -130,6 +132,10 @@ class GovernanceModel(mesa.Model):
         self.mechanisms = [(m, getattr(config.mechanisms, key)) for key, m in REGISTRY.items()
                            if getattr(config.mechanisms, key).enabled]
         self.mechanism_rng = {m.key: mechanism_stream(config.seed, m.key) for m, _ in self.mechanisms}
+        self.decisions = {}
+        for mech, params in self.mechanisms:
+            for point, rule in mech.decides.items():
+                self.decisions.setdefault(point, []).append((rule, params))
         self.rules = Rules.from_config(config)
         for mech, params in self.mechanisms:
             if mech.configure:
@@ -144,6 +150,13 @@ class GovernanceModel(mesa.Model):
         self.state.access = channel_access(self.pop, self.rules)
 
     # ------------------------------------------------------------ helpers for the phases
+    def decide(self, point: str, value: Any, *args: Any) -> Any:
+        """The decision at ``point`` (``sim.mechanisms.base.DECISIONS``): the baseline's
+        ``value``, passed through the rule of each enabled mechanism that takes it."""
+        for rule, params in self.decisions.get(point, ()):
+            value = rule(self, params, value, *args)
+        return value
+
     def rng_of(self, key: str) -> np.random.Generator:
         """The random stream of mechanism ``key``."""
         return self.mechanism_rng[key]

@@ -46,17 +46,10 @@ class Rules:
     consent_base: float
     community_budget_per_day: float
     street_budget_per_10k: float
-    adoption_rate: float = 0.0  #: share of heard reporters whose suggestion is adopted (voice = 1)
-    adoption_hours: float = 0.0  #: community-staff hours to process an adopted suggestion
     digital_access: float = 0.0  #: access through a digital channel at full literacy (0: none)
     platform_accuracy: float = 0.0  #: routing accuracy of reports the platform dispatches
     platform_funding_per_day: float = 0.0  #: declared platform funds per community per day
     pool_per_10k: float = 0.0  #: declared regional fund per day per 10,000 residents
-    pool_threshold: float = np.inf  #: cost from which an issue may draw on the regional fund
-    regional_hours: float = 0.0  #: street-staff hours to arrange one draw on the regional fund
-    summons: bool = False  #: the street office summons all departments at once
-    summons_hours: float = 0.0  #: street-staff hours to organise a summons (also paid by the null variant)
-    batch_share: float = 1.0  #: hours a batched issue takes, as a share of a case
 
     @classmethod
     def from_config(cls, cfg: ScenarioConfig) -> Rules:

@@ -15,8 +15,7 @@ are shared between tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -26,25 +25,16 @@ from hypothesis import HealthCheck, given, settings
 
 from sim.contacts import COVERAGE_TIE, OUTREACH_TIE
 from sim.issues import Status
-from sim.lifecycle import COLLECTIVE_SCOPES
 from sim.mechanisms import REGISTRY
+from sim.mechanisms.base import Target
 from sim.model import GovernanceModel
 from sim.run import RunResult, run
 from sim.schema import ScenarioConfig
-from sim.vocab import CATEGORIES, GROUPS
 from tests.invariants import check_invariants
+from tests.measures import measure, spent
 from tests.strategies import mechanism_params, small_configs
 
 SEEDS = (0, 1, 2)
-LIFT = CATEGORIES.index("lift_renovation")
-#: Hours low enough that handlers fall behind and handling fails often enough that handlers
-#: under pressure close on paper (false closures need both).
-LOW_CAPACITY = {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}
-#: A street budget that binds, so that handlers short of money for costly fixes exist.
-SCARCE_STREET_BUDGET = {"capacity": {"street_budget_per_10k": 3.0}}
-CLIMATE = {"day": 30, "kind": "emotional_climate", "magnitude": 0.5, "duration_days": 30}
-CRISIS = {"day": 20, "kind": "crisis", "magnitude": 2.0, "duration_days": 20}
-EVENTS = {"timeline": [CLIMATE, CRISIS]}
 
 
 # --------------------------------------------------------------------------- running
@@ -65,272 +55,91 @@ def simulate(cfg: ScenarioConfig) -> RunResult:
     return _run_json(cfg.model_dump_json())
 
 
-def col(result: RunResult, name: str, table: str = "issues") -> np.ndarray:
-    """A column as numpy (nulls: None in text columns, NaN in numeric ones)."""
-    return getattr(result, table).column(name).to_numpy(zero_copy_only=False)
-
-
-def present(result: RunResult, name: str) -> np.ndarray:
-    """Where an issue column is not null."""
-    return result.issues.column(name).is_valid().to_numpy(zero_copy_only=False)
-
-
-def daily(result: RunResult, name: str) -> np.ndarray:
-    return col(result, name, "daily")
-
-
-def spent(r: RunResult, pool: str, use: str) -> float:
-    """Hours or budget spent since day 0 on ``use`` from ``pool``."""
-    t = r.resources
-    mask = (np.asarray(t.column("pool")) == pool) & (np.asarray(t.column("use")) == use)
-    return float(np.asarray(t.column("total"))[mask].sum())
-
-
-# --------------------------------------------------------------------------- measures
-def _named(name: str, doc: str, f: Callable[[RunResult], float]) -> Callable[[RunResult], float]:
-    f.__name__, f.__doc__ = name, doc
-    return f
-
-
-def _handled_closures(r: RunResult) -> np.ndarray:
-    return np.isin(col(r, "status"), ["resolved", "false_closed"]) & ~col(r, "self_resolved")
-
-
-def feedback_share(r: RunResult) -> float:
-    """Share of closures by a handler whose reporter was told the outcome."""
-    return float(col(r, "feedback")[_handled_closures(r)].mean())
-
-
-def heard_mean(r: RunResult) -> float:
-    """Mean 'being heard' (0, 0.5 told, 1 told and adopted) of closures by a handler."""
-    return float(r.model.issues.col("heard")[_handled_closures(r)].mean())
-
-
-def _routed(r: RunResult) -> np.ndarray:
-    return present(r, "handler_path")
-
-
-def devolved_share_above_community(r: RunResult) -> float:
-    """Share of routed single-department issues of the devolved categories whose handler
-    path reaches a department."""
-    extra = REGISTRY["devolved_authority"].params().extra_categories
-    mine = _routed(r) & np.isin(col(r, "category"), extra) & ~present(r, "second_department")
-    return float(np.mean(["department:" in p for p in col(r, "handler_path")[mine]]))
-
-
-def community_budget_spent(r: RunResult) -> float:
-    return spent(r, "community_budget", "fixes")
-
-
-def _digital_gainers(r: RunResult) -> np.ndarray:
-    """Residents whose channel access a fully used platform raises (literacy beats the
-    offline channel of their group); the same residents whether or not it is on."""
-    pop, cfg = r.model.pop, r.config
-    access = REGISTRY["digital_platform"].params().digital_access
-    offline = np.asarray(cfg.behaviour.channel_access.as_tuple())[pop.group]
-    return access * pop.digital_literacy.astype(np.float64) > offline
-
-
-def self_report_share_digital_gainers(r: RunResult) -> float:
-    """Share of the gainers' issues that they reported themselves."""
-    mine = _digital_gainers(r)[col(r, "reporter")]
-    return float((col(r, "channel")[mine] == "self_report").mean())
-
-
-def self_report_share_gig(r: RunResult) -> float:
-    """Share of gig workers' issues that they reported themselves."""
-    gig = col(r, "group") == "gig"
-    return float((col(r, "channel")[gig] == "self_report").mean())
-
-
-def gig_deliberated(r: RunResult) -> float:
-    """Gig workers who attended a session (or meeting) at least once."""
-    gig = r.model.pop.group == GROUPS.index("gig")
-    return float((r.model.state.last_deliberation[gig] >= 0).sum())
-
-
-def outcome(name: str) -> Callable[[RunResult], float]:
-    """A registered outcome, read for the whole run (``sim.outcomes.registry``)."""
-    return _named(name, f"The run's {name} (sim.outcomes.registry).", lambda r: float(r.outcomes[name]))
-
-
-def channel_count(channel: str) -> Callable[[RunResult], float]:
-    return _named(f"detections_{channel}", f"Issues detected through the {channel} channel.",
-                  lambda r: float((col(r, "channel") == channel).sum()))
-
-
-def column_count(name: str) -> Callable[[RunResult], float]:
-    return _named(f"issues_{name}", f"Issues with '{name}' set.", lambda r: float(col(r, name).astype(bool).sum()))
-
-
-def path_count(level: str) -> Callable[[RunResult], float]:
-    return _named(f"issues_via_{level}", f"Issues whose handler path passes a {level}-level handler.",
-                  lambda r: float(sum(f"{level}:" in p for p in col(r, "handler_path")[_routed(r)])))
-
-
-def _cross_department(r: RunResult) -> np.ndarray:
-    return present(r, "second_department") & _routed(r)
-
-
-def cross_department_reassignments(r: RunResult) -> float:
-    return float(col(r, "reassignments")[_cross_department(r)].mean())
-
-
-def regional_spending(r: RunResult) -> float:
-    return spent(r, "regional_fund", "fixes")
-
-
-def member_tie_strength(groups: tuple[str, ...]) -> Callable[[RunResult], float]:
-    def measure(r: RunResult) -> float:
-        pop, t = r.model.pop, r.model.state.ties.tocoo()
-        reached = np.isin(pop.group, [GROUPS.index(g) for g in groups])
-        return float(t.data[pop.party_member[t.row] & reached[t.col] & ~pop.party_member[t.col]].sum())
-    return _named(f"member_tie_strength_{'_'.join(groups)}",
-                  f"Summed strength of party members' ties to {', '.join(groups)} residents.", measure)
-
-
-def lift_consent_share(r: RunResult) -> float:
-    """Share of collective lift/renovation issues with the residents' consent."""
-    iss = r.model.issues
-    lift = (iss.col("category") == LIFT) & np.isin(iss.col("scope"), COLLECTIVE_SCOPES)
-    return float(iss.col("consent")[lift].mean())
-
-
-def residents_deliberated(r: RunResult) -> float:
-    return float((r.model.state.last_deliberation >= 0).sum())
-
-
-def trust_during_climate(r: RunResult) -> float:
-    """Mean trust over the days of the emotional-climate event."""
-    days = daily(r, "day")
-    during = (days >= CLIMATE["day"]) & (days < CLIMATE["day"] + CLIMATE["duration_days"])
-    return float(daily(r, "trust_mean")[during].mean())
-
-
 # --------------------------------------------------------------------------- targets
 @dataclass(frozen=True)
-class Target:
-    """A quantity a mechanism's rule targets, and the direction switching it on moves it."""
+class Case:
+    """A target a mechanism declares (``MECHANISM.targets``), run on its small street."""
 
     key: str
-    measure: Callable[[RunResult], float]
-    direction: int  # +1: up, -1: down
-    params: dict[str, Any] = field(default_factory=dict)
-    residents: int = 1500
-    days: int = 90
-    sections: dict[str, Any] = field(default_factory=dict)
+    target: Target
 
     @property
     def id(self) -> str:
-        return f"{self.key}-{self.measure.__name__}"
+        return f"{self.key}-{self.target.measure}"
 
     def config(self, seed: int, variant: str) -> ScenarioConfig:
         """``variant``: "off", "on" or "null"."""
-        mech = {} if variant == "off" else {
-            self.key: {"enabled": True, "null_variant": variant == "null", **self.params}}
-        return config(seed, residents=self.residents, days=self.days, mechanisms=mech, **self.sections)
+        t = self.target
+        mech = {} if variant == "off" else {self.key: {"enabled": True, "null_variant": variant == "null", **t.params}}
+        return config(seed, residents=t.residents, days=t.days, mechanisms=mech, **t.sections)
 
     def values(self, variant: str) -> np.ndarray:
-        return np.array([self.measure(simulate(self.config(s, variant))) for s in SEEDS])
+        f = measure(self.target.measure)
+        return np.array([f(simulate(self.config(s, variant))) for s in SEEDS])
 
 
-TARGETS: tuple[Target, ...] = (
-    Target("service_closed_loop", feedback_share, +1),
-    Target("service_closed_loop", heard_mean, +1),
-    Target("devolved_authority", devolved_share_above_community, -1),
-    Target("devolved_authority", community_budget_spent, +1),
-    Target("digital_platform", self_report_share_digital_gainers, +1),
-    Target("digital_platform", outcome("reassignments_per_issue"), -1, residents=4000, days=180),
-    Target("gig_worker_platform", self_report_share_gig, +1),
-    Target("gig_worker_platform", gig_deliberated, +1),
-    Target("proactive_analysis", channel_count("proactive"), +1),
-    Target("proactive_analysis", column_count("batched"), +1),
-    Target("five_level_grid", path_count("building"), +1),
-    Target("whistle_summon", column_count("summoned"), +1),
-    Target("whistle_summon", cross_department_reassignments, -1),
-    Target("regional_party_building", regional_spending, +1, residents=3000, days=180, sections=SCARCE_STREET_BUDGET),
-    Target("regional_party_building", outcome("lift_resolution_rate"), +1, residents=4000, days=365,
-           sections=SCARCE_STREET_BUDGET),
-    Target("vanguard_linkage", channel_count("party_member"), +1),
-    Target("vanguard_linkage", path_count("compound"), +1),
-    Target("flexible_coverage", member_tie_strength(("migrant", "gig")), +1),
-    Target("emotional_outreach", channel_count("outreach"), +1),
-    Target("emotional_outreach", member_tie_strength(GROUPS), +1),
-    Target("community_activities", lift_consent_share, +1),
-    Target("community_activities", residents_deliberated, +1),
-    Target("responsibility_lists", outcome("reassignments_per_issue"), -1, residents=4000, days=180),
-    Target("supervision", column_count("reopened"), +1, residents=3000, days=180, sections={"capacity": LOW_CAPACITY}),
-    Target("supervision", outcome("false_closure_rate"), -1, params={"audit_rate": 0.4}, residents=3000, days=180,
-           sections={"capacity": LOW_CAPACITY}),
-    Target("leadership_intensity", column_count("taken_over"), +1),
-    Target("events", trust_during_climate, +1, params=EVENTS),
-    Target("events", column_count("exogenous"), +1, params=EVENTS),
-)
+def _declared(key: str, what: str) -> Any:
+    """A mechanism's declaration, or a one-line failure naming its module and what is missing."""
+    mech = REGISTRY[key]
+    value = getattr(mech, what)
+    if what == "targets" and not value:
+        pytest.fail(f"{mech.module} declares no targets: add MECHANISM.targets=(Target('<measure>', +1 or -1), ...)")
+    if what == "costs" and not value and not mech.spends_nothing:
+        pytest.fail(f"{mech.module} declares no costs: add MECHANISM.costs={{('<pool>', '<use>'): <paid by its null "
+                    "variant>}} or spends_nothing='<why>'")
+    if what == "free" and not value:
+        pytest.fail(f"{mech.module} declares no free parameters: add MECHANISM.free={{<parameter>: 0.0}} (values that "
+                    "make its null variant cost nothing)")
+    return value
 
 
-def test_every_mechanism_has_a_target() -> None:
-    assert {t.key for t in TARGETS} == set(REGISTRY)
+CASES: tuple[Case, ...] = tuple(Case(key, t) for key, m in REGISTRY.items() for t in m.targets)
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
-def test_mechanism_moves_its_target(target: Target) -> None:
+@pytest.mark.parametrize("key", sorted(REGISTRY))
+def test_every_mechanism_declares_its_targets_costs_and_free_parameters(key: str) -> None:
+    for what in ("targets", "costs", "free"):
+        _declared(key, what)
+    for t in REGISTRY[key].targets:
+        measure(t.measure)  # a clear error if no instrument has that name
+        assert t.direction in (-1, 1), f"{REGISTRY[key].module}: Target('{t.measure}') direction must be +1 or -1"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_mechanism_moves_its_target(case: Case) -> None:
     """Switching the mechanism on moves its target in the stated direction for every seed."""
-    off, on = target.values("off"), target.values("on")
-    assert np.all(np.sign(on - off) == target.direction), f"{target.id}: off {off}, on {on}"
+    off, on = case.values("off"), case.values("on")
+    assert np.all(np.sign(on - off) == case.target.direction), f"{case.id}: off {off}, on {on}"
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
-def test_rule_beats_its_null_variant(target: Target) -> None:
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule_beats_its_null_variant(case: Case) -> None:
     """The behavioural rule, not what it costs, moves the target: against its null variant
     (same costs, rule off) the mechanism moves it the stated way for every seed."""
-    null, on = target.values("null"), target.values("on")
-    assert np.all(np.sign(on - null) == target.direction), f"{target.id}: null {null}, on {on}"
+    null, on = case.values("null"), case.values("on")
+    assert np.all(np.sign(on - null) == case.target.direction), f"{case.id}: null {null}, on {on}"
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
-def test_null_variant_removes_the_effect(target: Target) -> None:
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_null_variant_removes_the_effect(case: Case) -> None:
     """With its rule switched off (still paying its costs) the mechanism's paired effect is
     gone: under a quarter of the rule's effect in the stated direction, or the other way."""
-    off, on, null = target.values("off"), target.values("on"), target.values("null")
-    effect, null_effect = np.mean(on - off) * target.direction, np.mean(null - off) * target.direction
-    assert null_effect < 0.25 * effect, f"{target.id}: off {off}, on {on}, null {null}"
+    off, on, null = case.values("off"), case.values("on"), case.values("null")
+    d = case.target.direction
+    effect, null_effect = np.mean(on - off) * d, np.mean(null - off) * d
+    assert null_effect < 0.25 * effect, f"{case.id}: off {off}, on {on}, null {null}"
 
 
 # --------------------------------------------------------------------------- costs
-#: What each mechanism spends, as (pool, use) of ``sim.resources``; ``True``: the null
-#: variant spends on it too (its costs), ``False``: only the rule does (it follows from the rule).
-USES: dict[str, dict[tuple[str, str], bool]] = {
-    "service_closed_loop": {("grid_workers", "feedback calls"): True, ("community_staff", "adopting suggestions"): True},
-    "digital_platform": {("platform_fund", "platform running cost"): True, ("street_staff", "platform dispatch"): True},
-    "gig_worker_platform": {("platform_fund", "gig platform running cost"): True, ("community_staff", "gig sessions"): True},
-    "proactive_analysis": {("platform_fund", "analysis running cost"): True, ("grid_workers", "proactive searches"): True},
-    "five_level_grid": {("party_volunteers", "grid meetings"): True, ("party_volunteers", "cases"): False},
-    "whistle_summon": {("departments", "summoned parts"): False},  # summons hours are part of the street's case hours
-    "regional_party_building": {("regional_fund", "fixes"): False, ("street_staff", "regional draws"): False},
-    "vanguard_linkage": {("party_volunteers", "keeping in touch"): True, ("party_volunteers", "cases"): False},
-    "flexible_coverage": {("party_volunteers", "coverage contacts"): True},
-    "emotional_outreach": {("grid_workers", "home visits"): True, ("party_volunteers", "home visits"): True},
-    "community_activities": {("community_staff", "meetings"): True, ("party_volunteers", "meetings"): True},
-    "responsibility_lists": {("community_staff", "list upkeep"): True},
-    "supervision": {("street_staff", "audits"): True},
-    "leadership_intensity": {("party_volunteers", "steering"): True},
-}
-#: Mechanisms that spend nothing themselves: events are outside the system, devolution moves money.
-SPEND_NOTHING = {"events", "devolved_authority"}
-
-
-def test_every_mechanism_accounts_for_its_costs() -> None:
-    assert set(USES) | SPEND_NOTHING == set(REGISTRY)
-
-
-@pytest.mark.parametrize("key", sorted(USES))
+@pytest.mark.parametrize("key", sorted(k for k, m in REGISTRY.items() if not m.spends_nothing))
 def test_rule_and_null_variant_spend_on_the_uses_named(key: str) -> None:
-    """The mechanism spends on each named use; its null variant pays the same costs except
+    """The mechanism spends on each declared use; its null variant pays the same costs except
     those that only the rule's consequences cause; without the mechanism nothing is spent
     on a use the mechanism adds (the baseline's feedback calls excepted: there, more)."""
-    target = next(t for t in TARGETS if t.key == key)
-    off, on, null = (simulate(target.config(0, v)) for v in ("off", "on", "null"))
-    for (pool, use), paid_by_null in USES[key].items():
+    uses = _declared(key, "costs")
+    case = Case(key, _declared(key, "targets")[0])
+    off, on, null = (simulate(case.config(0, v)) for v in ("off", "on", "null"))
+    for (pool, use), paid_by_null in uses.items():
         assert spent(on, pool, use) > spent(off, pool, use), (pool, use)
         if paid_by_null:
             assert spent(null, pool, use) > spent(off, pool, use), (pool, use)
@@ -347,33 +156,13 @@ def test_devolution_moves_money_and_creates_none() -> None:
     assert moved.pools["street_budget"].rate.sum() < base.pools["street_budget"].rate.sum(), rate
 
 
-#: Parameters that make each mechanism's null variant cost nothing.
-FREE: dict[str, dict[str, Any]] = {
-    "service_closed_loop": {"feedback_probability": 0.0, "adoption_rate": 0.0},
-    "devolved_authority": {"budget_transfer_share": 0.0},
-    "digital_platform": {"funding_per_community_day": 0.0, "dispatch_hours": 0.0},
-    "gig_worker_platform": {"funding_per_community_day": 0.0, "hours_per_session": 0.0},
-    "proactive_analysis": {"funding_per_community_day": 0.0, "search_hours": 0.0},
-    "five_level_grid": {"head_hours_per_week": 0.0},
-    "whistle_summon": {"hours_per_summons": 0.0},
-    "regional_party_building": {"pool_per_10k": 0.0},
-    "vanguard_linkage": {"hours_per_member_day": 0.0},
-    "flexible_coverage": {"hours_per_member_day": 0.0},
-    "emotional_outreach": {"visits_per_grid_worker_day": 0.0, "visits_per_member_month": 0.0},
-    "community_activities": {"staff_hours_per_meeting": 0.0, "member_hours_per_meeting": 0.0},
-    "responsibility_lists": {"hours_per_day": 0.0},
-    "supervision": {"hours_per_audit": 0.0},
-    "leadership_intensity": {"level": 0.0},
-    "events": EVENTS,
-}
-
-
 @pytest.mark.parametrize("key", sorted(REGISTRY))
 def test_cost_free_null_variant_leaves_every_table_identical(key: str) -> None:
     """A mechanism whose rule is off and whose costs are zero changes nothing at all: its own
     random stream keeps every draw of the core where it was (common random numbers)."""
+    free = _declared(key, "free")
     base = run(config(4, residents=800, days=40))
-    inert = run(config(4, residents=800, days=40, mechanisms={key: {"enabled": True, "null_variant": True, **FREE[key]}}))
+    inert = run(config(4, residents=800, days=40, mechanisms={key: {"enabled": True, "null_variant": True, **free}}))
     for table in ("daily", "issues", "categories"):
         a, b = getattr(base, table), getattr(inert, table)
         assert a.column_names == b.column_names
@@ -389,7 +178,8 @@ def test_mechanism_leaves_population_identical(key: str) -> None:
     how they start (groups, households, party membership, initial trust and ties)."""
     cfg = config(3, residents=1500, days=10)
     a = GovernanceModel(cfg)
-    b = GovernanceModel(config(3, residents=1500, days=10, mechanisms={key: {"enabled": True, **(EVENTS if key == "events" else {})}}))
+    extra = REGISTRY[key].targets[0].params if key == "events" else {}
+    b = GovernanceModel(config(3, residents=1500, days=10, mechanisms={key: {"enabled": True, **extra}}))
     for name in ("household", "building", "compound", "community", "area", "grid_cell", "group",
                  "party_member", "digital_literacy"):
         np.testing.assert_array_equal(getattr(a.pop, name), getattr(b.pop, name), err_msg=name)

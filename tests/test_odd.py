@@ -3,6 +3,7 @@ block machinery of sim/odd/markdown.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -13,7 +14,6 @@ from pydantic import create_model
 from pydantic.fields import FieldInfo
 
 from sim.mechanisms import REGISTRY
-from sim.mechanisms.base import Mechanism
 from sim.odd import generate as odd
 from sim.odd import markdown as odd_markdown
 
@@ -49,9 +49,7 @@ def test_blocks_cover_every_schema_section_and_mechanism() -> None:
     names = set(odd.block_names())
     for section in ("population", "ties", "issues", "categories", "capacity", "behaviour"):
         assert f"params-{section}" in names
-    for key in REGISTRY:
-        assert f"params-mech-{key}" in names
-    assert {"mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams", "pools", "handler-kinds",
+    assert {"mechanism-sections", "mechanisms", "schedule", "transitions", "daily-outcomes", "random-streams", "pools", "handler-kinds",
             "mechanism-costs"} <= names
 
 
@@ -80,7 +78,7 @@ def test_every_mechanism_has_a_submodel_section(current: str) -> None:
         body = submodels[heading.end():]
         nxt = re.search(r"^#{2,5} ", body, re.MULTILINE)
         body = body[: nxt.start()] if nxt else body
-        assert f"<!-- BEGIN GENERATED: params-mech-{key} -->" in body, f"`{key}`: parameter table not in its section"
+        assert f"`mechanisms.{key}.enabled`" in body, f"`{key}`: parameter table not in its section"
         for anchor in REGISTRY[key].article:
             assert f"(article.md#{anchor})" in body, f"`{key}`: no link to the article's part {anchor}"
         assert "*Null variant.*" in body, f"`{key}`: no null variant"
@@ -140,24 +138,23 @@ def test_changed_default_makes_the_check_fail(current: str, monkeypatch: pytest.
         **{field: (info.annotation, FieldInfo.merge_field_infos(info, default=old + 1))},
     )
     assert changed_params().model_dump()[field] == old + 1
-    changed = Mechanism(key=mech.key, summary=mech.summary, source=mech.source, params=changed_params,
-                        configure=mech.configure, hooks=mech.hooks)
+    changed = dataclasses.replace(mech, params=changed_params)
     monkeypatch.setitem(REGISTRY, key, changed)
 
     stale, missing = odd.stale_blocks(current)
-    assert f"params-mech-{key}" in stale and not missing
+    assert "mechanism-sections" in stale and not missing
     # rule-changes shows configure's effect; mechanism-costs what the mechanism spends
-    assert set(stale) <= {f"params-mech-{key}", "rule-changes", "mechanism-costs"}
+    assert set(stale) <= {"mechanism-sections", "rule-changes", "mechanism-costs"}
     doc = tmp_path / "ODD.md"
     doc.write_text(current, encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 1
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and f"params-mech-{key}" in err
+    assert "\n" not in err and "mechanism-sections" in err
     # Regenerating brings it back in line, and only that block changed.
     assert odd.main(["--file", str(doc)]) == 0
     new = doc.read_text(encoding="utf-8")
     assert odd.main(["--check", "--file", str(doc)]) == 0
-    assert f"`{odd_markdown.value(old + 1)}`" in odd_markdown.blocks_in(new)[f"params-mech-{key}"]
+    assert f"`{odd_markdown.value(old + 1)}`" in odd_markdown.blocks_in(new)["mechanism-sections"]
     before, after = odd_markdown.blocks_in(current), odd_markdown.blocks_in(new)
     assert [n for n in before if before[n] != after[n]] == stale
 

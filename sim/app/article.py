@@ -9,7 +9,6 @@ the digest's anchor table) and the digest's text of that part.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,13 +61,7 @@ def part(anchor: str) -> Part:
 
 
 def rule_text(mech: Mechanism) -> str:
-    """The ``Rule:`` paragraph of the mechanism's module docstring (``Rule (kind of change):``
-    and ``Rules:`` too), without its label (its summary if none)."""
-    doc = sys.modules[mech.params.__module__].__doc__ or ""
-    for para in re.split(r"\n\s*\n", doc):
-        text = " ".join(para.split())
-        label = re.match(r"Rules?(\s*\([^)]*\))?:\s*(\([^)]*\)\s*)?", text)
-        if label:
-            rule = text[label.end():]
-            return rule[:1].upper() + rule[1:]
-    return mech.summary
+    """The mechanism's "Rule" paragraph (its module docstring, ``Mechanism.paragraph``), its
+    summary if it has none."""
+    rule = mech.paragraph("Rule")
+    return rule[:1].upper() + rule[1:] if rule else mech.summary

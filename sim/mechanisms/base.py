@@ -1,4 +1,5 @@
-"""What a mechanism is: parameters with an on/off switch, and rules hooked into named phases.
+"""What a mechanism is: parameters with an on/off switch, rules hooked into named phases, and
+what it declares about itself (its text, the quantities its rule targets, what it spends).
 
 A mechanism never writes an outcome. It may (a) change the institutional rules agents
 follow (``configure``: who may decide what, how reports are routed, what a channel costs,
@@ -7,10 +8,18 @@ sessions, audits), each drawing hours or budget from a finite pool (``sim.resour
 Every mechanism has a *null variant* (``null_variant: true``): it runs and pays its costs,
 with its behavioural rule switched off, so that an effect can be told from the cost of
 producing it.
+
+A mechanism is one module: its docstring is its ODD section (a title line, then ``*Article.*``,
+``*Rule (...).*``, ``*Costs.*`` and ``*Null variant.*`` paragraphs in Markdown), its
+``MECHANISM`` declares the rest, and registering it is one line in ``sim.mechanisms.REGISTRY``.
+The ODD, the app and the tests read everything else from the declaration.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,14 +49,56 @@ class MechanismParams(BaseModel):
         return self.enabled and not self.null_variant
 
 
+#: Points inside the core's phases where a mechanism's rule takes a decision the baseline takes
+#: otherwise (or takes none). The phase calls each enabled mechanism's function for the point, in
+#: registry order, as ``value = decide(model, params, value, *args)``, starting from the
+#: baseline's value; the function may act (draw hours, mark issues) and returns the new value.
+DECISIONS: dict[str, str] = {
+    "routing_accuracy": "route: the probability each report (ids) reaches a handler with authority (value: per report)",
+    "case_hours": "take-up: the hours each attempt (ids) needs at its handler (value: per attempt)",
+    "joint_work": "handle, before the day's cases: issues whose coordinated parts are done, to be fixed today "
+                  "(value: issue ids)",
+    "coordinate": "handle: cross-department issues (ids) the street office takes up that the mechanism handles "
+                  "itself instead of the sequential referral (value: per issue, taken)",
+    "failed_fix": "fix: attempts (ids) that failed and will be tried again (value: the ids)",
+    "shortfall": "pay: which fixes (ids, their cost) are paid for when the handler's budget is short "
+                 "(value: per fix, paid)",
+    "adopt": "feedback: which told reporters' suggestions (closed ids, told, a uniform per closure, community) "
+             "are adopted (value: per closure, adopted)",
+}
+
 Configure = Callable[["Rules", Any], None]  # noqa: F821 - resolved by type checkers only
 Hook = Callable[["GovernanceModel", Any], None]
+Decide = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantity the mechanism's rule targets, the direction switching it on moves it, and the
+    small street on which a test shows it (against the baseline and the null variant).
+
+    ``measure`` names an outcome of ``sim.outcomes.registry`` or an instrument of the test
+    suite's measures (``tests/measures.py``); ``sections`` are schema sections of the test's
+    street (``{"capacity": {...}}``)."""
+
+    measure: str
+    direction: int  #: +1: up, -1: down
+    params: Mapping[str, Any] = field(default_factory=dict)
+    residents: int = 1500
+    days: int = 90
+    sections: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Mechanism:
-    """A registered mechanism: its key, a one-line summary, its source in the article,
-    its parameter model, and the rules it changes."""
+    """A registered mechanism: its key, a one-line summary, its source in the article, its
+    parameter model, the rules it changes, and what it declares about itself.
+
+    ``targets``: what its rule moves (at least one). ``costs``: each (pool, use) of
+    ``sim.resources`` it spends on, and whether its null variant spends on it too (True) or only
+    the rule's consequences do (False); empty only with ``spends_nothing`` saying why.
+    ``free``: parameter values that make its null variant cost nothing (a test checks that it
+    then changes no table at all)."""
 
     key: str
     summary: str
@@ -56,11 +107,47 @@ class Mechanism:
     article: tuple[str, ...] = ()  #: anchors of the article parts it comes from, in ``docs/article.md``
     configure: Configure | None = None
     hooks: Mapping[str, Hook] = field(default_factory=dict)
+    decides: Mapping[str, Decide] = field(default_factory=dict)  #: decision point (``DECISIONS``) -> its rule
+    targets: tuple[Target, ...] = ()
+    costs: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+    spends_nothing: str = ""  #: why it spends no hours or budget itself (then ``costs`` is empty)
+    free: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = set(self.hooks) - set(PHASES)
         if unknown:
             raise ValueError(f"mechanism {self.key}: unknown phases {sorted(unknown)}")
+        unknown = set(self.decides) - set(DECISIONS)
+        if unknown:
+            raise ValueError(f"mechanism {self.key}: unknown decision points {sorted(unknown)}")
+
+    @property
+    def module(self) -> str:
+        """The module that defines it (``sim.mechanisms.<key>``)."""
+        return self.params.__module__
+
+    @property
+    def doc(self) -> str:
+        """Its module docstring: the mechanism's ODD section."""
+        return inspect.cleandoc(sys.modules[self.module].__doc__ or "")
+
+    @property
+    def title(self) -> str:
+        """The docstring's first line, without its full stop."""
+        return self.doc.split("\n", 1)[0].rstrip(".")
+
+    def paragraph(self, label: str) -> str:
+        """The docstring paragraph labelled ``*<label>.*`` or ``*<label> (...).*`` (e.g. "Rule",
+        "Costs", "Null variant"), without its label and with lines joined; "" if absent."""
+        for para in self.doc.split("\n\n"):
+            match = re.match(rf"\*{re.escape(label)}(\s*\([^)]*\))?\.\*\s*", para)
+            if match:
+                return " ".join(para[match.end():].split())
+        return ""
+
+    def sections(self) -> list[str]:
+        """The docstring's paragraphs after the title, as written (Markdown)."""
+        return [p.strip() for p in self.doc.split("\n\n")[1:] if p.strip()]
 
 
 def pay_running_cost(model: GovernanceModel, per_community_day: float, use: str) -> None:

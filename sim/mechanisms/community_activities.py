@@ -1,16 +1,23 @@
-"""Deliberation meetings and community activities (认同机制; the article, part 2(4),
-docs/article.md#part-2-4: 民主恳谈会, volunteer, cultural and neighbourly activities;
-shared goals such as greening and repairs build public spirit).
+"""Deliberation meetings and community activities (认同机制).
 
-Rule (an added action that costs time): each compound holds a meeting every
-``interval_days`` if its community's staff and active members have the hours
-(``staff_hours_per_meeting`` and ``member_hours_per_meeting``). Residents who take part in
-community affairs attend with probability ``attendance``. Attending is taking part
-(today's participation) and contact: ties between attendees strengthen. Attendees also
-decide on the compound's collective issues: they consent (a lift needs the building's
-agreement) when their mean trust clears ``consent_threshold``.
+*Article.* [Part 2(4)](article.md#part-2-4), meso and micro levels: 民主恳谈会 (democratic
+consultation meetings), volunteer, cultural and neighbourly activities build 伙伴感、认同感和归属感
+(partnership, identity, belonging); shared goals such as greening, road repair and property
+management build public spirit.
 
-Null variant: meetings are prepared and paid for; nobody's choices or ties change.
+*Rule (an added action that costs time).* Compound k meets on the days where (k + day) is
+divisible by `interval_days` (meetings staggered across compounds), if its community's staff and
+active members have the hours. Each resident of a meeting compound who takes part in community
+affairs attends with probability `attendance`. Attending is taking part today and contact: about
+`ties_per_attendee` of each attendee's ties to other attendees gain `tie_gain`. Attendees also
+decide on the compound's collective issues: if their mean trust is at least `consent_threshold`,
+every latent or open collective issue of the compound's residents gets consent (used by lift
+issues, 7.1.7).
+
+*Costs.* `staff_hours_per_meeting` of community staff and `member_hours_per_meeting` of party
+volunteers per meeting (handle phase, before handlers work).
+
+*Null variant.* Meetings are prepared and paid for; nobody attends and nothing is decided.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pydantic import Field
 from sim import lifecycle
 from sim.contacts import strengthen_among
 from sim.issues import Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.resources import fifo_grant
 
 if TYPE_CHECKING:
@@ -78,4 +85,7 @@ MECHANISM = Mechanism(
     source="the article, part 2(4)",
     params=Params,
     hooks={"handle": meet},
+    targets=(Target("lift_consent_share", +1), Target("residents_deliberated", +1)),
+    costs={("community_staff", "meetings"): True, ("party_volunteers", "meetings"): True},
+    free={"staff_hours_per_meeting": 0.0, "member_hours_per_meeting": 0.0},
 )

@@ -1,12 +1,18 @@
-"""Devolved approval power and funds (服务机制; the article, part 2(1), docs/article.md#part-2-1:
-赋予和下放基层党组织一定的项目审批权、资金使用权).
+"""Devolved approval power and funds (服务机制).
 
-Rule (who may act): community (and area) handlers may decide ``extra_categories`` that
-otherwise need the street or a department. Funds are moved, not created: a share
-``budget_transfer_share`` of the street's daily budget is given to the communities, in equal
-parts.
+*Article.* [Part 2(1)](article.md#part-2-1): 赋予和下放基层党组织一定的项目审批权、资金使用权
+(devolve some project approval power and use of funds to grassroots party organisations).
 
-Null variant: the money is moved, the authority is not.
+*Rule (who may act).* The community handler, and the area office where it exists, gain authority
+over `extra_categories`. Issues of those categories within the community's reach (up to compound
+scope, single department) are decided in the community instead of by a department: no referral
+or department queue, community-staff hours, payment from the community's budget.
+
+*Costs.* Money is moved, not created: at the regime's start a share `budget_transfer_share` of the
+street budget's daily accrual is moved to the communities' budgets in equal parts (their
+carry-over cap keeps its number of days).
+
+*Null variant.* The money is moved; the authority is not.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field, field_validator
 
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.vocab import CATEGORIES, Kind
 
 if TYPE_CHECKING:
@@ -61,4 +67,7 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"setup": transfer},
+    targets=(Target("devolved_share_above_community", -1), Target("community_budget_spent", +1)),
+    spends_nothing="it moves money from the street budget to the communities' budgets and creates none",
+    free={"budget_transfer_share": 0.0},
 )

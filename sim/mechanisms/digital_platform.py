@@ -1,18 +1,23 @@
-"""Digital platforms (驱动机制; the article, part 2(2), docs/article.md#part-2-2: 一网协同,
-楼长上报, 社区云, 数字预案 break information silos).
+"""Digital platforms (驱动机制).
 
-Rules: (what a channel costs) a resident's access to a reporting channel becomes the better
-of the offline channel and a digital one scaled by the resident's digital literacy;
-(what agents know) reports the platform dispatches are routed with the platform's accuracy,
-and shared case records shorten each hand-off to ``handoff_days``. The routing accuracy is
-an institutional "probability X falls" rule: its size is an assumption (the platform
-dispatches by a category-to-office table, so errors remain only where the table is wrong).
+*Article.* [Part 2(2)](article.md#part-2-2): 一网协同 (one network for coordinated handling),
+楼长上报 (building heads report), 社区云 (community cloud) and 数字预案 (digital plans) break
+information islands (信息孤岛) and solve problems "at low cost and in a short time".
 
-Costs: the platform's running cost is a declared new resource (``funding_per_community_day``
-fills the ``platform_fund`` pool, which the running cost spends), and each dispatch takes
-the street office ``dispatch_hours``; reports it cannot dispatch today are routed the old way.
+*Rule.* (a) What a channel costs: each resident's channel access becomes the larger of their
+group's offline access and `digital_access` × their digital literacy, so literate migrants and gig
+workers gain most and the elderly least. (b) What agents know: reports the platform dispatches are
+routed with routing accuracy at least `routing_accuracy`, an institutional "probability X falls"
+rule whose size is an assumption (the platform dispatches by a category-to-office table, so errors
+remain only where the table is wrong); (c) shared case records cut every hand-off to at most
+`handoff_days`, for all reassignments.
 
-Null variant: the platform is funded and staff dispatch, but no rule changes.
+*Costs.* The running cost is a declared new resource: `funding_per_community_day` per community
+fills the `platform_fund`, which the running cost spends each day. Each report dispatched takes
+street staff `dispatch_hours` (route phase); reports the street staff cannot dispatch today are
+routed the old way.
+
+*Null variant.* The platform is funded and staff dispatch; no rule changes.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.issues import Status
-from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
+from sim.mechanisms.base import Mechanism, MechanismParams, Target, pay_running_cost
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -47,6 +52,12 @@ def configure(rules: Rules, p: Params) -> None:
         rules.handoff_days = min(rules.handoff_days, p.handoff_days)
 
 
+def platform_routing(model: GovernanceModel, p: Params, accuracy: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Reports the platform dispatched are routed with the platform's accuracy (``rules.platform_accuracy``:
+    its ``routing_accuracy``, which responsibility lists may raise)."""
+    return np.where(model.issues.via_platform[ids], model.rules.platform_accuracy, accuracy)
+
+
 def dispatch(model: GovernanceModel, p: Params) -> None:
     """Pay the running cost; dispatch today's reports as street-staff hours allow."""
     pay_running_cost(model, p.funding_per_community_day, "platform running cost")
@@ -67,4 +78,9 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"route": dispatch},
+    decides={"routing_accuracy": platform_routing},
+    targets=(Target("self_report_share_digital_gainers", +1),
+             Target("reassignments_per_issue", -1, residents=4000, days=180)),
+    costs={("platform_fund", "platform running cost"): True, ("street_staff", "platform dispatch"): True},
+    free={"funding_per_community_day": 0.0, "dispatch_hours": 0.0},
 )

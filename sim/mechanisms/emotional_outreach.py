@@ -1,27 +1,29 @@
-"""Emotional outreach (认同机制 and path 3(4); the article, part 3(4), docs/article.md#part-3-4:
-入户走访, 定期回访 give security; 人情 and 面子 accumulated in daily help turn the party–resident
-relation from 生人 into 熟人).
+"""Emotional outreach (认同机制).
 
-Rule (an added action that costs time): grid workers make ``visits_per_grid_worker_day``
-home visits a day and active party members ``visits_per_member_month`` a month, as their
-hours allow. Grid workers visit residents with an open issue first, then those whose issue
-ended in the last 30 days, then anyone in their community; each member visits the
-households assigned to them (``contact_households_per_member`` potential contacts in the
-member's community, strangers at first). A visit is contact, nothing more is assumed:
+*Article.* [Part 3(4)](article.md#part-3-4): the party organisation sends members on home visits
+(上门走访) and regular follow-ups (定期回访), in demolitions and family disputes; 人情 and 面子
+accumulated in daily help turn the party–resident relation from 生人 (strangers) into 熟人
+(acquaintances).
 
-* what agents know: the visitor hears of the resident's unreported issues (detected through
-  the outreach channel), and a resident with an open issue hears how it stands, so that
-  for ``behaviour.informed_days`` they wait longer before giving up
-  (``behaviour.informed_patience``);
-* ties: a member's visit strengthens the member–resident tie by ``tie_gain`` (生人 → 熟人);
-  it fades back without visits (``behaviour.tie_reversion``).
+*Rule (an added action that costs time).* Grid workers plan `visits_per_grid_worker_day` visits a
+day and active members `visits_per_member_month` a month, as their hours allow (stochastic
+rounding of the hours granted into whole visits). Grid workers visit, per community, residents with
+an open issue first, then those whose issue ended in the last 30 days, then a random sample of the
+community. Members visit the households assigned to them: when the regime starts each member gets
+Poisson(`contact_households_per_member`) slots among the non-members of their community, and each
+member visit picks one of the community's slots at random. A visit is contact, nothing more is
+assumed: the visitor hears of the resident's unreported issues (detected, channel `OUTREACH`); a
+resident with open issues is kept informed for `behaviour.informed_days` and waits longer before
+giving up (7.1.11); a member's visit strengthens the member–resident slot by `tie_gain` (生人 →
+熟人), which fades back without visits. A visit is not an experience of performance. Trust and
+participation move only through what follows: issues found and resolved, fewer given up, trust and
+participation spreading over stronger ties (expectation 4).
 
-Trust and participation move only through what follows: issues found and resolved, fewer
-given up, and trust and participation spreading over stronger ties. A visit is not an
-experience of performance (no perceived-performance bonus is written in).
+*Costs.* `hours_per_visit` per visit, from grid workers' and party volunteers' pools ("home
+visits").
 
-Null variant: the visits are made and paid for; nothing is heard, no households are
-assigned and no tie changes.
+*Null variant.* The visits are made and paid for; nothing is heard, no households are assigned
+and no tie changes.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pydantic import Field
 from sim import lifecycle
 from sim.contacts import OUTREACH_TIE, add_slots, first_per_group, slots_of
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -109,4 +111,7 @@ MECHANISM = Mechanism(
     source="the article, part 3(4)",
     params=Params,
     hooks={"setup": setup, "detect": visit},
+    targets=(Target("detections_outreach", +1), Target("member_tie_strength_local_migrant_gig_elderly", +1)),
+    costs={("grid_workers", "home visits"): True, ("party_volunteers", "home visits"): True},
+    free={"visits_per_grid_worker_day": 0.0, "visits_per_member_month": 0.0},
 )

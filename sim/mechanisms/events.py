@@ -1,15 +1,20 @@
-"""Exogenous events on a timeline (认同机制 macro level; the article, parts 2(4) and 3(4),
-docs/article.md#part-2-4: a city-wide emotional climate such as the 2023 Zibo barbecue wave;
-crises; demolition waves).
+"""Exogenous events on a timeline.
 
-Rule: an ``emotional_climate`` event pulls every resident's trust each day of its duration,
-up (toward 1) for a positive ``magnitude`` or down for a negative one, at
-``behaviour.influence_rate`` × magnitude (own experience-based views are untouched). A
-``crisis`` adds, each day, ``magnitude`` times the usual number of arrivals, all of them
-public-safety or care issues; a ``demolition`` likewise adds neighbour-dispute and property
-issues of compound scope. Extra arrivals come from the ``events`` stream, so the baseline
-arrivals are unchanged (common random numbers). Events are outside the governance system:
-they draw on no pool. Null variant: the timeline is ignored.
+*Article.* [Part 2(4)](article.md#part-2-4), macro level: a city-wide emotional climate
+(长期主义情感环境), e.g. the 2023 Zibo barbecue wave (淄博烧烤) spreading by emotional contagion;
+[part 3(4)](article.md#part-3-4): demolitions (征地拆迁).
+
+*Rule.* Each event has a first day, a duration, a kind and a magnitude; it acts in the `events`
+phase on each day it is active. Event days count from day 0, after the warm-up. `emotional_climate`: its magnitude is added to the day's climate c,
+which moves every resident's trust by λc(1 − T) (c > 0) or λcT (c < 0) in the trust-spreading step
+(7.2); it does not move residents' experience-based views, so stubbornness pulls trust back during
+and after the event. `crisis`: extra arrivals of public-safety and care issues, Poisson with mean
+magnitude × the usual daily arrivals (split by those categories' shares); `demolition`: extra
+neighbour-dispute and property issues of compound scope, likewise. Extra arrivals draw from the
+`events` stream and are flagged `exogenous`, so baseline arrivals are unchanged (4.9). Events are
+outside the governance system and draw on no pool.
+
+*Null variant.* The timeline is ignored.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim import lifecycle
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.vocab import CATEGORIES, SCOPES
 
 if TYPE_CHECKING:
@@ -69,6 +74,10 @@ CATEGORIES_OF: dict[str, tuple[str, ...]] = {"crisis": ("public_safety", "care")
 _CRISIS = [CATEGORIES.index(c) for c in CATEGORIES_OF["crisis"]]
 _DEMOLITION = [CATEGORIES.index(c) for c in CATEGORIES_OF["demolition"]]
 
+#: The timeline its tests run: an emotional climate from day 30 and a crisis from day 20.
+_TEST_EVENTS = {"timeline": [{"day": 30, "kind": "emotional_climate", "magnitude": 0.5, "duration_days": 30},
+                             {"day": 20, "kind": "crisis", "magnitude": 2.0, "duration_days": 20}]}
+
 
 MECHANISM = Mechanism(
     key="events",
@@ -77,4 +86,7 @@ MECHANISM = Mechanism(
     source="the article, parts 2(4) and 3(4)",
     params=Params,
     hooks={"events": apply},
+    targets=(Target("trust_during_climate", +1, params=_TEST_EVENTS), Target("issues_exogenous", +1, params=_TEST_EVENTS)),
+    spends_nothing="events happen outside the governance system and draw on no pool",
+    free=_TEST_EVENTS,
 )

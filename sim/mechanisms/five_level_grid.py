@@ -1,17 +1,23 @@
-"""Five-level party grid (整合机制; the article, part 2(3), docs/article.md#part-2-3:
-街镇—片区(网格)—社区—小区—楼栋 五级党建网格).
+"""Five-level party grid (整合机制).
 
-Rule (who may act): building heads and compound stewards (party members) become first-line
-handlers of simple household-, building- and compound-scope issues, and an area office sits
-between community and street; without it the ladder is street – community – resident.
-Their cases take the hours of the kind (``capacity.case_hours``) from the community's
-``party_volunteers`` (heads and stewards) and from ``street_staff`` (area offices are
-staffed by the street office): the grid adds people who may act, not hours.
+*Article.* [Part 2(3)](article.md#part-2-3): a five-level party-building grid of street/town,
+area (grid), community, compound and building (街镇—片区（网格）—社区—小区—楼栋) with a
+fast-response working mechanism.
 
-Costs: besides their cases, heads and stewards meet and report weekly
-(``head_hours_per_week`` per building, from the volunteers' hours).
+*Rule (who may act).* Building heads (楼栋长, party members) become handlers of the simple
+categories (sanitation, pets, neighbour disputes, care) up to building scope; compound handlers gain
+a party steward and authority over the simple categories up to compound scope; area offices exist
+between community and street with the community's authority. Routing sends each issue to the
+lowest of these with authority (7.1.3), so simple issues are handled close to residents and
+escalation from the community stops at the area office for its categories. The grid adds people who
+may act, not hours: heads' and stewards' cases take the hours of their kind from the community's
+party volunteers, area offices' from street staff.
 
-Null variant: the weekly grid meetings are held and paid for; no one new may act.
+*Costs.* Their cases (party volunteers: "cases"; street staff for area offices), and a weekly
+meeting and report of `head_hours_per_week` per building from the party volunteers (days divisible
+by seven).
+
+*Null variant.* The weekly grid meetings are held and paid for; nobody new may act.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.vocab import CATEGORIES, SIMPLE, Kind
 
 if TYPE_CHECKING:
@@ -58,4 +64,7 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"detect": meet},
+    targets=(Target("issues_via_building", +1),),
+    costs={("party_volunteers", "grid meetings"): True, ("party_volunteers", "cases"): False},
+    free={"head_hours_per_week": 0.0},
 )

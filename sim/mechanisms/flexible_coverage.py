@@ -1,16 +1,20 @@
-"""Flexible party-organisation coverage (整合机制 and path 3(2); the article, parts 2(3) and
-3(2), docs/article.md#part-2-3: 单独创建、联合组建、区域联建、行业统建).
+"""Flexible party-organisation coverage (整合机制).
 
-Rule (an added action that costs time): party organisations reach new economic and social
-organisations, and through them migrants and gig workers. Each member has about
-``contacts_per_member`` potential contacts among the migrant and gig residents of their
-community (strangers at first: a stored tie at the weakest strength). Every day active
-members spend ``hours_per_member_day`` on contact work; each ``hours_per_contact`` is one
-contact, with a potential contact drawn at random, and strengthens that tie by
-``contact_gain``. Ties fade back without contact (``behaviour.tie_reversion``). Trust
-spreading, vanguard noticing and participation then use these ties like any other.
+*Article.* [Part 2(3)](article.md#part-2-3): Wuhan's 单独创建、联合组建、区域联建、行业统建 (party
+organisations set up alone, jointly, regionally or by trade) reach new economic and social
+organisations; [part 3(2)](article.md#part-3-2): adapt organisation set-up to population flows.
 
-Null variant: members spend the hours; no potential contacts exist and nothing changes.
+*Rule (an added action that costs time).* When the regime starts each member gets
+Poisson(`contacts_per_member`) potential contacts (slots, 2.8) among the migrant and gig residents
+of their community, strangers at first (an existing tie is left as it is). Every day the
+community's active members spend up to `hours_per_member_day` each on contact work; each
+`hours_per_contact` is one contact (stochastic rounding), with a slot of the community drawn at
+random, which gains `contact_gain`. Slots fade back toward stranger strength without contact
+(7.6). Trust spreading, participation and vanguard noticing use them like any tie.
+
+*Costs.* Contact hours (party volunteers, social phase).
+
+*Null variant.* Members spend the hours; no slots exist and nothing changes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.contacts import COVERAGE_TIE, add_slots, slots_of
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:
@@ -63,4 +67,7 @@ MECHANISM = Mechanism(
     source="the article, parts 2(3) and 3(2)",
     params=Params,
     hooks={"setup": setup, "social": contact},
+    targets=(Target("member_tie_strength_migrant_gig", +1),),
+    costs={("party_volunteers", "coverage contacts"): True},
+    free={"hours_per_member_day": 0.0},
 )

@@ -1,20 +1,24 @@
-"""Gig-worker deliberation platform (驱动机制; the article, part 2(2), docs/article.md#part-2-2:
-小哥议事平台 turns riders from bystanders into participants).
+"""Gig-worker deliberation platform (驱动机制).
 
-Rules: (what a channel costs) gig workers reach a reporting channel on the move (their
-channel access rises to ``channel_access``); (an added action) every
-``session_interval_days`` each community holds an online deliberation session. Gig workers
-decide whether to join with the same participation decision as any activity
-(``sim.social.participation_probability``), except that a session between orders fits the
-time ``session_availability`` of their day instead of their group's availability for
-offline affairs. Attending is taking part (today's participation), a chance to report one's
-latent issues, and contact: ties among attendees strengthen. Whether more gig workers then
-take part in community affairs follows from their trust, efficacy and contacts.
+*Article.* [Part 2(2)](article.md#part-2-2): the 小哥议事平台 (couriers' deliberation platform) of
+Shanghai's Jiading, Changning and Pudong districts turns delivery riders from "bystanders" into
+participants.
 
-Costs: a session takes community staff ``hours_per_session``; the platform's running cost is
-a declared new resource (``funding_per_community_day``).
+*Rule.* (a) What a channel costs: gig workers reach a reporting channel on the move; their
+offline access becomes at least `channel_access`. (b) An added action: every
+`session_interval_days` (on days divisible by it) each community whose staff have the hours holds
+an online session. Gig workers of the community decide whether to join with the participation
+decision of 7.3, except that the time they have is `session_availability` (a session fits between
+orders) instead of their group's availability for offline affairs. Attending is taking part today,
+a chance to report every latent issue of one's own (detected as self-reports), and contact: about
+`ties_per_attendee` of each attendee's ties to other attendees gain `tie_gain`. Whether more gig
+workers then take part in community affairs follows from their trust, efficacy and contacts
+(expectation 2b).
 
-Null variant: sessions are held and paid for; no one's channel or choices change.
+*Costs.* A session takes community staff `hours_per_session`; the running cost is a declared new
+resource (`funding_per_community_day`, platform fund).
+
+*Null variant.* Sessions are held and paid for; nobody attends and no channel changes.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pydantic import Field
 from sim import lifecycle, social
 from sim.contacts import strengthen_among
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
+from sim.mechanisms.base import Mechanism, MechanismParams, Target, pay_running_cost
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:
@@ -87,4 +91,7 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"detect": session},
+    targets=(Target("self_report_share_gig", +1), Target("gig_deliberated", +1)),
+    costs={("platform_fund", "gig platform running cost"): True, ("community_staff", "gig sessions"): True},
+    free={"funding_per_community_day": 0.0, "hours_per_session": 0.0},
 )

@@ -1,23 +1,43 @@
-"""Leadership intensity (path 3(1); the article, part 3(1), docs/article.md#part-3-1:
-balance 引领观 and 治理观; neither 大包大揽 nor laissez-faire).
+"""Balance of leadership and self-governance.
 
-Rule (who may act): each community's party organisation commits up to
-``level × steering_hours`` hours a day to collective (building- and compound-scope,
-single-department) issues, from its active members' volunteer hours first and its cadres'
-(community staff) hours after. It takes over a share ``level ** takeover_exponent`` of the
-newly routed collective issues queued at community level or below: the more it steers, the
-more it does itself rather than coordinates (大包大揽). A taken-over issue needs
-``hours_per_takeover`` hours of work, then goes through the same consent, quality, budget
-and pressure rules as any case (``sim.lifecycle.fix``); its residents do not work on it,
-and participating residents of the unit lose a share ``crowd_out`` of their efficacy
-(motivation crowding: Frey & Jegen 2001). Hours left after takeovers coordinate the
-residents who self-govern the other collective issues (``hours_per_coordination`` per issue
-and day), raising their community's coordination above the laissez-faire
-``behaviour.base_coordination``. Only hours used are drawn. No outcome is set here: whether
-moderate steering beats both extremes depends on hours, loads and residents' participation.
+*Article.* [Part 3(1)](article.md#part-3-1): balance 引领观 (the leading view) and 治理观 (the
+governing view); in old-compound renovation neither 大包大揽 (the community party organisation does
+everything) nor residents acting at will; respect the autonomy (自主性) of self-governance.
 
-Null variant: the organisation commits the hours the rule would use (the expected takeovers of
-the day's new collective issues, and coordination of the others) and does nothing with them.
+*Rule (who may act).* Each day, before handlers work, each community's party organisation may
+commit up to `level` × `steering_hours` hours, from its active members' volunteer hours first and
+its cadres' (community staff) hours after, drawing only what it uses:
+
+1. *Takeover.* Each collective issue (building or compound scope, single department) routed today
+   for the first time to a handler at community level or below, never reassigned, is taken over
+   with probability `level` ^ `takeover_exponent`: the more it steers, the more it does itself
+   rather than coordinates. Participating residents of the issue's unit lose a share `crowd_out` of
+   their efficacy (motivation crowding, Frey & Jegen 2001). A taken-over issue leaves the handlers'
+   work: no handler takes it up, it does not count toward their pressure, and residents cannot
+   govern it themselves.
+2. *Work.* The community's ready taken-over issues, oldest first, get the committed hours until
+   each has `hours_per_takeover` (work in progress kept); a completed takeover goes through the same
+   consent, quality, budget and pressure rules as a handler's attempt (`lifecycle.fix`), without
+   escalation; a failed one starts again. Closures reach residents the same day (7.1.10). Issues
+   the hours do not reach wait, or until their reporter gives up (7.1.11).
+3. *Coordination.* The hours left coordinate the residents who govern the other collective issues
+   the organisation knows of (those queued at community level or below, not taken over), n of them:
+   C = `behaviour.base_coordination` + (1 − base) × min(1, hours left / (n × `hours_per_coordination`)),
+   C = base when there are none. C applies to the self-governance of all the community's collective
+   issues that day (7.4), latent ones included.
+
+The inverted U of expectation 5 is not imposed: low levels leave coordination near its base, high
+levels take over most collective issues (each costing more hours than coordinating one, crowding
+out efficacy) and leave little for coordination. Which level does best depends on hours, loads and
+participation.
+
+*Costs.* Steering hours used (party volunteers, then community staff: "steering"); takeovers'
+fixes from the handlers' budgets.
+
+*Null variant.* The organisation commits the hours the rule would use — the expected takeovers of
+the day's new collective issues (their number × `level` ^ `takeover_exponent` ×
+`hours_per_takeover`) and the coordination of the others, up to `level` × `steering_hours` — and
+does nothing with them; coordination stays at its base.
 """
 
 from __future__ import annotations
@@ -29,7 +49,7 @@ from pydantic import Field
 
 from sim import lifecycle, social
 from sim.issues import Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.resources import fifo_grant
 from sim.vocab import Kind
 
@@ -105,4 +125,7 @@ MECHANISM = Mechanism(
     source="the article, part 3(1)",
     params=Params,
     hooks={"handle": steer},
+    targets=(Target("issues_taken_over", +1),),
+    costs={("party_volunteers", "steering"): True},
+    free={"level": 0.0},
 )

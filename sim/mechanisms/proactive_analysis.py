@@ -1,19 +1,22 @@
-"""Proactive analysis of livelihood demands (驱动机制 and optimisation path 3(3); the article,
-parts 2(2) and 3(3), docs/article.md#part-3-3: AI analyses demands, 数据多跑腿、群众少跑腿).
+"""Proactive analysis of livelihood demands (驱动机制).
 
-Rules: (what agents know) each day the analysis looks for clusters of open reports of one
-category in one compound within ``window_days``; a cluster of at least
-``cluster_threshold`` reports sends grid workers to search the compound, who find a share
-``recall`` of the latent issues of that category there; (who may act) the cluster's queued
-issues are handled as one batch: each issue after the first takes ``batch_share`` of a
-case's hours.
+*Article.* [Part 3(3)](article.md#part-3-3): use AI to analyse livelihood demands proactively,
+数据多跑腿、群众少跑腿 (let data run the errands); [part 2(2)](article.md#part-2-2) on predicting and
+identifying problems precisely. The model reads it as 未诉先办 (handling before a complaint).
 
-Costs: the analysis is a declared new resource (``funding_per_community_day``, spent as its
-running cost); a search takes the community's grid workers ``search_hours`` (searches the
-pool cannot pay today are not made).
+*Rule.* In the `detect` phase the analysis counts open (reported or queued) issues detected within
+the last `window_days` by (compound of the reporter, category); a pair with at least
+`cluster_threshold` is a cluster. (a) What agents know: for each cluster the community's grid
+workers search the compound, if they have the hours, and find each latent issue of the cluster's
+category there with probability `recall` (channel `PROACTIVE`). (b) Who may act: the queued issues
+of each cluster are handled as one batch; every one but the first (lowest id) takes a share
+`batch_share` of a case's hours (an assumption: the batch's first issue pays the full case).
+Batched issues still need authority, consent and money.
 
-Null variant: the analysis is paid for and grid workers search, but nothing is found or
-batched.
+*Costs.* A search takes the community's grid workers `search_hours`; the analysis's running cost
+is a declared new resource (`funding_per_community_day`, platform fund).
+
+*Null variant.* The analysis is paid for and grid workers search; nothing is found or batched.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pydantic import Field
 
 from sim import lifecycle
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams, pay_running_cost
+from sim.mechanisms.base import Mechanism, MechanismParams, Target, pay_running_cost
 from sim.vocab import CATEGORIES
 
 if TYPE_CHECKING:
@@ -43,10 +46,15 @@ class Params(MechanismParams):
 
 
 def configure(rules: Rules, p: Params) -> None:
-    """The analysis is funded; batched issues take a share of a case."""
+    """The analysis is funded."""
     rules.platform_funding_per_day += p.funding_per_community_day
-    if p.rule:
-        rules.batch_share = min(rules.batch_share, p.batch_share)
+
+
+def batched_hours(model: GovernanceModel, p: Params, hours: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """A batched issue takes ``batch_share`` of its case's hours."""
+    if not p.rule:
+        return hours
+    return hours * np.where(model.issues.batched[ids], p.batch_share, 1.0)
 
 
 def analyse(model: GovernanceModel, p: Params) -> None:
@@ -94,4 +102,8 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"detect": analyse},
+    decides={"case_hours": batched_hours},
+    targets=(Target("detections_proactive", +1), Target("issues_batched", +1)),
+    costs={("platform_fund", "analysis running cost"): True, ("grid_workers", "proactive searches"): True},
+    free={"funding_per_community_day": 0.0, "search_hours": 0.0},
 )

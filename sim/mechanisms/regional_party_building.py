@@ -1,26 +1,34 @@
-"""Regional party-building (整合机制; the article, part 2(3), docs/article.md#part-2-3:
-区域化党建 pools resources of units in a region).
+"""Regional party-building (整合机制).
 
-Rule (who may act, with pooled resources): a handler short of budget for a resource-heavy
-issue (cost at least ``resource_threshold``) may draw its full cost from the regional fund,
-first come first served; each draw takes the street office ``hours_per_draw`` to arrange.
+*Article.* [Part 2(3)](article.md#part-2-3): 区域化党建 in Beijing, Shanghai, Guangzhou and
+Shenzhen: the party organisation builds regional resource sharing among units of different sectors
+rather than intervening rigidly (刚性介入).
 
-Resources: the fund is a declared new resource, paid in by member units and enterprises
-(``pool_per_10k`` budget units a day per 10,000 residents), so that a budget-matched control
-can give the baseline the same money.
+*Rule (who may act, with pooled resources).* A handler whose budget cannot pay a working fix of
+cost at least `resource_threshold` may draw the full cost from the regional fund, first come first
+served in the day's payment order with no overtaking (7.1.8). Resource-heavy lift and
+renovation issues, whose mean cost is far above the other categories', are the main beneficiaries
+(expectation 3).
 
-Null variant: the units pay in, but no handler may draw on the fund.
+*Costs.* The fund is a declared new resource: member units and enterprises pay in `pool_per_10k`
+per 10,000 residents a day, up to `capacity.budget_carryover_days` days' worth, starting empty
+when the regime starts. Each draw takes the street office `hours_per_draw` to arrange (asked for
+before the fund is, and spent even if the fund then cannot pay).
+
+*Null variant.* The units pay in; nobody may draw.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import Field
 
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
+    from sim.model import GovernanceModel
     from sim.rules import Rules
 
 
@@ -33,10 +41,26 @@ class Params(MechanismParams):
 def configure(rules: Rules, p: Params) -> None:
     """Member units pay into a fund that resource-heavy issues may draw on."""
     rules.pool_per_10k = p.pool_per_10k
-    if p.rule:
-        rules.pool_threshold = p.resource_threshold
-        rules.regional_hours = p.hours_per_draw
 
+
+def draw_on_fund(model: GovernanceModel, p: Params, paid: np.ndarray, ids: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Fixes their handler cannot pay whose cost reaches ``resource_threshold`` draw their full
+    cost from the fund, first come first served; each draw takes the street office
+    ``hours_per_draw`` to arrange."""
+    if not p.rule:
+        return paid
+    heavy = np.flatnonzero(~paid & (cost >= p.resource_threshold))
+    if len(heavy):
+        zero = np.zeros(len(heavy), np.int64)
+        arranged = model.pools["street_staff"].draw(zero, np.full(len(heavy), p.hours_per_draw), "regional draws") > 0
+        arranged |= p.hours_per_draw == 0
+        granted = model.pools["regional_fund"].draw(zero[arranged], cost[heavy[arranged]], "fixes") > 0
+        paid[heavy[arranged][granted]] = True
+    return paid
+
+
+#: A street budget that binds, so that handlers short of money for costly fixes exist (its tests).
+_SCARCE_STREET_BUDGET = {"capacity": {"street_budget_per_10k": 3.0}}
 
 MECHANISM = Mechanism(
     key="regional_party_building",
@@ -45,4 +69,9 @@ MECHANISM = Mechanism(
     source="the article, part 2(3)",
     params=Params,
     configure=configure,
+    decides={"shortfall": draw_on_fund},
+    targets=(Target("regional_spending", +1, residents=3000, days=180, sections=_SCARCE_STREET_BUDGET),
+             Target("lift_resolution_rate", +1, residents=4000, days=365, sections=_SCARCE_STREET_BUDGET)),
+    costs={("regional_fund", "fixes"): False, ("street_staff", "regional draws"): False},
+    free={"pool_per_10k": 0.0},
 )

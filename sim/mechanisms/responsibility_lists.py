@@ -1,17 +1,20 @@
-"""Responsibility, task and problem lists (path 3(3); the article, part 3(3),
-docs/article.md#part-3-3: 权责清单/事务清单/问题清单 against 推诿扯皮, e.g. parking spaces and
-property fees).
+"""Responsibility, task and problem lists.
 
-Rule (what agents know): a list names the responsible office for a share ``coverage`` of
-matters. For a listed matter the router knows where it goes and the handler cannot deny it
-is theirs; unlisted matters keep the base rates. So routing accuracy becomes
-1 − (1 − base)(1 − coverage) and buck-passing base × (1 − coverage). This is an
-institutional "probability X falls" rule; its size rests on the stated assumption about
-``coverage``, not on a measured figure.
+*Article.* [Part 3(3)](article.md#part-3-3): 权责清单、事务清单、问题清单 (lists of powers and
+responsibilities, tasks and problems) sort out handling procedures and avoid 推诿扯皮, e.g. parking
+spaces and property fees in property disputes.
 
-Costs: keeping the lists current takes each community's staff ``hours_per_day``.
+*Rule (what agents know).* A list names the responsible office for a share `coverage` of matters.
+For a listed matter the router knows where it goes and the handler cannot deny it is theirs;
+unlisted matters keep the base rates. Routing accuracy becomes 1 − (1 − base)(1 − `coverage`)
+(likewise the platform's, if a platform exists) and buck-passing base × (1 − `coverage`). This is
+an institutional "probability X falls" rule: its size rests on the stated assumption about
+`coverage`, not on a measured figure. Fewer misroutings and passes mean fewer reassignments
+(expectation 6a).
 
-Null variant: the upkeep is paid; the rates stay at their base.
+*Costs.* Keeping the lists current takes each community's staff `hours_per_day` (route phase).
+
+*Null variant.* The upkeep is paid; the rates stay at their base.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -55,4 +58,7 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"route": upkeep},
+    targets=(Target("reassignments_per_issue", -1, residents=4000, days=180),),
+    costs={("community_staff", "list upkeep"): True},
+    free={"hours_per_day": 0.0},
 )

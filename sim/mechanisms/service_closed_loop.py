@@ -1,16 +1,23 @@
-"""Closed-loop suggestion channel (服务机制; the article, part 2(1), docs/article.md#part-2-1:
-Shanghai's 建议—采纳—反馈 loop, 98.5% of important suggestions adopted).
+"""Closed-loop suggestion channel (服务机制).
 
-Rule (what agents know): every reporter whose issue a handler closes is to get a follow-up
-call telling the outcome (instead of the base ``capacity.feedback_probability``), and a share
-``adoption_rate`` of the told reporters' suggestions is adopted. A call takes grid-worker
-hours (``capacity.hours_per_feedback``), an adopted suggestion community-staff hours; calls
-and adoptions the pools cannot pay today are not made. Being told and being adopted enter
-perceived performance through ``behaviour.voice_weight``; trust then moves only by
-expectancy-disconfirmation of that experience.
+*Article.* [Part 2(1)](article.md#part-2-1): Shanghai's people's-suggestion mailboxes and the
+建议—采纳—反馈 (suggestion → adoption → feedback) loop, with 98.5% of important forwarded
+suggestions adopted (a screened subset).
 
-Null variant: the extra calls and adoptions are paid for, and residents learn nothing from
-them (the feedback rule stays at its base).
+*Rule (what agents know).* The loop's aim is that every reporter hears back: the probability that a
+closure by a handler or takeover is followed up becomes at least `feedback_probability`, and a told
+reporter's suggestion is adopted with probability `adoption_rate` (an assumption; the Shanghai
+figure is an upper bound). Being told with a suggestion adopted is full voice, being told only half
+(7.1.10); trust moves only by expectancy-disconfirmation of that experience. Handling and resolution
+are untouched, so the effect on trust isolates procedural voice (expectation 7). Every closed issue
+is taken to carry a suggestion.
+
+*Costs.* Each call takes grid workers `capacity.hours_per_feedback` (the baseline's use "feedback
+calls", more of it); each adoption takes community staff `hours_per_adoption`. Calls and adoptions
+the pools cannot pay today are not made.
+
+*Null variant.* In the `close` phase the hours the extra calls and adoptions would take are spent
+(expected amounts per community from today's closures); the feedback rule stays at its base.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.lifecycle import closed_today
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -35,11 +42,23 @@ class Params(MechanismParams):
 
 
 def configure(rules: Rules, p: Params) -> None:
-    """Every closure is fed back; suggestions are adopted at ``adoption_rate``."""
+    """Every closure is fed back."""
     if p.rule:
         rules.feedback_probability = max(rules.feedback_probability, p.feedback_probability)
-        rules.adoption_rate = p.adoption_rate
-        rules.adoption_hours = p.hours_per_adoption
+
+
+def adopt(model: GovernanceModel, p: Params, adopted: np.ndarray, closed: np.ndarray, told: np.ndarray,
+          u: np.ndarray, comm: np.ndarray) -> np.ndarray:
+    """A told reporter's suggestion is adopted with ``adoption_rate`` (``u``: the core's uniform
+    per closure), as community staff have the hours to process it."""
+    if not p.rule:
+        return adopted
+    proposed = np.flatnonzero(told & (u < p.adoption_rate))
+    if len(proposed):
+        adopted[proposed] = model.pools["community_staff"].draw(
+            comm[proposed], np.full(len(proposed), p.hours_per_adoption), "adopting suggestions") > 0
+        adopted[proposed] |= p.hours_per_adoption == 0
+    return adopted
 
 
 def null_costs(model: GovernanceModel, p: Params) -> None:
@@ -62,5 +81,9 @@ MECHANISM = Mechanism(
     source="the article, part 2(1)",
     params=Params,
     configure=configure,
+    decides={"adopt": adopt},
     hooks={"close": null_costs},
+    targets=(Target("feedback_share", +1), Target("heard_mean", +1)),
+    costs={("grid_workers", "feedback calls"): True, ("community_staff", "adopting suggestions"): True},
+    free={"feedback_probability": 0.0, "adoption_rate": 0.0},
 )

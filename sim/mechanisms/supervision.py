@@ -1,17 +1,24 @@
-"""Supervision and accountability (path 3(3); the article, part 3(3),
-docs/article.md#part-3-3: inspection and accountability against 形式主义 and 面子工程).
+"""Supervision and accountability.
 
-Rule (an added action that costs time, and what agents know): each morning the street
-office audits a share ``audit_rate`` of the previous day's closures, a planned duty that
-comes before its casework (after the hours held back for today's queued cases, with
-``capacity.casework_first``), as its hours allow (``hours_per_audit`` each);
-an audit finds a paper closure with probability ``sensitivity``, and the issue is reopened
-and returned to its handler. Handlers know how often closures were audited over the last
-``memory_days`` days: a handler under pressure closes on paper with
-``capacity.false_closure_pressure`` × (1 − the chance a paper closure is found), a
-deterrence rule (Becker 1968) whose size follows from the audits actually made.
+*Article.* [Part 3(3)](article.md#part-3-3): top-down inspection (督查) and accountability (问责)
+against 形式主义 (formalism), 官僚主义 (bureaucratism) and 面子工程 (face projects), made routine.
 
-Null variant: audits are made and paid for; findings are filed and nothing follows.
+*Rule (an added action that costs time, and what agents know).* Each morning (`detect` phase) the
+street office sets out to audit each of the previous day's closures by handlers and takeovers
+(not self-governance) with probability `audit_rate`, as its hours allow. An audit finds a paper
+closure with probability `sensitivity`; the issue is reopened (`FALSE_CLOSED` → `QUEUED`), returned
+to the same handler's queue keeping its place, and ready the same day. The reporter has already
+experienced the closure the day before; a later resolution is a new experience. Handlers know how
+often closures were audited over the last `memory_days` days: the audit risk is `sensitivity` ×
+audits made / closures, one figure for the street, and a handler under pressure closes on paper
+with `capacity.false_closure_pressure` × (1 − audit risk) (deterrence, Becker 1968; 7.1.9). The
+deterrence follows the audits actually made, so audits the street office has no hours for deter
+nobody (expectation 6b).
+
+*Costs.* `hours_per_audit` of street staff per audit.
+
+*Null variant.* Audits are made and paid for; findings are filed, nothing is reopened and handlers
+perceive no risk.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pydantic import Field
 
 from sim.issues import Status
 from sim.lifecycle import closed_today
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -61,6 +68,10 @@ def audit(model: GovernanceModel, p: Params) -> None:
     model.audit_risk = p.sensitivity * n_audited / n_closed if n_closed else 0.0
 
 
+#: A street whose handlers fall behind and fail often enough that, under pressure, they close on
+#: paper (paper closures need both): where its tests show the rule.
+_LOW_CAPACITY = {"capacity": {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}}
+
 MECHANISM = Mechanism(
     key="supervision",
     article=('part-3-3',),
@@ -68,4 +79,9 @@ MECHANISM = Mechanism(
     source="the article, part 3(3)",
     params=Params,
     hooks={"detect": audit},
+    targets=(Target("issues_reopened", +1, residents=3000, days=180, sections=_LOW_CAPACITY),
+             Target("false_closure_rate", -1, params={"audit_rate": 0.4}, residents=3000, days=180,
+                    sections=_LOW_CAPACITY)),
+    costs={("street_staff", "audits"): True},
+    free={"hours_per_audit": 0.0},
 )

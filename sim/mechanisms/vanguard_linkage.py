@@ -1,17 +1,21 @@
-"""Vanguard party members (整合机制; the article, part 2(3), docs/article.md#part-2-3:
-先锋党员 … 个人带动网络、网络整合资源、资源辐射治理).
+"""Vanguard party members (整合机制).
 
-Rules: (what agents know) active members spend ``hours_per_member_day`` keeping in touch
-with their contacts; a resident's latent issue is noticed and reported with daily
-probability 1 − exp(−``notice_probability`` × summed tie strength to members × the share of
-the asked hours the community's members actually had); (who may act) members may take up
-simple issues at compound level as volunteers (their cases take the compound kind's hours
-from the volunteers' pool, see ``sim.handlers``).
+*Article.* [Part 2(3)](article.md#part-2-3): vanguard members (先锋党员) live alongside residents
+and learn their needs in time: 个人带动网络、网络整合资源、资源辐射治理 (a person moves a network,
+the network gathers resources, resources radiate into governance).
 
-Volunteering is recorded for a member only when hours were spent on an issue (a report or
-a case), one member per unit of work, in turn.
+*Rule.* (a) What agents know: each day the community's active members ask for
+`hours_per_member_day` each to keep in touch; a latent issue of resident j is noticed and reported
+(channel `PARTY_MEMBER`) with probability 1 − exp(−`notice_probability` × Σ_k w_jk [k is a member]
+× e), where e is the share of the asked hours the community's members actually had. (b) Who may
+act: compound handlers gain authority over the simple categories, worked by member volunteers
+(their cases take the compound kind's hours from the party volunteers). Volunteering is recorded
+for a member only for work done: one member per issue noticed or case completed, in turn.
 
-Null variant: members spend the hours; nothing is noticed and no one new may act.
+*Costs.* Keeping in touch (party volunteers); volunteers' cases (party volunteers: "cases").
+
+*Null variant.* Members spend the keeping-in-touch hours; nothing is noticed and nobody new may
+act.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pydantic import Field
 
 from sim import lifecycle
 from sim.issues import Channel, Status
-from sim.mechanisms.base import Mechanism, MechanismParams
+from sim.mechanisms.base import Mechanism, MechanismParams, Target
 from sim.vocab import CATEGORIES, SIMPLE, Kind
 
 if TYPE_CHECKING:
@@ -77,4 +81,7 @@ MECHANISM = Mechanism(
     params=Params,
     configure=configure,
     hooks={"detect": notice},
+    targets=(Target("detections_party_member", +1), Target("issues_via_compound", +1)),
+    costs={("party_volunteers", "keeping in touch"): True, ("party_volunteers", "cases"): False},
+    free={"hours_per_member_day": 0.0},
 )

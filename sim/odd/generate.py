@@ -255,17 +255,18 @@ def _hooks_text(m: Mechanism) -> str:
     return ", ".join(hooks) if hooks else "none"
 
 
-def _mechanism_block(key: str) -> Callable[[], str]:
-    def block() -> str:
-        m = REGISTRY[key]
-        module = m.params.__module__.replace(".", "/") + ".py"
+def _mechanism_sections() -> str:
+    """Section 7.8.k of every registered mechanism, in registry order, from its module alone:
+    the docstring's title and paragraphs, how it is wired, its parameters."""
+    out = []
+    for i, (key, m) in enumerate(REGISTRY.items(), start=1):
+        module = m.module.replace(".", "/") + ".py"
         wiring = (f"Module `{module}`; source: {m.source}. "
                   f"Configures rules at set-up: {'yes (`' + m.configure.__name__ + '`)' if m.configure else 'no'}; "
                   f"hooks: {_hooks_text(m)}.")
-        rows = _param_rows(m.params, f"mechanisms.{key}.", m.params())
-        return wiring + "\n\n" + _param_table(rows)
-
-    return block
+        table = _param_table(_param_rows(m.params, f"mechanisms.{key}.", m.params()))
+        out.append("\n\n".join([f"#### 7.8.{i} `{key}`: {m.title[:1].lower()}{m.title[1:]}", *m.sections(), wiring, table]))
+    return "\n\n".join(out)
 
 
 # =========================================================================== mechanisms and rules
@@ -627,12 +628,8 @@ def _uses_in_run(key: str | None) -> frozenset[tuple[str, str]]:
 
 
 def _null_variant(m: Mechanism) -> str:
-    """The "Null variant:" paragraph of the mechanism's module docstring, without its label."""
-    doc = inspect.cleandoc(sys.modules[m.params.__module__].__doc__ or "")
-    para = next((p for p in doc.split("\n\n") if "Null variant:" in p), "")
-    text = " ".join(para.split("Null variant:", 1)[-1].split())
-    text = text.replace("``", "`")
-    return text[:1].upper() + text[1:] if text else "not stated"
+    """The mechanism's "Null variant" paragraph."""
+    return m.paragraph("Null variant") or "not stated"
 
 
 def _mechanism_costs() -> str:
@@ -678,8 +675,7 @@ def _blocks() -> dict[str, Callable[[], str]]:
         "random-streams": _streams,
         "mechanism-costs": _mechanism_costs,
     }
-    for key in REGISTRY:
-        blocks[f"params-mech-{key}"] = _mechanism_block(key)
+    blocks["mechanism-sections"] = _mechanism_sections
     return blocks
 
 
