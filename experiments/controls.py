@@ -12,10 +12,12 @@ staff, street staff, departments), extra budget to the budgets it fixes issues w
 a package with its control asks whether its rules beat the same resources spent as before.
 
     python experiments/controls.py [--seeds 5] [--workers 2] [--out results/controls]
+    python experiments/controls.py --only supervision      # one control on demand (a new mechanism)
 
 writes ``scenarios/controls/<package>_control.yaml`` and ``scenarios/controls/derivation.json``
 (the measured extras and the shares they were split by), which
-``tests/test_controls.py`` checks the files against.
+``tests/test_controls.py`` checks the files against. ``--only`` (a mechanism key, a package
+stem or a scenario file) makes or remakes just those controls and keeps the others' records.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.graph import build_population  # noqa: E402
+from sim.mechanisms import REGISTRY  # noqa: E402
 from sim.outcomes.registry import RESOURCE_USE  # noqa: E402
 from sim.resources import BUDGET_POOLS, HOUR_POOLS  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
@@ -41,10 +44,11 @@ from sim.schema import ScenarioConfig  # noqa: E402
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "community_system.yaml"
 CONTROLS = SCENARIOS / "controls"
-#: Policy packages, the full regime, and each mechanism alone (scenarios/mechanisms/, events excepted:
-#: an outside shock has no resources to match).
+#: Policy packages, the full regime, and each governance mechanism alone (scenarios/mechanisms/;
+#: exogenous events excepted: an outside shock has no resources to match).
 PACKAGES: tuple[Path, ...] = (*sorted((SCENARIOS / "packages").glob("*.yaml")), SCENARIOS / "party_led_full.yaml",
-                              *sorted(p for p in (SCENARIOS / "mechanisms").glob("*.yaml") if p.stem != "events"))
+                              *(SCENARIOS / "mechanisms" / f"{k}.yaml" for k, m in sorted(REGISTRY.items())
+                                if not m.exogenous))
 
 #: Where the baseline way spends extra resources: pool -> (capacity key, how the key scales).
 HOUR_KEYS: dict[str, tuple[str, str]] = {
@@ -132,12 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, default=Path("results/controls"), help="where the runs are kept (resumable)")
+    p.add_argument("--only", action="append", default=[], metavar="NAME",
+                   help="make only this control: a mechanism key, a package stem or a scenario file (repeatable)")
     args = p.parse_args(argv)
     seeds = list(range(args.seeds))
-    used = measure([BASELINE, *PACKAGES], args.seeds, workers=args.workers, out=args.out)
+    packages = [_package(name) for name in args.only] if args.only else list(PACKAGES)
+    out = args.out if not args.only else args.out.with_name(args.out.name + "-" + "-".join(p.stem for p in packages))
+    used = measure([BASELINE, *packages], args.seeds, workers=args.workers, out=out)
     CONTROLS.mkdir(exist_ok=True)
-    derivation = {}
-    for package in PACKAGES:
+    kept = CONTROLS / "derivation.json"
+    derivation = json.loads(kept.read_text(encoding="utf-8")) if args.only and kept.is_file() else {}
+    for package in packages:
         own, record = control(package, used, seeds=seeds)
         path = CONTROLS / f"{own['name']}.yaml"
         write(own, path)
@@ -146,6 +155,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"+{record['extra_budget_per_day']:.2f} budget units/day")
     (CONTROLS / "derivation.json").write_text(json.dumps(derivation, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
+
+
+def _package(name: str) -> Path:
+    """The scenario file ``--only NAME`` means, or exit 2 naming what exists."""
+    for path in (Path(name), SCENARIOS / "mechanisms" / f"{name}.yaml", SCENARIOS / "packages" / f"{name}.yaml",
+                 SCENARIOS / f"{name}.yaml"):
+        if path.suffix == ".yaml" and path.is_file():
+            return path.resolve()
+    known = ", ".join(sorted(p.stem for p in PACKAGES))
+    raise SystemExit(f"error: --only {name}: no such mechanism, package or scenario file (known: {known})")
 
 
 if __name__ == "__main__":

@@ -46,8 +46,21 @@ def test_every_text_key_the_page_uses_exists() -> None:
     assert {f"tab.{name}" for name in TABS} | {f"lang.{code}" for code in i18n.LANGS} <= set(TEXT)
 
 
+@pytest.mark.parametrize("key", sorted(REGISTRY))
+def test_every_mechanism_has_chinese(key: str) -> None:
+    """A mechanism without a translation shows its English text (checked below) and is reported here."""
+    assert key in texts_zh.MECHANISMS, f"no Chinese name and rule for mechanism '{key}': add it to sim/app/texts_zh.py MECHANISMS"
+    assert i18n.mechanism_name(key, "zh") != REGISTRY[key].summary
+
+
+def test_a_missing_translation_shows_the_english_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(texts_zh.MECHANISMS, "supervision")
+    assert i18n.mechanism_name("supervision", "zh") == REGISTRY["supervision"].summary
+    assert i18n.mechanism_rule("supervision", "zh") == i18n.mechanism_rule("supervision", "en")
+
+
 def test_everything_taken_from_the_model_has_chinese() -> None:
-    assert set(texts_zh.MECHANISMS) == set(REGISTRY)
+    assert set(texts_zh.MECHANISMS) <= set(REGISTRY)
     assert set(texts_zh.GROUPS) == set(GROUPS)
     assert set(texts_zh.STAGES) == set(STAGES)
     assert set(texts_zh.CHANNELS) == {c.name.lower() for c in Channel}

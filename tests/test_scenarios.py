@@ -67,8 +67,10 @@ def test_scenario_documents_itself(path: Path) -> None:
     assert isinstance(description, str) and description.strip(), f"{_id(path)}: no description"
 
 
-def test_one_mechanism_file_per_mechanism() -> None:
-    assert {p.stem for p in MECHANISM_FILES} == set(REGISTRY)
+@pytest.mark.parametrize("key", sorted(REGISTRY))
+def test_one_mechanism_file_per_mechanism(key: str) -> None:
+    assert SCENARIOS / "mechanisms" / f"{key}.yaml" in MECHANISM_FILES, (
+        f"no scenarios/mechanisms/{key}.yaml: write the baseline plus {key} alone (extends: ../community_system.yaml)")
 
 
 @pytest.mark.parametrize("path", MECHANISM_FILES, ids=_id)
@@ -84,6 +86,19 @@ def test_baseline_enables_nothing() -> None:
     assert _enabled(load_scenario(BASELINE)) == set()
 
 
-def test_party_led_full_enables_everything_but_events() -> None:
-    cfg = load_scenario(SCENARIOS / "party_led_full.yaml")
-    assert _enabled(cfg) == set(REGISTRY) - {"events"}
+@pytest.mark.parametrize("key", sorted(REGISTRY))
+def test_party_led_full_enables_every_governance_mechanism(key: str) -> None:
+    """The full regime switches on every registered mechanism but exogenous events."""
+    on = key in _enabled(load_scenario(SCENARIOS / "party_led_full.yaml"))
+    exogenous = REGISTRY[key].exogenous
+    assert on != exogenous, (f"scenarios/party_led_full.yaml: {key} is " + ("on" if on else "off") +
+                             f": add '{key}: {{enabled: true}}' to its mechanisms" * (not on))
+
+
+@pytest.mark.parametrize("key", sorted(k for k, m in REGISTRY.items() if not m.exogenous))
+def test_the_mechanisms_sweep_lists_every_mechanism_and_its_control(key: str) -> None:
+    """experiments/mechanisms.yaml: the baseline, then each governance mechanism and its control."""
+    listed = yaml.safe_load((ROOT / "experiments" / "mechanisms.yaml").read_text(encoding="utf-8"))["scenarios"]
+    assert listed[0] == "../scenarios/community_system.yaml"
+    for entry in (f"../scenarios/mechanisms/{key}.yaml", f"../scenarios/controls/{key}_control.yaml"):
+        assert entry in listed, f"experiments/mechanisms.yaml does not list {entry}: add it under scenarios"

@@ -112,6 +112,9 @@ class Mechanism:
     costs: Mapping[tuple[str, str], bool] = field(default_factory=dict)
     spends_nothing: str = ""  #: why it spends no hours or budget itself (then ``costs`` is empty)
     free: Mapping[str, Any] = field(default_factory=dict)
+    #: An event outside the governance system (not a lever of policy): left out of the full
+    #: regime, the one-mechanism sweep and the budget-matched controls.
+    exogenous: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.hooks) - set(PHASES)

@@ -89,4 +89,5 @@ MECHANISM = Mechanism(
     targets=(Target("trust_during_climate", +1, params=_TEST_EVENTS), Target("issues_exogenous", +1, params=_TEST_EVENTS)),
     spends_nothing="events happen outside the governance system and draw on no pool",
     free=_TEST_EVENTS,
+    exogenous=True,
 )
