@@ -57,22 +57,32 @@ At the calibrated values, {sum(bool(r['within']) for r in fit)} of {len(fit)} fi
 validation runs {val['date']}."""
 
 
+def _code(meta: dict) -> str:
+    """The fingerprint of the code a result is valid for, and the one that made it if it was
+    carried over to code shown to compute the same (``carried``)."""
+    code = meta["code_fingerprint"][:12]
+    made = meta.get("carried", {}).get("made_by")
+    return f"{code} (made by {made[:12]})" if made else code
+
+
 def reproduce(d: D) -> str:
     cal, val, scr = d["calibration"], d["validation"], d["screening"]
     rows = [["1. screening (Morris, experiments/screening.yaml)", f"`{scr['command']}`", f"{scr['runs']:,} runs",
-             _minutes(scr["wall_s"]), scr["code_fingerprint"][:12]],
+             _minutes(scr["wall_s"]), _code(scr)],
             ["2. calibration (ABC) and fit", f"`{cal['command']}`",
              f"{cal['budget']['samples']} draws × 2 regimes + {cal['budget']['fit_seeds']} seeds × 2",
-             _minutes(cal["wall_s"]), cal["code_fingerprint"][:12]],
+             _minutes(cal["wall_s"]), _code(cal)],
             ["3. validation runs of scenarios/calibrated/", f"`{val['command']}`", f"{val['seeds']} seeds × 2 regimes",
-             _minutes(val["wall_s"]), val["code_fingerprint"][:12]],
+             _minutes(val["wall_s"]), _code(val)],
             ["4. this document and its figures", "`python experiments/validate.py`", "–", "seconds", "–"]]
     return ("## 1 How to reproduce\n\nRun from the repository root, in this order (each step resumes when run "
             "again); wall times on the 2-core development machine, shared with other jobs (load averages in the "
             "curated files):\n\n" + table(["step", "command", "runs", "wall time", "code"], rows) +
             f"\n\nScale: screening and calibration at {_set(scr['set'])} and {_set(cal['budget']['set'])} "
             f"respectively, the library's warm-up; validation runs at the calibrated scenario files' own "
-            f"{val['residents']:,} residents. `code` is `sim.warmup.code_fingerprint()` when the results were made.")
+            f"{val['residents']:,} residents. `code` is `sim.warmup.code_fingerprint()` when the results were made; "
+            "\"made by\" marks results carried over to a refactoring of the code that was shown to compute the "
+            "same (the `carried` record of the curated file says how).")
 
 
 def _set(s: dict[str, Any]) -> str:

@@ -48,6 +48,7 @@ from sim import rng as rng_mod
 from sim.graph import build_population
 from sim.handlers import Handlers
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
+from sim.mechanisms.base import DECISIONS
 from sim.odd import markdown as md
 from sim.outcomes.registry import HEADLINE, RESOURCE_USE
 from sim.outcomes.registry import REGISTRY as OUTCOMES
@@ -255,6 +256,11 @@ def _hooks_text(m: Mechanism) -> str:
     return ", ".join(hooks) if hooks else "none"
 
 
+def _decisions_text(m: Mechanism) -> str:
+    points = [f"{point} → `{m.decides[point].__name__}`" for point in DECISIONS if point in m.decides]
+    return ", ".join(points) if points else "none"
+
+
 def _mechanism_sections() -> str:
     """Section 7.8.k of every registered mechanism, in registry order, from its module alone:
     the docstring's title and paragraphs, how it is wired, its parameters."""
@@ -263,7 +269,7 @@ def _mechanism_sections() -> str:
         module = m.module.replace(".", "/") + ".py"
         wiring = (f"Module `{module}`; source: {m.source}. "
                   f"Configures rules at set-up: {'yes (`' + m.configure.__name__ + '`)' if m.configure else 'no'}; "
-                  f"hooks: {_hooks_text(m)}.")
+                  f"hooks: {_hooks_text(m)}; decisions: {_decisions_text(m)}.")
         table = _param_table(_param_rows(m.params, f"mechanisms.{key}.", m.params()))
         out.append("\n\n".join([f"#### 7.8.{i} `{key}`: {m.title[:1].lower()}{m.title[1:]}", *m.sections(), wiring, table]))
     return "\n\n".join(out)
@@ -276,8 +282,9 @@ def _mechanisms() -> str:
     rows = []
     for i, (key, m) in enumerate(REGISTRY.items(), start=1):
         rows.append([str(i), f"`{key}`", m.summary, m.source,
-                     f"`{m.configure.__name__}`" if m.configure else "—", _hooks_text(m)])
-    return md.table(["#", "key", "summary", "source", "configures rules", "hooks (phase → function)"], rows)
+                     f"`{m.configure.__name__}`" if m.configure else "—", _hooks_text(m), _decisions_text(m)])
+    return md.table(["#", "key", "summary", "source", "configures rules", "hooks (phase → function)",
+                     "decisions (point → function)"], rows)
 
 
 _RULE_INDEX: dict[str, tuple[tuple[str, ...], ...]] = {
