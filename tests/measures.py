@@ -3,7 +3,8 @@
 A mechanism declares its targets by name (``Target("feedback_share", +1)`` in its module);
 :func:`measure` turns the name into a function of a finished run: an outcome of the registry
 (``sim.outcomes.registry``), one of the families below (``detections_<channel>``,
-``issues_<issue column>``, ``issues_via_<handler level>``, ``member_tie_strength_<groups>``),
+``issues_<issue column>``, ``issues_via_<handler level>``, ``member_tie_strength_<groups>``,
+``trust_days_<first>_<last>``: mean daily trust over those days),
 or one of the named instruments of :data:`NAMED`.
 """
 
@@ -119,19 +120,11 @@ def residents_deliberated(r: RunResult) -> float:
     return float((r.model.state.last_deliberation >= 0).sum())
 
 
-def trust_during_climate(r: RunResult) -> float:
-    """Mean trust over the days of the run's (first) emotional-climate event."""
-    climate = next(e for e in r.config.mechanisms.events.timeline if e.kind == "emotional_climate")
-    days = col(r, "day", "daily")
-    during = (days >= climate.day) & (days < climate.day + climate.duration_days)
-    return float(col(r, "trust_mean", "daily")[during].mean())
-
-
 #: Instruments known by name.
 NAMED: dict[str, Measure] = {f.__name__: f for f in (
     feedback_share, heard_mean, devolved_share_above_community, community_budget_spent,
     self_report_share_digital_gainers, self_report_share_gig, gig_deliberated, cross_department_reassignments,
-    regional_spending, lift_consent_share, residents_deliberated, trust_during_climate,
+    regional_spending, lift_consent_share, residents_deliberated,
 )}
 
 
@@ -152,6 +145,13 @@ def _family(name: str) -> Measure | None:
                 reached = np.isin(pop.group, [GROUPS.index(g) for g in groups])
                 return float(t.data[pop.party_member[t.row] & reached[t.col] & ~pop.party_member[t.col]].sum())
             return measure
+    if name.startswith("trust_days_"):
+        first, _, last = name.removeprefix("trust_days_").partition("_")
+        if first.isdigit() and last.isdigit():
+            def mean_trust(r: RunResult) -> float:
+                days = col(r, "day", "daily")
+                return float(col(r, "trust_mean", "daily")[(days >= int(first)) & (days <= int(last))].mean())
+            return mean_trust
     if name.startswith("issues_"):
         column = name.removeprefix("issues_")
         return lambda r: float(col(r, column).astype(bool).sum()) if column in r.issues.column_names else np.nan
@@ -165,6 +165,7 @@ def measure(name: str) -> Measure:
     found = NAMED.get(name) or _family(name)
     if found is None:
         raise LookupError(f"no measure '{name}': name an outcome of sim/outcomes/registry.py, a family "
-                          "(detections_<channel>, issues_<column>, issues_via_<level>, member_tie_strength_<groups>) "
+                          "(detections_<channel>, issues_<column>, issues_via_<level>, member_tie_strength_<groups>, "
+                          "trust_days_<first>_<last>) "
                           "or add an instrument to tests/measures.py")
     return found

@@ -120,11 +120,13 @@ def test_attempts_take_hours_first_come_first_served_with_work_in_progress() -> 
     takes ``batch_share`` of a case, the issue where the hours run out keeps its partial
     work for tomorrow, nothing behind it overtakes, and no more hours are spent than held."""
     from sim.lifecycle import take_up
+    from sim.mechanisms import REGISTRY
     from sim.vocab import Kind
 
     model = GovernanceModel(tiny(issues={"rate_per_resident_day": 0.0}, capacity={"buck_passing": 0.0}))
     model.pools.new_day()
-    model.rules.batch_share = 0.25
+    proactive = REGISTRY["proactive_analysis"]  # its rule decides a batched issue's hours
+    model.decisions = {"case_hours": [(proactive.decides["case_hours"], proactive.params(enabled=True, batch_share=0.25))]}
     hid = int(model.handlers.offset[Kind.COMMUNITY])
     case = float(model.rules.case_hours[Kind.COMMUNITY])
     ids = _queue(model, hid, [0, 1, 2, 3, 4])

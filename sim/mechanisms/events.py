@@ -86,7 +86,7 @@ MECHANISM = Mechanism(
     source="the article, parts 2(4) and 3(4)",
     params=Params,
     hooks={"events": apply},
-    targets=(Target("trust_during_climate", +1, params=_TEST_EVENTS), Target("issues_exogenous", +1, params=_TEST_EVENTS)),
+    targets=(Target("trust_days_30_59", +1, params=_TEST_EVENTS), Target("issues_exogenous", +1, params=_TEST_EVENTS)),
     spends_nothing="events happen outside the governance system and draw on no pool",
     free=_TEST_EVENTS,
     exogenous=True,
