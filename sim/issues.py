@@ -60,14 +60,16 @@ class IllegalTransition(RuntimeError):
     """A status change not in the transition table was attempted."""
 
 
-#: Column name -> (dtype, fill value for new rows).
+#: Column name -> (dtype, fill value for new rows). What a column means is written once: in the
+#: data dictionary (``sim.output.datadict.ISSUE_COLUMNS``) if it is written to ``issues.parquet``,
+#: otherwise in its ``#:`` comment here; the ODD's table of issue attributes reads both.
 COLUMNS: dict[str, tuple[type, float]] = {
     "reporter": (np.int32, -1),
     "category": (np.int8, -1),
     "scope": (np.int8, -1),
     "dept2": (np.int8, -1),
     "cost": (np.float32, 0.0),
-    "severity": (np.float32, 0.0),
+    "severity": (np.float32, 0.0),  #: uniform(0, 1); raises the resident's reporting log-odds
     "status": (np.int8, S.LATENT),
     "channel": (np.int8, Channel.NONE),
     "day_arisen": (np.int32, -1),
@@ -75,22 +77,22 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "day_routed": (np.int32, -1),
     "day_closed": (np.int32, -1),
     "day_feedback": (np.int32, -1),
-    "handler": (np.int32, -1),
+    "handler": (np.int32, -1),  #: handler currently holding it
     "reassignments": (np.int16, 0),
-    "ready_day": (np.int32, 0),
-    "queue_day": (np.int32, 0),
-    "parts_done": (np.int8, 0),  #: departments' parts done (bit 0: first department, bit 1: second)
-    "work_done": (np.float32, 0.0),  #: hours already worked on the current attempt (a summoned issue: the first department's part)
-    "work_done2": (np.float32, 0.0),  #: a summoned issue: hours the second department has worked on its part
-    "coordinated": (np.bool_, False),  #: the street office has taken up this cross-department issue
-    "via_platform": (np.bool_, False),  #: dispatched by a digital platform
+    "ready_day": (np.int32, 0),  #: first day a handler may take it up again (hand-off delay, waiting)
+    "queue_day": (np.int32, 0),  #: day it joined its current queue (first come, first served)
+    "parts_done": (np.int8, 0),  #: departments that have done their part (bit 0: first department, bit 1: second)
+    "work_done": (np.float32, 0.0),  #: hours put into the current attempt so far (a summoned issue: the first department's part)
+    "work_done2": (np.float32, 0.0),  #: hours the second department has put into its part of a summoned issue
+    "coordinated": (np.bool_, False),
+    "via_platform": (np.bool_, False),
     "summoned": (np.bool_, False),
-    "consent": (np.bool_, False),
+    "consent": (np.bool_, False),  #: residents have consented (collective lift issues)
     "batched": (np.bool_, False),
     "taken_over": (np.bool_, False),
     "self_resolved": (np.bool_, False),
     "feedback": (np.bool_, False),
-    "heard": (np.float32, 0.0),
+    "heard": (np.float32, 0.0),  #: voice: 1 suggestion adopted, 0.5 told only, 0 not told
     "discovered": (np.bool_, False),
     "reopened": (np.int8, 0),
     "satisfaction": (np.float32, np.nan),

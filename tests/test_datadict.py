@@ -60,3 +60,20 @@ def test_running_totals_are_named_so() -> None:
     for o in REGISTRY.values():
         since_start = "since day 0" in o.definition
         assert since_start == o.name.endswith("_total"), o.name
+
+
+def test_each_issue_column_is_explained_in_exactly_one_place() -> None:
+    """An in-memory issue column is explained by the data dictionary if it is written, else by
+    its own ``#:`` comment in sim/issues.py: never both, never neither."""
+    import inspect
+
+    from sim import issues
+    from sim.odd.generate import _comments
+    from sim.output.datadict import ISSUE_COLUMNS, WRITTEN_AS
+
+    comments = _comments(inspect.getsource(issues))
+    for name in issues.COLUMNS:
+        written = WRITTEN_AS.get(name, name) in ISSUE_COLUMNS
+        assert written != bool(comments.get(name)), (
+            f"issue column '{name}': " + ("explained twice (data dictionary and sim/issues.py)" if written
+                                          else "explained nowhere: add a #: comment in sim/issues.py"))

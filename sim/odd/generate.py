@@ -50,6 +50,7 @@ from sim.handlers import Handlers
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
 from sim.mechanisms.base import DECISIONS
 from sim.odd import markdown as md
+from sim.output.datadict import ISSUE_COLUMNS, WRITTEN_AS
 from sim.outcomes.registry import HEADLINE, RESOURCE_USE
 from sim.outcomes.registry import REGISTRY as OUTCOMES
 from sim.rules import Rules
@@ -458,11 +459,11 @@ def _setup() -> str:
 # =========================================================================== issues
 
 
-def _member_comments(cls: type) -> dict[str, str]:
-    """``#:`` comments after the members of an enum or dataclass, by member name."""
+def _comments(source: str) -> dict[str, str]:
+    """``#:`` comments after the members of an enum or dataclass, or the keys of a dict, by name."""
     out = {}
-    for line in inspect.getsource(cls).splitlines():
-        m = re.match(r"\s*(\w+)\s*(?::[^=#]*)?(?:=[^#]*)?#:\s*(.*)$", line)
+    for line in source.splitlines():
+        m = re.match(r"\s*[\"']?(\w+)[\"']?\s*(?::[^=#]*)?(?:=[^#]*)?#:\s*(.*)$", line)
         if m:
             out[m.group(1)] = m.group(2).strip()
     return out
@@ -486,7 +487,7 @@ _TRANSITION_MEANING: dict[tuple[str, str], str] = {
 
 def _transitions() -> str:
     S = issues_mod.Status
-    notes = _member_comments(S)
+    notes = _comments(inspect.getsource(S))
     status_rows = [[str(int(s)), f"`{s.name}`", notes.get(s.name, "")] for s in S]
     legal = sorted(issues_mod.TRANSITIONS, key=lambda t: (int(t[0]), int(t[1])))
     trans_rows = [[f"`{a.name}`", f"`{b.name}`", _TRANSITION_MEANING.get((a.name, b.name), "—")] for a, b in legal]
@@ -498,42 +499,11 @@ def _transitions() -> str:
             + md.table(grid_header, grid))
 
 
-_ISSUE_GLOSS: dict[str, str] = {
-    "reporter": "resident whose issue it is (and who reports or is told)",
-    "category": "index into the issue categories",
-    "scope": "index into the scopes (household, building, compound, cross-community)",
-    "dept2": "second department needed (category index), −1 if none",
-    "cost": "budget units a resolution costs",
-    "severity": "uniform(0, 1); raises the resident's reporting log-odds",
-    "status": "lifecycle status (table above)",
-    "channel": "who detected it: " + ", ".join(c.name.lower().replace("_", " ") for c in issues_mod.Channel),
-    "day_arisen": "day the issue arose",
-    "day_detected": "day it was detected",
-    "day_routed": "day it was first routed",
-    "day_closed": "day it was resolved, closed on paper or abandoned",
-    "day_feedback": "day the reporter was told the outcome",
-    "handler": "handler currently holding it",
-    "reassignments": "referrals, escalations, buck-passing moves and sequential-referral steps so far",
-    "ready_day": "first day a handler may take it up again (hand-off delay, waiting)",
-    "queue_day": "day it joined its current queue (first come, first served)",
-    "parts_done": "departments that have done their part (bit 1: first, bit 2: second department)",
-    "work_done": "hours put into the current attempt so far (work in progress); for a summoned issue, the first "
-                 "department's part",
-    "work_done2": "hours put into the second department's part of a summoned issue",
-    "coordinated": "the street office has taken it up as a cross-department issue (summons or sequential referral)",
-    "via_platform": "dispatched by the digital platform (routed with the platform's accuracy)",
-    "summoned": "the street office has summoned the departments (whistle)",
-    "consent": "residents have consented (collective lift issues)",
-    "batched": "rides on another case of its cluster (proactive analysis)",
-    "taken_over": "taken over by the party organisation (leadership intensity)",
-    "self_resolved": "resolved by residents' self-governance",
-    "feedback": "the reporter was told the outcome",
-    "heard": "voice: 1 suggestion adopted, 0.5 told only, 0 not told",
-    "discovered": "the reporter found out about a paper closure",
-    "reopened": "times reopened by an audit",
-    "satisfaction": "performance − expectation of the reporter's experience",
-    "exogenous": "arose from an event (crisis, demolition) rather than baseline arrivals",
-}
+def _issue_meaning(name: str) -> str:
+    """What an in-memory issue column means: the data dictionary's definition if it is written,
+    else its ``#:`` comment in ``sim.issues``."""
+    written = ISSUE_COLUMNS.get(WRITTEN_AS.get(name, name))
+    return written.definition if written else _comments(inspect.getsource(issues_mod)).get(name, "")
 
 
 def _issue_attributes() -> str:
@@ -545,7 +515,7 @@ def _issue_attributes() -> str:
             init = issues_mod.Channel(int(fill)).name
         else:
             init = md.value(fill.item() if isinstance(fill, np.generic) else fill)
-        rows.append([f"`{name}`", np.dtype(dtype).name, init, _ISSUE_GLOSS.get(name, "")])
+        rows.append([f"`{name}`", np.dtype(dtype).name, init, _issue_meaning(name)])
     return md.table(["attribute", "type", "initial", "meaning"], rows)
 
 
