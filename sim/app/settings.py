@@ -9,14 +9,13 @@ refuses raises :class:`SettingError` with one line.
 from __future__ import annotations
 
 import math
-import types
-import typing
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from sim.mechanisms import REGISTRY
+from sim.scenario.walk import info_at, without_none
 from sim.schema import Bounds, ScenarioConfig, field_bounds
 
 __all__ = ["APP_MAX_RESIDENTS", "Control", "SettingError", "controls_of", "get_value", "mechanism_controls", "run_controls", "with_value"]
@@ -105,18 +104,8 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _unwrap(annotation: Any) -> Any:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    if get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _unwrap(args[0])
-    return annotation
-
-
 def _control(path: Path, info: Any, *, hi: float | None = None) -> Control:
-    ann = _unwrap(info.annotation)
+    ann = without_none(info.annotation)
     bounds = field_bounds(info.metadata)
     if hi is not None and (bounds.hi is None or hi < bounds.hi):
         bounds = bounds._replace(hi=hi, hi_open=False)
@@ -134,19 +123,10 @@ def _control(path: Path, info: Any, *, hi: float | None = None) -> Control:
     return Control(path, kind, info.get_default(call_default_factory=True), bounds, info.description or "", choices)
 
 
-def _field(path: Path) -> Any:
-    model: type[BaseModel] = ScenarioConfig
-    info = None
-    for part in path:
-        info = model.model_fields[part]
-        model = _unwrap(info.annotation)
-    return info
-
-
 def run_controls() -> list[Control]:
     """Seed, days and residents (capped at :data:`APP_MAX_RESIDENTS`)."""
     caps = {("population", "residents"): APP_MAX_RESIDENTS}
-    return [_control(p, _field(p), hi=caps.get(p)) for p in RUN_KEYS]
+    return [_control(p, info_at(p), hi=caps.get(p)) for p in RUN_KEYS]
 
 
 def controls_of(params: type[BaseModel], prefix: Path) -> list[Control]:

@@ -37,7 +37,7 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel
@@ -50,10 +50,11 @@ from sim.handlers import Handlers
 from sim.mechanisms import PHASES, REGISTRY, Mechanism
 from sim.mechanisms.base import DECISIONS
 from sim.odd import markdown as md
-from sim.output.datadict import ISSUE_COLUMNS, WRITTEN_AS
 from sim.outcomes.registry import HEADLINE, RESOURCE_USE
 from sim.outcomes.registry import REGISTRY as OUTCOMES
+from sim.output.datadict import ISSUE_COLUMNS, WRITTEN_AS
 from sim.rules import Rules
+from sim.scenario.walk import is_model, unwrap
 from sim.schema import ScenarioConfig, field_bounds
 from sim.vocab import CATEGORIES, GROUPS, KIND_LEVEL, KIND_NAMES, LEVELS, SCOPES
 
@@ -89,25 +90,9 @@ def _lengths(metadata: Sequence[Any]) -> str | None:
     return f"length {md.num(lo)}–{md.num(hi)}"
 
 
-def _split_annotated(tp: Any) -> tuple[Any, list[Any]]:
-    """(bare type, constraints) of a possibly ``Annotated`` type."""
-    if get_origin(tp) is Annotated:
-        base, *extra = get_args(tp)
-        meta: list[Any] = []
-        for e in extra:
-            meta.extend(e.metadata if isinstance(e, FieldInfo) else [e])
-        inner, more = _split_annotated(base)
-        return inner, more + meta
-    return tp, []
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
 def _type_range(tp: Any, metadata: Sequence[Any], default: Any = None) -> str:
     """Type and admissible values of a field, for the range column."""
-    tp, more = _split_annotated(tp)
+    tp, more = unwrap(tp)
     metadata = list(more) + list(metadata)
     origin = get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -128,7 +113,7 @@ def _type_range(tp: Any, metadata: Sequence[Any], default: Any = None) -> str:
             item = args[0]
             if item is str and default and all(x in CATEGORIES for x in default):
                 return "list of issue categories"
-            if _is_model(item):
+            if is_model(item):
                 return f"list of {item.__name__} entries (rows below)"
             return f"list of {_type_range(item, [])}"
         parts = {_type_range(a, []) for a in args}
@@ -137,7 +122,7 @@ def _type_range(tp: Any, metadata: Sequence[Any], default: Any = None) -> str:
         return "tuple (" + "; ".join(_type_range(a, []) for a in args) + ")"
     if origin is dict:
         return "mapping"
-    if _is_model(tp):
+    if is_model(tp):
         fields = tp.model_fields
         kinds = {_type_range(f.annotation, f.metadata) for f in fields.values()}
         each = kinds.pop() if len(kinds) == 1 else "see fields"
@@ -177,12 +162,12 @@ def _param_rows(model: type[BaseModel], prefix: str, instance: BaseModel | None,
             default = _default_of(info)
             shown = f"`{md.value(default)}`"
         desc = info.description or ""
-        if _is_model(ann) and not _has_required(ann):
+        if is_model(ann) and not _has_required(ann):
             rows.extend(_param_rows(ann, path + ".", default))
             continue
         rows.append([f"`{path}`", shown, _type_range(ann, info.metadata, default), desc])
         args = get_args(ann)
-        if get_origin(ann) is tuple and len(args) == 2 and args[1] is Ellipsis and _is_model(args[0]):
+        if get_origin(ann) is tuple and len(args) == 2 and args[1] is Ellipsis and is_model(args[0]):
             rows.extend(_param_rows(args[0], path + "[].", None))
     return rows
 
@@ -207,7 +192,7 @@ def _top_level() -> str:
     rows = [
         [f"`{name}`", f"`{md.value(getattr(cfg, name))}`", _type_range(info.annotation, info.metadata), info.description or ""]
         for name, info in ScenarioConfig.model_fields.items()
-        if not _is_model(info.annotation)
+        if not is_model(info.annotation)
     ]
     return _param_table(rows)
 
@@ -633,7 +618,7 @@ def _blocks() -> dict[str, Callable[[], str]]:
     blocks: dict[str, Callable[[], str]] = {"params-scenario": _top_level}
     split_blocks = {"params-ties": _ties, "params-categories": _categories}
     for section, info in ScenarioConfig.model_fields.items():
-        if _is_model(info.annotation) and section != "mechanisms":
+        if is_model(info.annotation) and section != "mechanisms":
             blocks[f"params-{section}"] = _section_block(section)
             for (sec, _), (name, _) in _SPLIT.items():
                 if sec == section:

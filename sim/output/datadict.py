@@ -55,7 +55,7 @@ ISSUE_COLUMNS: dict[str, Column] = {c.name: c for c in (
     _c("day_routed", "day", "Day it was first routed to a handler; null: never routed."),
     _c("day_closed", "day", "Day it ended (resolved, closed on paper or abandoned); null: still open."),
     _c("day_feedback", "day", "Day the reporter was told the outcome; null: never told."),
-    _c("reassignments", "reassignments", "Referrals, escalations, buck-passing moves and sequential-referral steps the issue went through."),
+    _c("reassignments", "reassignments", "Referrals, escalations, buck-passing and sequential-referral steps it went through."),
     _c("handler_path", "handlers", "Handlers in the order they held the issue (kind:unit, '>'-separated); null: never routed.", ""),
     _c("summoned", "true/false", "Whether a whistle summons called departments to it."),
     _c("coordinated", "true/false", "Whether the street office took up this cross-department issue."),

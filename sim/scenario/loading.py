@@ -17,21 +17,19 @@ import math
 import os
 import re
 import stat
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Any, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from sim.errors import ScenarioError
+from sim.scenario.walk import KeyPath, allows_none, child, field_at, is_model, unwrap
 from sim.schema import CATEGORIES, ScenarioConfig, field_bounds
 
 __all__ = [
@@ -62,7 +60,6 @@ MAX_EXTENDS = 32
 #: Top-level key naming the scenario a file builds on.
 EXTENDS = "extends"
 
-KeyPath = tuple[str | int, ...]
 
 #: Dict-valued fields whose keys are fixed: path -> allowed keys.
 _DICT_KEYS: dict[KeyPath, tuple[str, ...]] = {("issues", "categories"): CATEGORIES}
@@ -520,66 +517,14 @@ def _default_section(path: tuple[str, ...]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- schema checks
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """Strip ``Annotated`` layers; return the bare type and their constraint metadata."""
-    meta: list[Any] = []
-    while get_origin(annotation) is Annotated:
-        inner, *extras = get_args(annotation)
-        for extra in extras:
-            meta.extend(extra.metadata if isinstance(extra, FieldInfo) else [extra])
-        annotation = inner
-    return annotation, meta
-
-
-def _is_model(annotation: Any) -> bool:
-    """Whether ``annotation`` is a pydantic model class."""
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _child(annotation: Any, key: str | int) -> tuple[Any, list[Any]] | None:
-    """Type and constraints of ``key`` inside a value of type ``annotation``."""
-    annotation, _ = _unwrap(annotation)
-    if _is_model(annotation):
-        field = annotation.model_fields.get(key) if isinstance(key, str) else None
-        if field is None:
-            return None
-        inner, meta = _unwrap(field.annotation)
-        return inner, list(field.metadata) + meta
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin is dict and len(args) == 2:
-        return _unwrap(args[1])
-    if origin in (tuple, list) and isinstance(key, int) and args:
-        if origin is list or (len(args) == 2 and args[1] is Ellipsis):
-            return _unwrap(args[0])
-        return _unwrap(args[key]) if 0 <= key < len(args) else None
-    return None
-
-
-def _field_at(path: KeyPath, root: type[BaseModel] = ScenarioConfig) -> tuple[Any, list[Any]] | None:
-    """Type and constraints of the key at ``path`` of ``root`` (default: a scenario)."""
-    current: tuple[Any, list[Any]] | None = (root, [])
-    for part in path:
-        if current is None:
-            return None
-        current = _child(current[0], part)
-    return current
-
-
-def _allows_none(annotation: Any) -> bool:
-    """Whether ``None`` is a valid value of ``annotation``."""
-    if annotation is Any or annotation is type(None):
-        return True
-    return get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in get_args(annotation)
-
-
 def _check_value(raw: RawScenario, value: Any, annotation: Any, path: KeyPath) -> None:
     """Refuse unknown keys (with a suggestion), empty values and mistyped scalars below ``path``."""
-    annotation, _ = _unwrap(annotation)
+    annotation, _ = unwrap(annotation)
     if value is None:
-        if not _allows_none(annotation):
+        if not allows_none(annotation):
             raise raw.error(f"'{dotted(path)}' has no value; write one, or delete the key to keep the default", path)
         return
-    if _is_model(annotation):
+    if is_model(annotation):
         if isinstance(value, dict):
             fields = annotation.model_fields
             for key, sub in value.items():
@@ -593,15 +538,15 @@ def _check_value(raw: RawScenario, value: Any, annotation: Any, path: KeyPath) -
         for key, sub in value.items():
             if allowed is not None and key not in allowed:
                 raise _unknown_key(raw, path + (key,), list(allowed))
-            child = _child(annotation, key)
-            if child is not None:
-                _check_value(raw, sub, child[0], path + (key,))
+            sub_type = child(annotation, key)
+            if sub_type is not None:
+                _check_value(raw, sub, sub_type[0], path + (key,))
         return
     if origin in (tuple, list) and isinstance(value, list):
         for i, item in enumerate(value):
-            child = _child(annotation, i)
-            if child is not None:
-                _check_value(raw, item, child[0], path + (i,))
+            sub_type = child(annotation, i)
+            if sub_type is not None:
+                _check_value(raw, item, sub_type[0], path + (i,))
         return
     _check_scalar(raw, value, annotation, path)
 
@@ -678,7 +623,7 @@ def _must(err: Mapping[str, Any], path: KeyPath, root: type[BaseModel] = Scenari
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _RANGE_OPS:
         rule = f"must be {_RANGE_OPS[kind]} {_fmt_number(ctx.get(_RANGE_CTX[kind]))}"
-        allowed = _range_text(_field_at(path, root))
+        allowed = _range_text(field_at(path, root))
         return f"{rule} ({allowed})" if allowed else rule
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "must be a mapping of keys"
