@@ -280,7 +280,7 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
 
 def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str, Any]:
     """Factors with ``{relative: r}`` turned into ranges, ``prefix.*`` keys into one factor per number below."""
-    from sim.scenario.loading import _field_at
+    from sim.scenario.walk import field_at
     from sim.schema import field_bounds
 
     cfg = None
@@ -303,7 +303,7 @@ def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str
         for leaf, v in leaves:
             if isinstance(v, bool) or not isinstance(v, int | float):
                 raise raw.error(f"factor '{leaf}' is not a number; a relative range needs one", ("factors", key))
-            field = _field_at(tuple(leaf.split(".")))
+            field = field_at(tuple(leaf.split(".")))
             lo_b, lo_open, hi_b, hi_open = field_bounds(field[1] if field else ())
             lo, hi = v * (1 - values.relative), v * (1 + values.relative)
             lo = max(lo, lo_b + (1e-9 if lo_open else 0.0)) if lo_b is not None else lo
