@@ -103,6 +103,11 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--discover", action="append", default=[], metavar="OUTCOME>=X",
                    help="scenario discovery (PRIM): which factor ranges keep OUTCOME >= X (or <= X); repeatable")
     p.add_argument("--formats", default="pdf,svg,png", help="figure formats (default: pdf,svg,png)")
+    p.add_argument("--rank-by", default=None, metavar="OUTCOME",
+                   help="outcome the decision views rank the options by (default: the first outcome with a better direction)")
+    p.add_argument("--per", default=None, metavar="POOL",
+                   help="cost of the options: a pool (grid_workers, departments, ...), 'hours' (every hour pool, the default) "
+                        "or 'budget'")
 
 
 def _args_calibrate(p: argparse.ArgumentParser) -> None:
