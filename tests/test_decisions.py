@@ -117,3 +117,12 @@ def test_a_zero_width_interval_is_not_a_verdict() -> None:
             "used_grid_workers": np.array([1.0, 1.1, 0.9, 2.0, 2.2, 1.9])}
     d = decide(cols, [], outcome="resolution_days_median", per="grid_workers")
     assert d.ranking[0]["verdict"].startswith("no spread") and d.warnings
+
+
+def test_prim_treats_mechanism_switches_as_levers(analyst: Path, tmp_path: Path) -> None:
+    assert main(["report", str(analyst), "--out", str(tmp_path), "--formats", "png",
+                 "--discover", "participation_rate>=0.0"]) == 0
+    limits = {r["factor"]: r for r in rows(tmp_path / "discovery_participation_rate.csv")}
+    switch = limits["mechanisms.service_closed_loop.enabled"]
+    assert switch["min"] in ("off", "on") and switch["max"] in ("off", "on") and switch["note"].startswith("switch:")
+    assert float(limits[STAFF]["min"]) >= 100

@@ -321,6 +321,12 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
             rep.warnings.append(f"--discover {name}: the experiment has no factors to discover ranges of")
             continue
         trajectory, limits = analysis.discover(cols, factors, name, threshold, above=above)
+        for row in limits:  # a mechanism switch is a lever: say which setting the box keeps
+            if cols[row["factor"]].dtype == bool:
+                lo, hi = row["min"], row["max"]
+                row["min"], row["max"] = ("on" if lo >= 0.5 else "off"), ("on" if hi >= 0.5 else "off")
+                row["note"] = ("switch: either setting" if row["min"] != row["max"] else f"switch: {row['min']} only") + (
+                    f"; {row['note']}" if row.get("note") else "")
         _save(limits, rep.out, f"discovery_{name}", rep)
         _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
         if trajectory:
