@@ -169,6 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(f"stale: {line}", file=sys.stderr)
         return 1 if problems else 0
+    if args.screen or args.run:
+        from sim.errors import ScenarioError
+        from sim.output.provenance import require_clean
+
+        try:
+            require_clean("curated results (--screen, --run)")
+        except ScenarioError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if args.screen:
         screen(args.out / "screening", CURATED, workers=args.workers, quiet=args.quiet)
     if args.run:

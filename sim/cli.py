@@ -103,6 +103,11 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--discover", action="append", default=[], metavar="OUTCOME>=X",
                    help="scenario discovery (PRIM): which factor ranges keep OUTCOME >= X (or <= X); repeatable")
     p.add_argument("--formats", default="pdf,svg,png", help="figure formats (default: pdf,svg,png)")
+    p.add_argument("--rank-by", default=None, metavar="OUTCOME",
+                   help="outcome the decision views rank the options by (default: the first outcome with a better direction)")
+    p.add_argument("--per", default=None, metavar="POOL",
+                   help="cost of the options: a pool (grid_workers, departments, ...), 'hours' (every hour pool, the default) "
+                        "or 'budget'")
 
 
 def _args_calibrate(p: argparse.ArgumentParser) -> None:
@@ -292,6 +297,19 @@ def _progress(*, total: int, desc: str, quiet: bool):  # noqa: ANN202
     return tqdm(total=total, desc=desc, unit="day", disable=quiet or None, file=sys.stderr, leave=False)
 
 
+def _args_crate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", type=Path, help="output folder of govsim compare or govsim sweep")
+    p.add_argument("--out", type=Path, default=None, help="zip file to write (default: FOLDER.crate.zip beside the folder)")
+
+
+def cmd_crate(args: argparse.Namespace) -> int:
+    from sim.output.crate import export_crate
+
+    path = export_crate(args.folder, args.out)
+    print(f"wrote {path} (RO-Crate, Workflow Run Crate profile)")
+    return 0
+
+
 @dataclass(frozen=True)
 class Command:
     """A subcommand: its help line, its options and what it does."""
@@ -308,6 +326,8 @@ COMMANDS: dict[str, Command] = {
     "compare": Command("compare scenarios over common random numbers", _args_compare, cmd_compare),
     "sweep": Command("run an experiment file: factors, designs, replications", _args_sweep, cmd_sweep),
     "report": Command("figures and tables of a sweep or comparison, for a paper", _args_report, cmd_report),
+    "crate": Command("export a sweep or comparison folder as an RO-Crate (inputs, tables, provenance)", _args_crate,
+                     cmd_crate),
     "calibrate": Command("estimate the behavioural parameters from public figures (ABC)", _args_calibrate, cmd_calibrate),
     "app": Command("serve the browser app (needs the 'app' extra)", _args_app, cmd_app),
 }

@@ -127,6 +127,8 @@ def paired_effects(cols: Columns, outcomes: Sequence[str], factors: Sequence[str
 def _verdict(lo: float, hi: float) -> str:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return "n/a"
+    if lo == hi:  # every seed gave the same difference (whole-day medians over few seeds): no interval at all
+        return "no spread: not a verdict"
     return "higher" if lo > 0 else "lower" if hi < 0 else "no difference shown"
 
 

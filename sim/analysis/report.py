@@ -6,6 +6,9 @@ into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/bookt
     factor_<key>.*          outcome against each factor, 95% CI bands (one line per scenario)
     heatmap_<a>__<b>.*      mean outcome over two factors
     factor_effects.*        the numbers behind the factor plots
+    ranking.*, decision_effects.*, cost_effect.*, interaction_<factor>.*
+                            the decision views (sim.analysis.decisions): options ranked by an outcome with
+                            their cost, cost-effectiveness (Fieller CI) and trade-offs, per context level
     paired_effects.*        scenarios and factorial levels against the first, paired by seed, Holm-adjusted p
     adequacy.* (table and figure)  CI half-width against seeds; a warning when a verdict rests on too few
     sobol.* / morris.*      sensitivity indices with bootstrap 95% CIs (Sobol and Morris designs)
@@ -17,8 +20,10 @@ The statistics are in ``sim.analysis.methods``, the figures in ``sim.analysis.re
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -53,6 +58,7 @@ class Report:
     out: Path
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)  #: the decision views in words, first in report.md
 
 
 def load_experiment_record(folder: Path) -> Experiment:
@@ -132,8 +138,10 @@ def parse_discover(text: str) -> tuple[str, bool, float]:
 
 
 def report(folder: str | Path, out: str | Path | None = None, *, discover: list[str] | None = None,
-           formats: tuple[str, ...] = ("pdf", "svg", "png")) -> Report:
-    """Write the report of the sweep or comparison in ``folder`` (see the module docstring)."""
+           formats: tuple[str, ...] = ("pdf", "svg", "png"), rank_by: str | None = None, per: str | None = None) -> Report:
+    """Write the report of the sweep or comparison in ``folder`` (see the module docstring);
+    the decision views rank the options by ``rank_by`` (default: the first outcome with a
+    better direction) and price them in ``per`` (a pool, ``hours`` or ``budget``)."""
     folder = Path(folder)
     exp = load_experiment_record(folder)
     table = read_runs(folder)
@@ -151,6 +159,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
         rep.warnings.append("the sweep is incomplete (not every point, scenario and seed is stored); run it again to finish")
 
     ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title)
+    rep.answer = _decisions(ctx, rank_by, per)
     ranked = _sensitivity(ctx)
     _factor_figures(ctx, ranked)
     _effects(ctx)
@@ -312,6 +321,12 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
             rep.warnings.append(f"--discover {name}: the experiment has no factors to discover ranges of")
             continue
         trajectory, limits = analysis.discover(cols, factors, name, threshold, above=above)
+        for row in limits:  # a mechanism switch is a lever: say which setting the box keeps
+            if cols[row["factor"]].dtype == bool:
+                lo, hi = row["min"], row["max"]
+                row["min"], row["max"] = ("on" if lo >= 0.5 else "off"), ("on" if hi >= 0.5 else "off")
+                row["note"] = ("switch: either setting" if row["min"] != row["max"] else f"switch: {row['min']} only") + (
+                    f"; {row['note']}" if row.get("note") else "")
         _save(limits, rep.out, f"discovery_{name}", rep)
         _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
         if trajectory:
@@ -319,10 +334,93 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
                                       title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
 
 
+def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]:
+    """Cost-effectiveness, ranking and interaction (``sim.analysis.decisions``): tables, figures
+    and the answer in words."""
+    from sim.analysis import decision_plots as dp
+    from sim.analysis.decisions import COSTS, decide
+
+    cols, rep = ctx.cols, ctx.rep
+    per_given, per = per is not None, per or "hours"
+    if len(set(cols["scenario"].tolist())) < 2 and not any(f.startswith("mechanisms.") for f in ctx.factors):
+        return []
+    outcome = rank_by or next((o for o in ctx.outcomes if REGISTRY[o].direction != 0), None)
+    if outcome is None:
+        return []
+    if outcome not in cols:
+        guess = difflib.get_close_matches(outcome, list(ctx.outcomes), n=1)
+        raise ScenarioError(f"--rank-by {outcome}: the runs have no such outcome"
+                            + (f"; did you mean '{guess[0]}'?" if guess else f"; choose one of {', '.join(ctx.outcomes)}"))
+    try:
+        d = decide(cols, ctx.factors if ctx.factorial else [], outcome=outcome, per=per, outcomes=ctx.shown,
+                   require_cost=per_given)
+    except KeyError as exc:
+        pools = ", ".join(["hours", "budget", *(c.removeprefix("used_") for c in COSTS["hours"] + COSTS["budget"])])
+        raise ScenarioError(f"--per {per}: the runs lack {exc.args[0]}; choose one of {pools}, and keep the experiment's "
+                            "outcomes including the used_<pool> ones") from None
+    rep.warnings += d.warnings
+    _save([{k: v for k, v in e.items()} for e in d.effects], rep.out, "decision_effects", rep)
+    _save(d.ranking, rep.out, "ranking", rep)
+    rep.files += dp.plot_cost_effect(d.ranking, rep.out / f"cost_effect{ctx.ext}", cost_label=d.cost_label,
+                                     cost_unit=d.cost_unit, reference=d.reference, formats=ctx.fmt)
+    top = [r["option"] for r in d.ranking[:5]]
+    for f in d.context:
+        rep.files += dp.plot_interaction(d.effects, f, outcome, top, rep.out / f"interaction_{safe_name(f)}{ctx.ext}",
+                                         formats=ctx.fmt)
+    return _answer(d)
+
+
+def _fmt(x: float) -> str:
+    return "–" if not math.isfinite(x) else f"{x:+.3g}"
+
+
+def _ci(mean: float, low: float, high: float) -> str:
+    return f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}]" if math.isfinite(low) else _fmt(mean)
+
+
+def _answer(d: Any) -> list[str]:
+    """The decision views in words and one short table (the first screen of report.md)."""
+    o = REGISTRY[d.outcome]
+    better = "lower" if o.direction < 0 else "higher"
+    if not d.ranking:
+        return ["No option could be paired with the reference (no common seeds)."]
+    cols = [c for c in ("trust_mean", "participation_rate", "trust_gap_gig") if f"d_{c}" in d.ranking[0]]
+    head = ["option", f"Δ {o.label.lower()} ({o.unit})", f"Δ cost ({d.cost_unit})", "Δ per unit of cost",
+            *[f"Δ {REGISTRY[c].label.lower()}" for c in cols]]
+    rows = []
+    for r in d.ranking[:8]:
+        per = _ci(r["per_cost"], r["per_cost_low"], r["per_cost_high"]) if not r["note"] else f"– ({r['note'].split(':')[0]})"
+        rows.append([str(r["option"]), f"{_ci(r['diff'], r['ci_low'], r['ci_high'])} {r['verdict']}",
+                     _ci(r["cost_diff"], r["cost_low"], r["cost_high"]), per,
+                     *[f"{_ci(r[f'd_{c}'], r[f'd_{c}_low'], r[f'd_{c}_high'])} {r[f'{c}_verdict']}" for c in cols]])
+    best = d.ranking[0]
+    lines = [f"Options ranked by {o.label.lower()} ({better} is better) against '{d.reference}', paired by seed over "
+             f"{best['n']} pairs; cost: {d.cost_label} ({d.cost_unit}). 95% CIs in brackets; the cost-effectiveness "
+             "interval is Fieller's, and is left out where the extra cost is not shown to differ from 0.", ""]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    trade = ", ".join(f"{REGISTRY[c].label.lower()}: {best[f'{c}_verdict']}" for c in cols)
+    costed = math.isfinite(best["cost_diff"])
+    lines += ["", f"**Best:** {best['option']}: {o.label.lower()} {_ci(best['diff'], best['ci_low'], best['ci_high'])} "
+              f"{o.unit} ({best['verdict']})"
+              + (f", at {_ci(best['cost_diff'], best['cost_low'], best['cost_high'])} {d.cost_unit} of {d.cost_label}"
+                 if costed else "")
+              + ("" if best["note"] else f", {_ci(best['per_cost'], best['per_cost_low'], best['per_cost_high'])} {o.unit} "
+                 f"per unit of {d.cost_label}") + (f"; {trade}" if trade else "") + "."]
+    for f in d.context:
+        by = [e for e in d.effects if e["option"] == best["option"] and e["outcome"] == d.outcome and e["context"] != "all"]
+        parts = [f"{_ci(e['diff'], e['ci_low'], e['ci_high'])} at {e['context']}" for e in by]
+        if parts:
+            lines.append(f"**By {f}:** {best['option']}'s effect is " + "; ".join(parts) + f" (figure interaction_{safe_name(f)}).")
+    return lines
+
+
 def _index(rep: Report, exp: Experiment, title: str) -> Path:
     from sim.output.results import atomic_write
 
-    lines = [f"# Report: {exp.name}", "", title + ".", "", "## Files", ""]
+    lines = [f"# Report: {exp.name}", "", title + "."]
+    if rep.answer:
+        lines += ["", "## Answer", "", *rep.answer]
+    lines += ["", "## Files", ""]
     lines += [f"- `{p.name}`" for p in sorted(set(rep.files)) if p.parent == rep.out]
     lines += ["", "## Warnings", ""] + ([f"- {w}" for w in rep.warnings] or ["none"])
     text = "\n".join(lines) + "\n"
@@ -335,7 +433,7 @@ def report_cli(args: Any) -> int:
     bad = [f for f in formats if f not in ("pdf", "svg", "png")]
     if bad or not formats:
         raise ScenarioError(f"--formats {args.formats!r}: choose from pdf, svg, png (comma-separated)")
-    rep = report(args.folder, args.out, discover=args.discover, formats=formats)
+    rep = report(args.folder, args.out, discover=args.discover, formats=formats, rank_by=args.rank_by, per=args.per)
     for w in rep.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"wrote {len(rep.files)} files into {rep.out} (index: {rep.out / 'report.md'})")

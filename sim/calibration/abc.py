@@ -43,6 +43,7 @@ import yaml
 from sim.analysis.stats import mean_ci
 from sim.calibration.targets import Target, Targets, load_targets, rms
 from sim.errors import ScenarioError
+from sim.output.provenance import require_clean
 from sim.output.tables import write_csv
 from sim.sweep.designs import design_points
 from sim.sweep.engine import SweepResult, run_experiment
@@ -260,6 +261,8 @@ def calibrate_cli(args: Any, sets: Mapping[str, Any]) -> int:
                     fit_seeds=args.fit_seeds or cal.fit_seeds, set=dict(sets), workers=args.workers, quiet=args.quiet)
     if budget.fit_seeds < 2:
         raise ScenarioError("--fit-seeds must be at least 2 (a confidence interval needs two seeds)")
+    if args.publish:
+        require_clean("the calibration (--publish)")
     record = calibrate(args.targets, args.out, budget, curated=CURATED if args.publish else None,
                        scenarios=SCENARIOS if args.publish else None)
     print(f"calibrated in {record['wall_s']:.0f} s: {record['accepted']} of {budget.samples} draws accepted "

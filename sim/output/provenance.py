@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sim.errors import ScenarioError
+
 REPO = Path(__file__).resolve().parents[2]
 #: Packages whose version can change a run's numbers (recorded in every table).
 MODEL_PACKAGES: tuple[str, ...] = ("govsim", "numpy", "scipy", "networkx", "mesa", "pydantic", "pyarrow")
@@ -89,10 +91,63 @@ def stable_metadata(**extra: Any) -> dict[bytes, bytes]:
     return {(PREFIX + k).encode(): (v if isinstance(v, str) else canonical_json(v)).encode() for k, v in items.items()}
 
 
+#: Lock files a checkout may hold, recorded by hash in manifests when present.
+LOCK_FILES: tuple[str, ...] = ("pylock.toml", "uv.lock", "poetry.lock", "requirements.lock", "requirements.txt")
+
+
+@lru_cache(maxsize=1)
+def installed_packages() -> tuple[str, ...]:
+    """Every distribution installed in this interpreter as ``name==version``, sorted by name
+    (what ``pip freeze`` lists, read without running pip)."""
+    seen: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = (dist.metadata["Name"] or "").strip()
+        if name:
+            seen.setdefault(name.lower().replace("_", "-"), f"{name}=={dist.version}")
+    return tuple(seen[k] for k in sorted(seen))
+
+
+def environment_lock() -> dict[str, Any]:
+    """The installed environment as a reviewer needs it to rebuild it: the package list, its
+    SHA-256 (one line per package, sorted) and the checkout's lock file, if any, by hash."""
+    packages = installed_packages()
+    locks = [{"path": name, "sha256": file_sha256(REPO / name)} for name in LOCK_FILES if (REPO / name).is_file()]
+    return {"packages_sha256": sha256_text("\n".join(packages) + "\n"), "packages": list(packages), "lock_files": locks}
+
+
+class DirtyCheckout(ScenarioError):
+    """Curated results may be published only from a clean commit."""
+
+
+def require_clean(what: str) -> str:
+    """The commit to publish ``what`` from; DirtyCheckout (one line, with the fix) if tracked
+    files differ from it or this is not a git checkout."""
+    code = code_version()
+    if code["commit"] is None:
+        raise DirtyCheckout(f"cannot publish {what}: {REPO} is not a git checkout, so no commit would say what made "
+                            "it; publish from a clone of the repository")
+    if code["dirty"]:
+        raise DirtyCheckout(f"cannot publish {what} from a checkout with uncommitted changes (git status): commit "
+                            f"them first, so that the commit recorded ({code['commit'][:12]}) is what made it")
+    return str(code["commit"])
+
+
+#: Curated results (kept in git, cited by the docs): written only from a clean commit.
+CURATED = REPO / "results" / "curated"
+
+
+def check_publishable(path: str | Path) -> None:
+    """Refuse (DirtyCheckout) to write into the curated results from a dirty checkout."""
+    target = Path(path).resolve()
+    if target == CURATED or CURATED in target.parents:
+        require_clean(f"into {target.relative_to(REPO)}")
+
+
 def environment() -> dict[str, Any]:
     """Everything a manifest records about where it ran (changes from run to run)."""
     return {
         **code_version(),
+        "environment": environment_lock(),
         "versions": {**package_versions(), **package_versions(TOOL_PACKAGES)},
         "platform": platform.platform(),
         "machine": platform.machine(),

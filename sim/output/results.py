@@ -24,12 +24,12 @@ import pyarrow.parquet as pq
 from sim.errors import ScenarioError
 from sim.outcomes.registry import REGISTRY
 from sim.output.datadict import ISSUE_COLUMNS, Column, column_metadata, outcome_metadata
-from sim.output.provenance import config_hash, stable_metadata
+from sim.output.provenance import check_publishable, config_hash, stable_metadata
 
 if TYPE_CHECKING:
     from sim.run import RunResult
 
-__all__ = ["OutputError", "atomic_write", "check_output_dir", "daily_table", "issues_table", "safe_name",
+__all__ = ["OutputError", "atomic_write", "check_output_dir", "daily_table", "issues_table", "read", "safe_name",
            "with_nulls", "write_json", "write_parquet", "write_run", "write_table"]
 
 
@@ -160,8 +160,10 @@ def _reason(exc: OSError) -> str:
 
 def check_output_dir(path: Path, *, need_bytes: int = 0, option: str = "--out") -> Path:
     """Create ``path`` (and parents) and prove it writable with room for ``need_bytes``;
-    an :class:`OutputError` line otherwise. Called before anything is simulated."""
+    an :class:`OutputError` line otherwise; refused from a dirty checkout if ``path`` is in the
+    curated results. Called before anything is simulated."""
     path = Path(path)
+    check_publishable(path)
     for parent in (path, *path.parents):
         if parent.exists() and not parent.is_dir():
             what = "" if parent == path else f" (its parent {parent} is a file)"
@@ -190,3 +192,50 @@ def describe_write_error(exc: OSError, path: Path | str) -> OutputError:
     hint = "free some space and run the same command again (finished work is kept)" if exc.errno == errno.ENOSPC \
         else "check the folder and run the same command again"
     return OutputError(f"cannot write {exc.filename or path}: {_reason(exc)}; {hint}")
+
+
+#: Tables :func:`read` knows, by the name it takes.
+TABLES = ("runs", "daily", "issues", "summary", "timings")
+
+
+def read(folder: str | Path, table: str = "runs", *, set_columns: bool = True) -> Any:
+    """A results table of ``folder`` (a run's, a comparison's or a sweep's) as a pandas
+    DataFrame that keeps what the Parquet file says about it: ``df.attrs["units"]`` and
+    ``df.attrs["definitions"]`` by column, ``df.attrs["provenance"]`` (commit, versions,
+    experiment hash, ...) and ``df.attrs["set"]``, the experiment's fixed ``set`` values, which
+    are also added as constant columns unless ``set_columns=False`` (a column the table already
+    has is never replaced). An OutputError line when the table is missing or unreadable."""
+    if table not in TABLES:
+        raise OutputError(f"unknown table '{table}': choose one of {', '.join(TABLES)}")
+    path = Path(folder) / f"{table}.parquet"
+    try:
+        arrow = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise OutputError(f"{path}: cannot read the {table} table ({_reason(exc) if isinstance(exc, OSError) else exc}); "
+                          "give a folder that govsim run, compare or sweep wrote") from None
+    meta = {k.decode(): v.decode() for k, v in (arrow.schema.metadata or {}).items() if k.startswith(b"govsim.")}
+    provenance = {k.removeprefix("govsim."): _json_or_text(v) for k, v in meta.items()}
+    fixed = provenance.get("set") if isinstance(provenance.get("set"), dict) else {}
+    frame = arrow.to_pandas()
+    units, definitions = {}, {}
+    for field in arrow.schema:
+        fm = field.metadata or {}
+        if b"unit" in fm:
+            units[field.name] = fm[b"unit"].decode()
+        if b"definition" in fm:
+            definitions[field.name] = fm[b"definition"].decode()
+    if set_columns:
+        for key, value in fixed.items():
+            if key not in frame.columns:
+                frame[key] = [value] * len(frame)
+                units[key] = "fixed (experiment's set)"
+                definitions[key] = f"Value of scenario key {key}, fixed for every run by the experiment's set."
+    frame.attrs.update(units=units, definitions=definitions, provenance=provenance, set=dict(fixed))
+    return frame
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -214,7 +214,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
         finally:
             try:
                 result.files = store.write_tables(plan.stored(store), outcomes=exp.outcomes, factor_types=plan.factor_types(),
-                                                  daily=exp.daily, meta={"experiment": exp.identity_hash()})
+                                                  daily=exp.daily, meta={"experiment": exp.identity_hash(), "set": dict(exp.set)})
                 store.finish(status, ran=result.ran, resumed=result.resumed, redone=result.redone)
                 result.files.append(store.out / "manifest.json")
             except OSError as exc:
