@@ -356,10 +356,11 @@ def write(rows_: Sequence[Mapping[str, Any]], out: Path) -> Path:
 
 
 def format_rows(rows_: Sequence[Mapping[str, Any]]) -> str:
-    lines = [f"{'#':<4}{'outcome':<34}{'comparison':<26}{'A':>9}{'B':>9}{'Δ':>10}  {'95% CI of Δ':<22}{'p':>8}{'d_z':>7}  verdict"]
+    w = max([26, *(len(r["comparison"]) + 1 for r in rows_)])
+    lines = [f"{'#':<4}{'outcome':<34}{'comparison':<{w}}{'A':>9}{'B':>9}{'Δ':>10}  {'95% CI of Δ':<22}{'p':>8}{'d_z':>7}  verdict"]
     for r in rows_:
-        lines.append(f"{r['expectation']:<4}{r['outcome']:<34}{r['comparison']:<26}{r['mean_a']:>9.4g}{r['mean_b']:>9.4g}"
-                     f"{r['diff']:>+10.3g}  [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]".ljust(113)
+        lines.append(f"{r['expectation']:<4}{r['outcome']:<34}{r['comparison']:<{w}}{r['mean_a']:>9.4g}{r['mean_b']:>9.4g}"
+                     f"{r['diff']:>+10.3g}  [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]".ljust(87 + w)
                      + f"{r['p_t']:>8.2g}{r['d_z']:>+7.2f}  {r['verdict']}")
     return "\n".join(lines)
 
