@@ -14,6 +14,13 @@ its behavioural rule switched off). The pass rule, stated before anything is mea
   (effect, mechanism beats null at the 1% level, yet null − baseline excludes 0 the expected
   way), or **does not hold**.
 
+A check on time to resolution is judged on a censored measure (``Check.censored``): the per-seed
+restricted mean days to real resolution (RMST to τ = 90 days, or the shortest follow-up) of
+the cohort's issues, paired by seed, where issues closed on paper, abandoned or still open are
+censored rather than dropped (``sim.analysis.survival``). The registry's resolved-only mean is
+shown beside it (rows "… (resolved only, not judged)"): it selects on the outcome, since a rule
+that resolves slow cases instead of closing them on paper raises it.
+
 Leadership intensity (the inverted U) runs the grid of levels with and without its rule;
 one peak criterion for every outcome: the seeds are split in two halves; on the first half
 the interior level (0.25, 0.5 or 0.75) with the best mean is chosen, on the second half it
@@ -41,6 +48,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sim.analysis import survival  # noqa: E402
 from sim.analysis.stats import PairedDiff, paired_difference  # noqa: E402
 from sim.outcomes.registry import REGISTRY  # noqa: E402
 
@@ -51,15 +59,26 @@ LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  #: leadership intensity grid
 @dataclass(frozen=True)
 class Check:
     """An outcome (``sim.outcomes.registry`` name) and the direction the article expects:
-    +1 higher, −1 lower, 0 unchanged (within ± ``margin``)."""
+    +1 higher, −1 lower, 0 unchanged (within ± ``margin``). With ``censored`` (a cohort of
+    ``sim.analysis.survival.COHORTS``) the check is judged on the paired restricted mean days
+    to real resolution of that cohort (:attr:`measure`), and ``outcome`` (resolved only) is
+    shown beside it."""
 
     outcome: str
     sign: int
     margin: float = 0.0
+    censored: str | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in REGISTRY:
             raise KeyError(f"unknown outcome '{self.outcome}'")
+        if self.censored is not None and self.censored not in survival.COHORTS:
+            raise KeyError(f"unknown cohort '{self.censored}' (one of {', '.join(survival.COHORTS)})")
+
+    @property
+    def measure(self) -> str:
+        """What the verdict is judged on: the outcome, or ``rmst_<cohort>`` (censored)."""
+        return f"rmst_{self.censored}" if self.censored else self.outcome
 
 
 @dataclass(frozen=True)
@@ -83,7 +102,7 @@ class Expectation:
 
 EXPECTATIONS: tuple[Expectation, ...] = (
     Expectation("1", "Whistle-summoning shortens resolution of cross-department issues", "part-2-3", "whistle_summon",
-                (Check("resolution_days_cross_department", -1),)),
+                (Check("resolution_days_cross_department", -1, censored="cross_department"),)),
     Expectation("2a", "Digital platforms cut reporting friction and time", "part-2-2", "digital_platform",
                 (Check("self_report_delay_days", -1),)),
     Expectation("2b", "The gig-worker platform narrows the participation gap of gig workers", "part-2-2",
@@ -141,6 +160,25 @@ def outcomes_needed() -> list[str]:
     return sorted({c.outcome for e in EXPECTATIONS for c in e.checks} | set(LEADERSHIP_OUTCOMES))
 
 
+def cohorts_needed() -> list[str]:
+    return sorted({c.censored for e in EXPECTATIONS for c in e.checks if c.censored})
+
+
+def censored_measures(issues: Mapping[str, Sequence[Any]], cohorts: Sequence[str], tau: float = survival.TAU) -> Table:
+    """Per variant: ``rmst_<cohort>`` (restricted mean days to real resolution per seed) and
+    ``tau_<cohort>`` (the horizon, the same for every variant: ``tau`` or the shortest follow-up)
+    from each seed's issue table (None: seed missing, NaN)."""
+    out: Table = {name: {} for name in issues}
+    for cohort in cohorts:
+        where = survival.COHORTS[cohort][0]
+        samples = {n: [survival.durations(t, where=where) if t is not None else None for t in ts] for n, ts in issues.items()}
+        h = survival.horizon([d for ds in samples.values() for d in ds], tau)
+        for n, ds in samples.items():
+            out[n][f"rmst_{cohort}"] = np.array([survival.kaplan_meier(d).rmst(h) if d is not None else np.nan for d in ds])
+            out[n][f"tau_{cohort}"] = np.full(len(ds), h)
+    return out
+
+
 def run_all(variants: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, days: int, out: Path,
             workers: int | None = None, quiet: bool = True) -> Table:
     """Every variant × seed 0..seeds-1 on the engine (``sim.sweep.engine``; resumable in ``out``),
@@ -150,13 +188,18 @@ def run_all(variants: Sequence[Mapping[str, Any]], *, seeds: int, residents: int
     from sim.sweep.experiment import Experiment
 
     scenarios = [{"file": str(BASELINE), "name": variant_name(v), "set": _on(v)} for v in variants]
+    cohorts = cohorts_needed()
     exp = Experiment.build(scenarios, name="expectations", set={"population.residents": residents, "days": days},
-                           replications=seeds, outcomes=outcomes_needed())
+                           replications=seeds, outcomes=outcomes_needed(), issues=survival.COLUMNS if cohorts else False)
     result = run_experiment(exp, out, workers=workers, quiet=quiet)
     table: dict[str, dict[str, np.ndarray]] = {}
     for outcome in exp.outcomes:
         for (_, name), values in result.values(outcome).items():
             table.setdefault(name, {})[outcome] = values
+    if cohorts:
+        issues = {name: tables for (_, name), tables in result.issue_tables().items()}
+        for name, measures in censored_measures(issues, cohorts).items():
+            table.setdefault(name, {}).update(measures)
     return table
 
 
@@ -176,6 +219,7 @@ class Result:
     effect: PairedDiff  #: mechanism − baseline
     null_effect: PairedDiff  #: null − baseline
     beyond_null: PairedDiff  #: mechanism − null
+    resolved_only: PairedDiff | None = None  #: censored checks: mechanism − baseline on the resolved-only outcome
 
     @property
     def holds(self) -> bool:
@@ -214,9 +258,13 @@ def evaluate(exp: Expectation, table: Table) -> list[Result]:
     arms = exp.arms()
     out = []
     for check in exp.checks:
-        base, mech, null = (_values(table, arms[a], check.outcome) for a in ("baseline", "mechanism", "null"))
+        base, mech, null = (_values(table, arms[a], check.measure) for a in ("baseline", "mechanism", "null"))
+        old = None
+        if check.censored:
+            old = paired_difference(_values(table, arms["baseline"], check.outcome),
+                                    _values(table, arms["mechanism"], check.outcome))
         out.append(Result(exp, check, paired_difference(base, mech), paired_difference(base, null),
-                          paired_difference(null, mech)))
+                          paired_difference(null, mech), old))
     return out
 
 
@@ -255,6 +303,8 @@ def inverted_u(table: Table, *, arm: str = "rule") -> list[PeakResult]:
 
 # --------------------------------------------------------------------------- reporting
 
+#: The comparison label of a censored check's resolved-only measure (shown, not judged).
+RESOLVED_ONLY = "mechanism − baseline (resolved only, not judged)"
 ROW_FIELDS = ("expectation", "claim", "outcome", "expected", "comparison", "mean_a", "mean_b", "diff", "ci_low",
               "ci_high", "p_t", "d_z", "verdict")
 
@@ -266,14 +316,24 @@ def rows(results: Sequence[Result], peaks: Sequence[PeakResult], table: Table) -
     for r in results:
         exp, c = r.expectation, r.check
         arms = exp.arms()
-        means = {a: float(np.mean(_values(table, arms[a], c.outcome))) for a in arms}
+        means = {a: float(np.mean(_values(table, arms[a], c.measure))) for a in arms}
         expected = {1: "higher", -1: "lower", 0: f"unchanged (±{c.margin:g})"}[c.sign]
+        if c.censored:
+            tau = float(_values(table, arms["baseline"], f"tau_{c.censored}")[0])
+            expected += f" (censored: RMST to {tau:g} days)"
         for name, d, a, b in (("mechanism − baseline", r.effect, "baseline", "mechanism"),
                               ("null − baseline", r.null_effect, "baseline", "null"),
                               ("mechanism − null", r.beyond_null, "null", "mechanism")):
-            out.append({"expectation": exp.number, "claim": exp.claim, "outcome": c.outcome, "expected": expected,
+            out.append({"expectation": exp.number, "claim": exp.claim, "outcome": c.measure, "expected": expected,
                         "comparison": name, "mean_a": means[a], "mean_b": means[b], "diff": d.mean, "ci_low": d.low,
                         "ci_high": d.high, "p_t": d.p_t, "d_z": d.d_z, "verdict": r.verdict})
+        if r.resolved_only is not None:
+            d = r.resolved_only
+            old = {a: float(np.mean(_values(table, arms[a], c.outcome))) for a in ("baseline", "mechanism")}
+            out.append({"expectation": exp.number, "claim": exp.claim, "outcome": c.outcome,
+                        "expected": expected.split(" (censored")[0], "comparison": RESOLVED_ONLY,
+                        "mean_a": old["baseline"], "mean_b": old["mechanism"], "diff": d.mean, "ci_low": d.low,
+                        "ci_high": d.high, "p_t": d.p_t, "d_z": d.d_z, "verdict": "not judged (selects on the outcome)"})
     for p in peaks:
         verdict = ("interior peak" if p.interior_peak else "no interior peak") + f" (peak at {p.peak:g})"
         for end, d in (("level 0", p.vs_low), ("level 1", p.vs_high)):
@@ -296,10 +356,11 @@ def write(rows_: Sequence[Mapping[str, Any]], out: Path) -> Path:
 
 
 def format_rows(rows_: Sequence[Mapping[str, Any]]) -> str:
-    lines = [f"{'#':<4}{'outcome':<34}{'comparison':<26}{'A':>9}{'B':>9}{'Δ':>10}  {'95% CI of Δ':<22}{'p':>8}{'d_z':>7}  verdict"]
+    w = max([26, *(len(r["comparison"]) + 1 for r in rows_)])
+    lines = [f"{'#':<4}{'outcome':<34}{'comparison':<{w}}{'A':>9}{'B':>9}{'Δ':>10}  {'95% CI of Δ':<22}{'p':>8}{'d_z':>7}  verdict"]
     for r in rows_:
-        lines.append(f"{r['expectation']:<4}{r['outcome']:<34}{r['comparison']:<26}{r['mean_a']:>9.4g}{r['mean_b']:>9.4g}"
-                     f"{r['diff']:>+10.3g}  [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]".ljust(113)
+        lines.append(f"{r['expectation']:<4}{r['outcome']:<34}{r['comparison']:<{w}}{r['mean_a']:>9.4g}{r['mean_b']:>9.4g}"
+                     f"{r['diff']:>+10.3g}  [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]".ljust(87 + w)
                      + f"{r['p_t']:>8.2g}{r['d_z']:>+7.2f}  {r['verdict']}")
     return "\n".join(lines)
 
@@ -318,8 +379,12 @@ def odd_block(rows_: Sequence[Mapping[str, Any]], *, seeds: int, residents: int,
              "|---|---|---|---|---|---|---|"]
     for e in EXPECTATIONS:
         for c in e.checks:
-            m, n = by[(e.number, c.outcome, "mechanism − baseline")], by[(e.number, c.outcome, "null − baseline")]
-            lines.append(f"| {e.number} | {e.claim} | `{c.outcome}` | {m['expected']} | {ci(m)} | {ci(n)} | {m['verdict']} |")
+            m, n = by[(e.number, c.measure, "mechanism − baseline")], by[(e.number, c.measure, "null − baseline")]
+            lines.append(f"| {e.number} | {e.claim} | `{c.measure}` | {m['expected']} | {ci(m)} | {ci(n)} | {m['verdict']} |")
+            if c.censored:
+                o = by[(e.number, c.outcome, RESOLVED_ONLY)]
+                lines.append(f"| {e.number} | (beside it: resolved only) | `{c.outcome}` | {o['expected']} | {ci(o)} | – | "
+                             f"{o['verdict']} |")
     for o in LEADERSHIP_OUTCOMES:
         rule = [by[("5", o, f"rule: peak − level {x}")] for x in (0, 1)]
         null = [by[("5", o, f"null: peak − level {x}")] for x in (0, 1)]

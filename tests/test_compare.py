@@ -247,3 +247,28 @@ def test_cost_per_effect_divides_resource_by_effect() -> None:
     assert rows["trust_mean"]["significant"] and rows["trust_mean"]["hours_per_unit"] == pytest.approx(50.0)
     assert rows["resolution_rate"]["hours_per_unit"] is None  # Δ = 0 exactly: nothing to price
     json.dumps(rows["trust_mean"])
+
+
+def test_censored_resolution_times_in_the_comparison(cli_run: tuple[Path, str, int], scenarios: list[Path]) -> None:
+    """survival.csv: RMST and KM median per scenario and cohort, recomputed here from direct runs."""
+    from sim.analysis.survival import SURVIVAL_COLUMNS, horizon, kaplan_meier, run_durations
+    from sim.run import run
+
+    out, stdout, _ = cli_run
+    rows = read_csv(out / "survival.csv")
+    assert list(rows[0].keys()) == list(SURVIVAL_COLUMNS)
+    by = {(r["scenario"], r["cohort"]): r for r in rows}
+    assert set(by) == {(s, c) for s in ("base", "loop") for c in ("all", "cross_department")}
+    samples = {name: [run_durations(run(load_scenario(path, overrides={"seed": seed}))) for seed in range(SEEDS)]
+               for name, path in zip(("base", "loop"), scenarios)}
+    tau = horizon([d for s in samples.values() for d in s], 90)
+    assert float(by[("base", "all")]["tau"]) == tau
+    rmst = {n: np.array([kaplan_meier(d).rmst(tau) for d in s]) for n, s in samples.items()}
+    for n in ("base", "loop"):
+        assert float(by[(n, "all")]["rmst"]) == pytest.approx(float(np.mean(rmst[n])))
+        pooled = kaplan_meier(type(samples[n][0]).concat(samples[n])).median
+        assert float(by[(n, "all")]["km_median"]) == pooled
+    assert by[("base", "all")]["rmst_diff"] == ""
+    assert float(by[("loop", "all")]["rmst_diff"]) == pytest.approx(float(np.mean(rmst["loop"] - rmst["base"])))
+    assert 0 <= float(by[("loop", "all")]["logrank_p"]) <= 1
+    assert "Days to real resolution, censored estimates" in stdout and "survival.csv" in stdout.splitlines()[-1]

@@ -129,3 +129,20 @@ def test_journal_line_round_trip_and_any_damage_is_caught(outcomes: dict, seed: 
     damaged = line[:i] + ("x" if line[i] != "x" else "y") + line[i + 1:]
     assert _parse(damaged) is None or _parse(damaged) == parsed
     assert _parse(line[: data.draw(st.integers(0, len(line) - 2))]) is None  # torn
+
+
+def test_report_survival_when_issue_columns_are_kept(factorial: Path, tmp_path: Path) -> None:
+    from sim.analysis.survival import COLUMNS, SURVIVAL_COLUMNS
+
+    assert not (factorial / "report" / "survival.csv").exists()  # that sweep kept no issue columns
+    exp = Experiment.build([BASE, {"file": BASE, "name": "summon", "set": {"mechanisms.whistle_summon.enabled": True}}],
+                           name="surv", set=SMALL, factors={"capacity.retry_days": [2, 10]}, replications=2,
+                           outcomes=OUTCOMES, issues=COLUMNS)
+    run_experiment(exp, tmp_path / "sweep", executor=serial_executor)
+    assert main(["report", str(tmp_path / "sweep"), "--formats", "png"]) == 0
+    got = rows(tmp_path / "sweep" / "report" / "survival.csv")
+    assert list(got[0]) == ["point", *SURVIVAL_COLUMNS]
+    assert {(r["point"], r["scenario"], r["cohort"]) for r in got} == {
+        (str(p), s, c) for p in (0, 1) for s in ("community_system", "summon") for c in ("all", "cross_department")}
+    for r in got:
+        assert int(r["n_seeds"]) == 2 and (r["rmst_diff"] == "") == (r["scenario"] == "community_system")

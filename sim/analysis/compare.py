@@ -14,6 +14,9 @@ Files written into ``OUT`` besides the engine's (``runs.parquet``, ``manifest.js
 
     comparison.csv / .tex          tidy statistics, one row per scenario and outcome
     costs.csv / .tex               per later scenario and outcome: Δ outcome, Δ hours and budget per day, their ratios
+    survival.csv / .tex            days to real resolution as censored estimates (sim.analysis.survival): per scenario
+                                   and cohort the Kaplan–Meier median, the restricted mean (RMST) to τ days and its
+                                   paired difference to the first scenario, the log-rank p stratified by seed
     comparison.{png,pdf,svg}       daily outcomes, across-seed mean with 95% band
     comparison_summary.{png,pdf,svg}  paired differences to the first scenario
 """
@@ -30,6 +33,7 @@ from typing import Any, TextIO
 import numpy as np
 import pyarrow.parquet as pq
 
+from sim.analysis import survival
 from sim.analysis.stats import mean_ci, mean_ci_rows, paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
@@ -75,13 +79,14 @@ class Comparison:
     files: list[Path]
     out: Path
     sweep: SweepResult | None = None
+    survival: list[dict[str, Any]] | None = None  #: ``survival.csv`` rows (None: the runs kept no issue tables)
 
 
 def comparison_experiment(scenario_paths: Sequence[str | Path], seeds: int, overrides: Mapping[str, Any] | None = None) -> Experiment:
     """The experiment behind a comparison: the scenarios, ``seeds`` replications, the overrides."""
     over = {k: v for k, v in (overrides or {}).items() if k != "seed"}
     return Experiment.build([str(p) for p in scenario_paths], name="compare", set=over, replications=seeds,
-                            outcomes=COMPARED, daily=tuple(PANELS))
+                            outcomes=COMPARED, daily=tuple(PANELS), issues=survival.COLUMNS)
 
 
 def default_out(exp: Experiment) -> Path:
@@ -175,10 +180,27 @@ def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: 
     costs = cost_rows(names, values)
     files = [write_csv(rows, CSV_COLUMNS, out / "comparison.csv"), write_latex(rows, CSV_COLUMNS, out / "comparison.tex"),
              write_csv(costs, COST_COLUMNS, out / "costs.csv"), write_latex(costs, COST_COLUMNS, out / "costs.tex")]
-    result = Comparison(names=names, seeds=list(range(exp.replications)), rows=rows, costs=costs, files=files, out=out)
+    surv = _survival(exp, out, names)
+    if surv is not None:
+        files += [write_csv(surv, survival.SURVIVAL_COLUMNS, out / "survival.csv"),
+                  write_latex(surv, survival.SURVIVAL_COLUMNS, out / "survival.tex")]
+    result = Comparison(names=names, seeds=list(range(exp.replications)), rows=rows, costs=costs, files=files, out=out,
+                        survival=surv)
     if plots:
         files += _plot(exp, result, out, formats)
     return result
+
+
+def _survival(exp: Experiment, out: Path, names: Sequence[str]) -> list[dict[str, Any]] | None:
+    """The censored time-to-resolution rows, when the runs kept their issue tables."""
+    if not exp.issues:
+        return None
+    from sim.sweep.store import read_issues
+
+    tables = {n: [read_issues(out, (0, s, seed)) for seed in range(exp.replications)] for s, n in enumerate(names)}
+    if all(t is None for ts in tables.values() for t in ts):
+        return None
+    return survival.survival_rows(names, tables)
 
 
 def _title(exp: Experiment, names: Sequence[str], *, with_names: bool = True) -> str:
@@ -303,10 +325,36 @@ def format_table(comparison: Comparison) -> str:
                 line += (f" {_g(r['diff'], True):>10}  {_ci(lo, hi, True):<23} {_p(r['p_t']):>6} "
                          f"{_dz(r['d_z']):>6}  {verdict}")
             lines.append(line.rstrip())
+    if comparison.survival:
+        lines += ["", *_survival_lines(comparison, w)]
     lines += ["", *_resource_lines(comparison, w)]
     if comparison.costs:
         lines += ["", *_cost_lines(comparison, w)]
     return "\n".join(lines)
+
+
+def _survival_lines(comparison: Comparison, w: int) -> list[str]:
+    rows = comparison.survival or []
+    lines = ["Days to real resolution, censored estimates (Kaplan–Meier; lower is better): issues closed on paper,",
+             "abandoned or open at the end are censored, not dropped. RMST = restricted mean days to resolution up to",
+             f"τ days (τ = {survival.TAU:g}, or the shortest follow-up), mean and 95% CI over seeds; median of the seeds",
+             "pooled (inf: never half resolved);"]
+    if len(comparison.names) > 1:
+        lines.append("Δ RMST paired by seed; log-rank p stratified by seed. The resolved-only figures above select on the outcome.")
+    for cohort, (_, label) in survival.COHORTS.items():
+        head = f"  {'scenario':<{w}} {'resolved':>8} {'median':>7} {'RMST':>7}  {'95% CI':<17}"
+        if len(comparison.names) > 1:
+            head += f" {'Δ RMST':>8}  {'95% CI of Δ':<19} {'p':>6} {'log-rank':>8}"
+        mine = [x for x in rows if x["cohort"] == cohort]
+        lines += ["", f"{cohort}: {label}, τ = {mine[0]['tau']:g} days", head.rstrip()]
+        for i, r in enumerate(mine):
+            line = (f"  {r['scenario'][:w]:<{w}} {_g(r['resolved_share']):>8} {_g(r['km_median']):>7} {_g(r['rmst']):>7}  "
+                    f"{_ci(r['rmst_ci_low'], r['rmst_ci_high']):<17}")
+            if i > 0:
+                line += (f" {_g(r['rmst_diff'], True):>8}  {_ci(r['rmst_diff_ci_low'], r['rmst_diff_ci_high'], True):<19} "
+                         f"{_p(r['rmst_p_t']):>6} {_p(r['logrank_p']):>8}")
+            lines.append(line.rstrip())
+    return lines
 
 
 def _resource_lines(comparison: Comparison, w: int) -> list[str]:

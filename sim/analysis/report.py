@@ -13,6 +13,9 @@ into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/bookt
     adequacy.* (table and figure)  CI half-width against seeds; a warning when a verdict rests on too few
     sobol.* / morris.*      sensitivity indices with bootstrap 95% CIs (Sobol and Morris designs)
     discovery_<outcome>.*   PRIM box: factor ranges keeping the outcome beyond a threshold
+    survival.*              when the runs kept their issue columns: days to real resolution as censored
+                            estimates per point and scenario (KM median, RMST, paired Δ RMST to the first
+                            scenario of the point, stratified log-rank; sim.analysis.survival)
     report.md               what each file is, and the warnings
 
 The statistics are in ``sim.analysis.methods``, the figures in ``sim.analysis.report_plots``.
@@ -164,6 +167,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     _factor_figures(ctx, ranked)
     _effects(ctx)
     _discovery(ctx, discover or [])
+    _survival(ctx)
     rep.files.append(_index(rep, exp, title))
     return rep
 
@@ -412,6 +416,34 @@ def _answer(d: Any) -> list[str]:
         if parts:
             lines.append(f"**By {f}:** {best['option']}'s effect is " + "; ".join(parts) + f" (figure interaction_{safe_name(f)}).")
     return lines
+
+
+def _survival(ctx: _Context) -> None:
+    """Censored days to resolution per design point (``sim.analysis.survival``), when the runs
+    kept their issue columns: the scenarios of a point against its first."""
+    from sim.analysis import survival
+    from sim.sweep.store import read_issues
+
+    if not (ctx.folder / "issues").is_dir():
+        return
+    try:
+        ident = json.loads((ctx.folder / "experiment.json").read_text(encoding="utf-8"))["identity"]
+        names = [s["name"] for s in ident["scenarios"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    points = sorted(set(ctx.cols["point"].tolist()))
+    seeds = sorted(set(ctx.cols["seed"].tolist()))
+    rows: list[dict[str, Any]] = []
+    for p in points:
+        tables = {n: [read_issues(ctx.folder, (p, s, seed)) for seed in seeds] for s, n in enumerate(names)}
+        if all(t is None for ts in tables.values() for t in ts):
+            continue
+        try:
+            rows += [{"point": p, **r} for r in survival.survival_rows(names, tables)]
+        except (KeyError, ValueError) as exc:
+            ctx.rep.warnings.append(f"survival: point {p}: {exc}")
+            return
+    _save(rows, ctx.rep.out, "survival", ctx.rep)
 
 
 def _index(rep: Report, exp: Experiment, title: str) -> Path:

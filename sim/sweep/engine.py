@@ -44,7 +44,7 @@ from sim.scenario.loading import resolve
 from sim.sweep.executors import Executor, process_executor, serial_executor
 from sim.sweep.experiment import Experiment, design_points, point_lookup
 from sim.sweep.job import Job
-from sim.sweep.store import Key, RunRecord, Store, read_runs
+from sim.sweep.store import Key, RunRecord, Store, read_issues, read_runs
 
 __all__ = ["Interrupted", "Plan", "SweepResult", "run_experiment"]
 
@@ -101,7 +101,8 @@ class Plan:
                 cfg = resolve(sc.raw, self.exp.overrides(s, point), check_memory=(p == 0))
                 for seed in range(self.exp.replications):
                     seeded = cfg.model_copy(update={"seed": seed})
-                    yield Job(p, s, seed, sc.name, seeded.model_dump(mode="json"), config_hash(seeded), self.exp.daily)
+                    yield Job(p, s, seed, sc.name, seeded.model_dump(mode="json"), config_hash(seeded), self.exp.daily,
+                              self.exp.issues)
 
     def factor_types(self) -> dict[str, pa.DataType]:
         """The Arrow type of each factor column."""
@@ -141,6 +142,15 @@ class SweepResult:
         for p, s, seed, v in zip(*cols.values()):
             arr = out.setdefault((p, s), np.full(self.exp.replications, np.nan))
             arr[seed] = np.nan if v is None else v
+        return out
+
+    def issue_tables(self) -> dict[tuple[int, str], list[pa.Table | None]]:
+        """Per (point, scenario): the kept issue tables over seeds 0..N-1 (None where not
+        stored), when the experiment keeps issue columns (``Experiment.issues``)."""
+        out: dict[tuple[int, str], list[pa.Table | None]] = {}
+        for p in range(self.exp.n_points):
+            for s, sc in enumerate(self.exp.scenarios):
+                out[(p, sc.name)] = [read_issues(self.out, (p, s, seed)) for seed in range(self.exp.replications)]
         return out
 
 
@@ -190,6 +200,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
     if plan.size == 0:
         raise ScenarioError("nothing to run: the experiment has no runs (replications and samples must be at least 1)")
     per_run = 4_000 + 12 * len(exp.daily) * 400  # journal line; daily series (~400 days of float64, compressed)
+    per_run += 6_000 * len(exp.issues)  # kept issue columns (~3,000 issues a column, compressed)
     describe = {"need_bytes": min(plan.size, 10_000) * per_run, "experiment": _experiment_record(exp),
                 "manifest": {"experiment": _experiment_record(exp), "plan": {"runs": plan.size, "points": exp.n_points,
                              "scenarios": [s.name for s in exp.scenarios], "seeds": f"0..{exp.replications - 1}"},
@@ -229,7 +240,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
 def _todo(plan: Plan, store: Store, result: SweepResult, bar: Any) -> Iterator[Job]:
     """The plan's jobs that are not stored intact (counting resumed and redone ones)."""
     for job in plan.jobs():
-        if store.verified(job.key, job.config_hash):
+        if store.verified(job.key, job.config_hash, issues=bool(job.issues)):
             result.resumed += 1
             bar.update(1)
             continue
@@ -242,6 +253,7 @@ def _experiment_record(exp: Experiment) -> dict[str, Any]:
     src = Path(exp.source)
     record: dict[str, Any] = {"name": exp.name, "file": exp.source, "replications": exp.replications,
                               "outcomes": list(exp.outcomes), "daily": list(exp.daily),
+                              **({"issues": list(exp.issues)} if exp.issues else {}),
                               "scenario_files": {s.name: str(s.path) for s in exp.scenarios}}
     if src.is_file():
         record["file_sha256"] = file_sha256(src)

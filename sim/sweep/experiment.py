@@ -14,6 +14,7 @@ same one-line errors naming file, line, key path and fix) and validated against
     replications: 10                       # seeds 0..9 for every point and scenario (common random numbers)
     outcomes: [trust_mean, resolution_rate]   # registered outcomes (default: the headline set)
     daily: [trust_mean]                    # optional daily series kept per run (true: every outcome)
+    issues: [status, day_arisen, day_closed]   # optional per-issue columns kept per run (true: every column)
 
 Designs (:func:`design_points`): ``factorial`` crosses the lists (enumerated lazily);
 ``lhs`` draws ``samples`` points by Latin hypercube (scipy); ``sobol`` uses Saltelli's
@@ -42,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
+from sim.output.datadict import ISSUE_COLUMNS
 from sim.output.provenance import canonical_json, config_hash, sha256_text
 from sim.output.results import safe_name
 from sim.scenario.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
@@ -111,6 +113,8 @@ class ExperimentFile(_Strict):
     replications: int = Field(10, ge=1, le=10**9, description="Seeds 0..N-1 per point and scenario (common random numbers).")
     outcomes: list[str] | None = Field(None, min_length=1, description="Registered outcomes to keep (default: headline and resource use).")
     daily: list[str] | bool = Field(False, description="Daily series kept per run: outcome names, or true for all.")
+    issues: list[str] | bool = Field(False, description="Per-issue columns kept per run (issues/<run>.parquet, for "
+                                                        "survival analysis): column names, or true for all.")
 
 
 def experiment_json_schema() -> dict[str, Any]:
@@ -144,6 +148,7 @@ class Experiment:
     replications: int = 10
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
     daily: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
     source: str = "<python>"
     description: str = ""
     integer_factors: frozenset[str] = frozenset()
@@ -152,11 +157,13 @@ class Experiment:
     def build(cls, scenarios: Sequence[str | Path | Mapping[str, Any]], *, name: str = "experiment",
               set: Mapping[str, Any] | None = None, factors: Mapping[str, Any] | None = None,
               design: Mapping[str, Any] | None = None, replications: int = 10,
-              outcomes: Sequence[str] | None = None, daily: Sequence[str] | bool = False) -> Experiment:
+              outcomes: Sequence[str] | None = None, daily: Sequence[str] | bool = False,
+              issues: Sequence[str] | bool = False) -> Experiment:
         """An experiment from Python values (paths relative to the working directory)."""
         data = {"name": name, "scenarios": [str(s) if isinstance(s, str | Path) else dict(s) for s in scenarios],
                 "set": dict(set or {}), "factors": {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in (factors or {}).items()},
-                "design": dict(design or {}), "replications": replications, "daily": daily if isinstance(daily, bool) else list(daily)}
+                "design": dict(design or {}), "replications": replications, "daily": daily if isinstance(daily, bool) else list(daily),
+                "issues": issues if isinstance(issues, bool) else list(issues)}
         if outcomes is not None:
             data["outcomes"] = list(outcomes)
         return _from_raw(RawScenario(data, {}, "<python>"), Path.cwd())
@@ -271,10 +278,17 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
                 guess = difflib.get_close_matches(name, REGISTRY, n=1)
                 hint = f"did you mean '{guess[0]}'?" if guess else "see docs/data-dictionary.md for the names"
                 raise raw.error(f"{key}[{i}]: unknown outcome '{name}'; {hint}", (key, i))
+    issues = tuple(ISSUE_COLUMNS) if spec.issues is True else tuple(spec.issues or ())
+    for i, name in enumerate(issues):
+        if name not in ISSUE_COLUMNS:
+            guess = difflib.get_close_matches(name, ISSUE_COLUMNS, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "see the Issues table of docs/data-dictionary.md"
+            raise raw.error(f"issues[{i}]: unknown issue column '{name}'; {hint}", ("issues", i))
     return Experiment(
         name=spec.name, description=spec.description, scenarios=scenarios, set=tuple(sorted(spec.set.items())),
         factors=tuple((k, v if isinstance(v, Range) else tuple(v)) for k, v in spec.factors.items()),
-        design=spec.design, replications=spec.replications, outcomes=outcomes, daily=daily, source=raw.source,
+        design=spec.design, replications=spec.replications, outcomes=outcomes, daily=daily, issues=issues,
+        source=raw.source,
         integer_factors=frozenset(integers))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.output.provenance import config_hash
-from sim.output.results import daily_table
+from sim.output.results import daily_table, issues_table
 from sim.run import run
 from sim.schema import ScenarioConfig
 from sim.sweep.store import Key, RunRecord, code_stamp
@@ -25,7 +25,7 @@ __all__ = ["Job", "run_job"]
 class Job:
     """One run: its key (design point, scenario, seed), the scenario's name, the point's
     factor values, the fully resolved scenario (JSON) and its hash, and which daily series
-    to send back."""
+    and per-issue columns to send back."""
 
     point: int
     scenario: int
@@ -34,6 +34,7 @@ class Job:
     config: dict[str, Any] = field(repr=False)
     config_hash: str
     daily: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
 
     @property
     def key(self) -> Key:
@@ -41,18 +42,23 @@ class Job:
 
 
 def run_job(job: Job) -> RunRecord:
-    """Run one job (in a worker): every registered outcome, the kept daily series, timings."""
+    """Run one job (in a worker): every registered outcome, the kept daily series and issue
+    columns, timings. The issue table's schema metadata ``govsim.end_day`` is the run's last day
+    (``days − 1``), where still-open issues are censored."""
     t0, c0 = time.perf_counter(), time.process_time()
     cfg = ScenarioConfig.model_validate(job.config)
     if config_hash(cfg) != job.config_hash:
         raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
                            "install the same govsim version on every worker")
-    result = run(cfg, detail=bool(job.daily))
-    daily = None
+    result = run(cfg, detail=bool(job.daily or job.issues))
+    daily = issues = None
     if job.daily:
         daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)
+    if job.issues:
+        issues = issues_table(result.issues.select(list(job.issues)), config_hash=job.config_hash)
+        issues = issues.replace_schema_metadata({**issues.schema.metadata, b"govsim.end_day": str(cfg.days - 1).encode()})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
     timings = {"wall_s": time.perf_counter() - t0, "simulate_s": result.timings.get("simulate_s"),
                "cpu_s": time.process_time() - c0, "max_rss_mb": rss, "worker": f"{socket.gethostname()}:{os.getpid()}"}
     return RunRecord(key=job.key, config_hash=job.config_hash, outcomes=dict(result.outcomes), timings=timings,
-                     daily=daily, code=code_stamp())
+                     daily=daily, issues=issues, code=code_stamp())

@@ -6,14 +6,15 @@ Layout of ``OUT``::
     experiment.json    what the folder holds (the experiment's identity); a different one is refused
     journal.jsonl      one line per finished run, appended as runs finish (checksummed; the source of truth)
     daily/<key>.parquet  daily series of a run, when the experiment keeps them (hash in its journal line)
+    issues/<key>.parquet  kept per-issue columns of a run, when the experiment keeps them (likewise)
     runs.parquet       one row per run, sorted by point, scenario, seed (rebuilt from the journal)
     timings.parquet    wall time, CPU time and memory of each run (not byte-stable, so apart)
     daily.parquet      every kept daily series in one long table (point, scenario, seed, day, ...)
     manifest.json      provenance: commit, versions, command lines, times of every session
 
 Resuming verifies every stored run: its journal line must parse and match its checksum, its
-configuration hash must equal the job's and its daily file (if any) must hash to what the
-journal says; a run failing any check is run again. A torn last line (a kill while writing)
+configuration hash must equal the job's and its daily and issue files (if any) must hash to
+what the journal says; a run failing any check is run again. A torn last line (a kill while writing)
 is ignored. Tables are written in job order from the journal, streaming (memory stays flat
 in the number of runs), so they are byte-identical whatever the order runs finished in.
 """
@@ -56,12 +57,15 @@ class RunRecord:
     timings: dict[str, Any] = field(default_factory=dict)
     daily: pa.Table | None = None
     code: dict[str, Any] = field(default_factory=dict)
+    issues: pa.Table | None = None
 
 
-def _line(record: RunRecord, daily_sha: str | None) -> str:
+def _line(record: RunRecord, daily_sha: str | None, issues_sha: str | None = None) -> str:
     body = {"key": list(record.key), "config_hash": record.config_hash, "code": record.code, "daily_sha256": daily_sha,
             "outcomes": {k: (v if v == v and abs(v) != float("inf") else None) for k, v in record.outcomes.items()},
             "timings": record.timings}
+    if issues_sha is not None:
+        body["issues_sha256"] = issues_sha
     text = canonical_json(body)
     return canonical_json({**body, _SUM: sha256_text(text)}) + "\n"
 
@@ -184,30 +188,41 @@ class Store:
     def daily_path(self, key: Key) -> Path:
         return self.out / "daily" / f"p{key[0]}-s{key[1]}-seed{key[2]}.parquet"
 
-    def verified(self, key: Key, config_hash: str) -> bool:
-        """Whether ``key`` is stored intact and made from the same resolved scenario."""
+    def issues_path(self, key: Key) -> Path:
+        return self.out / "issues" / f"p{key[0]}-s{key[1]}-seed{key[2]}.parquet"
+
+    def verified(self, key: Key, config_hash: str, *, issues: bool = False) -> bool:
+        """Whether ``key`` is stored intact and made from the same resolved scenario (with its
+        issue columns, when ``issues``)."""
         data = self.entry(key)
         if data is None or data.get("config_hash") != config_hash:
             return False
-        sha = data.get("daily_sha256")
-        if sha is None:
-            return True
-        path = self.daily_path(key)
-        try:
-            return file_sha256(path) == sha
-        except OSError:
+        if issues and data.get("issues_sha256") is None:
             return False
+        for field_, path in (("daily_sha256", self.daily_path(key)), ("issues_sha256", self.issues_path(key))):
+            sha = data.get(field_)
+            if sha is None:
+                continue
+            try:
+                if file_sha256(path) != sha:
+                    return False
+            except OSError:
+                return False
+        return True
 
     def add(self, record: RunRecord) -> None:
-        """Store a finished run: its daily file first (atomically), then its journal line."""
-        sha = None
-        if record.daily is not None:
+        """Store a finished run: its daily and issue files first (atomically), then its journal line."""
+        shas: list[str | None] = []
+        for table, path in ((record.daily, self.daily_path(record.key)), (record.issues, self.issues_path(record.key))):
+            if table is None:
+                shas.append(None)
+                continue
             buf = io.BytesIO()
-            pq.write_table(record.daily, buf, compression="zstd")
+            pq.write_table(table, buf, compression="zstd")
             data = buf.getvalue()
-            atomic_write(self.daily_path(record.key), lambda p: p.write_bytes(data))
-            sha = hashlib.sha256(data).hexdigest()
-        line = _line(record, sha).encode("utf-8")
+            atomic_write(path, lambda p, data=data: p.write_bytes(data))
+            shas.append(hashlib.sha256(data).hexdigest())
+        line = _line(record, *shas).encode("utf-8")
         assert self._journal is not None, "store not open"
         offset = self._journal.tell()
         self._journal.write(line)
@@ -393,6 +408,17 @@ def read_runs(out: str | Path) -> pa.Table:
         return pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ScenarioError(f"{path}: cannot read the runs table ({exc}); run the sweep (again) first") from None
+
+
+def read_issues(out: str | Path, key: Key) -> pa.Table | None:
+    """The kept issue columns of run ``key`` in ``OUT`` (None when the run kept none)."""
+    path = Path(out) / "issues" / f"p{key[0]}-s{key[1]}-seed{key[2]}.parquet"
+    try:
+        return pq.read_table(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ScenarioError(f"{path}: cannot read the run's issue table ({exc}); run the experiment again to redo it") from None
 
 
 def iter_stored(store: Store, keys: Iterable[Key]) -> Iterator[tuple[Key, dict[str, Any]]]:
