@@ -182,3 +182,10 @@ def test_bad_files_give_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert err.startswith("error: ") and "bad.yaml" in err and expect in err, err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_shipped_example_is_valid() -> None:
+    opt = load_optimization(ROOT / "experiments" / "optimize.yaml")
+    assert opt.cost is not None and opt.cost.name == "hours"
+    assert any(v.values == (False, True) for v in opt.variables) and any(not v.values for v in opt.variables)
+    assert any(c.baseline for c in opt.constraints)

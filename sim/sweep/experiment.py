@@ -85,7 +85,7 @@ class Relative(_Strict):
 class Design(_Strict):
     """How the factor space is sampled."""
 
-    method: Literal["factorial", "points", "lhs", "sobol", "morris"] = Field(
+    method: Literal["factorial", "lhs", "sobol", "morris", "points"] = Field(
         "factorial", description="Sampling design (points: the factors' lists zipped, one explicit point per position).")
     samples: int | None = Field(None, ge=1, le=10_000_000, description="lhs: points; sobol: base samples N; morris: trajectories.")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the sampling design (not of the runs).")
