@@ -74,7 +74,11 @@ def plot_frontier(result: OptimizeResult, path: Path, *, formats: tuple[str, ...
             ax.set_xlabel(_axis(x_obj))
             ax.set_ylabel(_axis(y_obj))
             ax.grid(alpha=0.3, lw=0.5)
-        handles, labels = axes.flat[0].get_legend_handles_labels()
+        legend: dict[str, Any] = {}
+        for ax in axes.flat[:n]:
+            for h, label in zip(*ax.get_legend_handles_labels()):
+                legend.setdefault(label, h)
+        handles, labels = list(legend.values()), list(legend)
         fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7, frameon=False)
         fig.suptitle(f"{opt.name}: {len(result.candidates)} mixes, {opt.replications} seeds each", fontsize=9)
         return save_figure(fig, path, formats=formats)
@@ -154,6 +158,20 @@ def write_report(result: OptimizeResult, *, command: str, seconds: float, format
         for name in dict.fromkeys([o.name for o in opt.objectives] + [c.name for c in opt.constraints]):
             lines.append(f"| {name} | {_with_ci(opt.series(name, cheapest.arrays))} | {_with_ci(opt.series(name, result.baseline))} |")
         lines += ["", "Means over seeds with 95% confidence intervals.", ""]
+        for c in opt.constraints:
+            x = np.asarray(opt.series(c.name, cheapest.arrays), float)
+            if c.baseline:
+                x = x - np.asarray(opt.series(c.name, result.baseline), float)
+            m, lo, hi = ci95(x)
+            bound = c.bound
+            edge = hi if c.op in ("<=", "<") else lo
+            sure = math.isfinite(edge) and c.holds(edge, 0.0)  # a paired difference against its offset, or a mean against its bound
+            what = f"paired difference from the baseline {_num(m)} [{_num(lo)}, {_num(hi)}]" if c.baseline else \
+                f"mean {_num(m)} [{_num(lo)}, {_num(hi)}]"
+            lines.append(f"- `{c.text}`: {what}; met on the mean"
+                         + (", and by the whole 95% CI." if sure else f", not by the whole 95% CI (bound {_num(bound)}"
+                            + (" from the baseline" if c.baseline else "") + "): more seeds would tell."))
+        lines.append("")
     else:
         closest = min(result.candidates, key=lambda c: sum(max(0.0, c_.margin(*_cv(result, c_, c))) for c_ in opt.constraints),
                       default=None)
