@@ -130,8 +130,7 @@ def _value(cfg: object, key: str) -> object:
     return cfg
 
 
-def test_a_different_seed_explores_differently_and_a_changed_file_is_refused(tmp_path: Path,
-                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_file_is_refused_in_the_same_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "tiny.yaml"
     spec.write_text(TINY.replace("generations: 2", "generations: 1"), encoding="utf-8")
     assert main(["optimize", str(spec), "--out", str(tmp_path / "a"), "--workers", "1", "--quiet"]) == 0
@@ -140,6 +139,16 @@ def test_a_different_seed_explores_differently_and_a_changed_file_is_refused(tmp
     assert main(["optimize", str(spec), "--out", str(tmp_path / "a"), "--workers", "1", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "holds a different optimisation" in err and "seed" in err
+
+
+def test_processes_and_dask_run_it_to_the_same_frontier(tmp_path: Path) -> None:
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY.replace("generations: 2", "generations: 1"), encoding="utf-8")
+    assert main(["optimize", str(spec), "--out", str(tmp_path / "p"), "--workers", "2", "--quiet"]) == 0
+    assert main(["optimize", str(spec), "--out", str(tmp_path / "d"), "--dask-local", "1", "--quiet"]) == 0
+    for name in ("frontier.csv", "candidates.csv"):
+        assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "d" / name).read_bytes()
+    assert _journal_lines(tmp_path / "d") == _journal_lines(tmp_path / "p") > 0
 
 
 def test_points_design_zips_the_lists() -> None:

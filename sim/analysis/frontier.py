@@ -186,7 +186,8 @@ def write_report(result: OptimizeResult, *, command: str, seconds: float, format
                      + " | ".join(_with_ci(opt.series(o.name, c.arrays)) for o in opt.objectives) + " |")
     n_feasible = sum(c.feasible for c in result.candidates)
     lines += ["", f"{len(result.candidates)} distinct mixes evaluated over {opt.generations} generation(s) of {opt.population} "
-              f"(NSGA-II, Optuna, seed {opt.seed}); {n_feasible} meet the constraints. Every mix: candidates.csv.", "",
+              f"(NSGA-II, Optuna {_optuna_version()}, seed {opt.seed}); {n_feasible} meet the constraints. Every mix: "
+              "candidates.csv.", "",
               "## Replications", "",
               f"{opt.replications} replications per candidate: seeds 0..{opt.replications - 1}, the same for every candidate "
               "(common random numbers: each seed brings the same arriving issues whatever is switched on), so two mixes "
@@ -216,3 +217,9 @@ def write_report(result: OptimizeResult, *, command: str, seconds: float, format
 
 def _cv(result: OptimizeResult, c: Any, cand: Candidate) -> tuple[float, float]:
     return constraint_values(result.opt, c, cand.arrays, result.baseline)
+
+
+def _optuna_version() -> str:
+    import optuna
+
+    return optuna.__version__

@@ -517,7 +517,7 @@ def optimize(opt: Optimization, out: str | Path, *, executor: Any = None, worker
             raise ScenarioError(f"--out {out}: holds a different optimisation ({what} differ); choose another --out, or delete "
                                 "the folder to start again")
     write_json({"identity": ident, "identity_sha256": sha256_text(canonical_json(ident)), "file": opt.source,
-                "generations": opt.generations}, ident_path)
+                "generations": opt.generations, "optuna": optuna.__version__}, ident_path)
     result = OptimizeResult(opt=opt, out=out, baseline={}, candidates=[])
     extra = {"command": (manifest or {}).get("command", sys.argv), "optimisation": opt.source}
 
