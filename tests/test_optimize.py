@@ -141,6 +141,20 @@ def test_a_changed_file_is_refused_in_the_same_out(tmp_path: Path, capsys: pytes
     assert len(err.splitlines()) == 1 and "holds a different optimisation" in err and "seed" in err
 
 
+def test_an_unreachable_target_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY.replace("generations: 2", "generations: 1").replace("<= 30", "<= 0"), encoding="utf-8")
+    assert main(["optimize", str(spec), "--out", str(tmp_path / "o"), "--workers", "1", "--quiet"]) == 0
+    assert "no evaluated mix meets every constraint" in capsys.readouterr().out
+    front = (tmp_path / "o" / "frontier.csv").read_text(encoding="utf-8").splitlines()
+    assert len(front) == 1 and front[0].startswith("candidate,")  # the header, no points
+    assert not list((tmp_path / "o" / "frontier").glob("*.yaml"))
+    md = (tmp_path / "o" / "optimize.md").read_text(encoding="utf-8")
+    assert "no evaluated mix meets every constraint" in md and "The closest is c" in md
+    rows = _rows(tmp_path / "o" / "candidates.csv")
+    assert rows and all(r["feasible"] == "False" for r in rows)
+
+
 def test_processes_and_dask_run_it_to_the_same_frontier(tmp_path: Path) -> None:
     spec = tmp_path / "tiny.yaml"
     spec.write_text(TINY.replace("generations: 2", "generations: 1"), encoding="utf-8")

@@ -670,16 +670,15 @@ def _table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table({c: [r.get(c) for r in rows] for c in cols})
 
 
-def _csv(rows: list[dict[str, Any]], path: Path) -> Path:
+def _csv(rows: list[dict[str, Any]], path: Path, columns: list[str]) -> Path:
     import csv
     import io
 
     buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _fmt(v) for k, v in r.items()})
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _fmt(v) for k, v in r.items()})
     text = buf.getvalue()
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
@@ -700,7 +699,7 @@ def write_tables(result: OptimizeResult) -> list[Path]:
     front = sorted((r for r in rows if r["frontier_point"]), key=lambda r: r["frontier_point"])
     files = []
     for name, rs in (("candidates", rows), ("frontier", front)):
-        files.append(_csv(rs, result.out / f"{name}.csv"))
+        files.append(_csv(rs, result.out / f"{name}.csv", list(rows[0])))
         table = _table(rs) if rs else _table([{k: None for k in rows[0]}]).slice(0, 0)
         files.append(atomic_write(result.out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p)))
     return files
