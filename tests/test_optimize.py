@@ -130,6 +130,13 @@ def _value(cfg: object, key: str) -> object:
     return cfg
 
 
+def test_one_pool_can_be_the_cost(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(TINY.replace("{minimize: hours}", "{minimize: used_grid_workers}"), encoding="utf-8")
+    opt = load_optimization(tmp_path / "t.yaml")
+    assert opt.cost is not None and opt.cost.name == "used_grid_workers" and opt.cost.pools == ("grid_workers",)
+    assert opt.cost.label == "Used: grid workers" and opt.cost.unit == "hours / day"
+
+
 def test_a_changed_file_is_refused_in_the_same_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "tiny.yaml"
     spec.write_text(TINY.replace("generations: 2", "generations: 1"), encoding="utf-8")
@@ -193,6 +200,7 @@ def test_points_design_zips_the_lists() -> None:
      "'community_budgte' is not a pool of budget; did you mean 'community_budget'?"),
     ("population: 4", "populaton: 4", "unknown key 'populaton'"),
     ("{minimize: hours}", "{maximize: hours}", "a cost is minimised"),
+    ("{minimize: hours}", "{maximize: used_street_staff}", "a cost is minimised"),
 ])
 def test_bad_files_give_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str,
                                         expect: str) -> None:

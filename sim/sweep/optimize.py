@@ -14,6 +14,7 @@ YAML rules, one-line errors naming file, line, key path and fix) and validated a
     objectives:                                      # two or more; costs are means per day
       - {minimize: hours}                            #   hours used, all hour pools (or pools: [...])
       - {minimize: budget, pools: [street_budget]}   #   budget units used, named pools
+      - {minimize: used_grid_workers}                #   one pool's use (a cost as well)
       - {minimize: resolution_days_median}           #   any registered outcome
     constraints:                                     # on the mean over seeds
       - resolution_days_median <= 9
@@ -130,6 +131,8 @@ class Objective:
 
     @property
     def label(self) -> str:
+        if self.is_cost and self.name not in COSTS:
+            return REGISTRY[self.name].label
         if self.is_cost:
             which = "all pools" if set(self.pools) == set(COSTS[self.name]) else ", ".join(p.replace("_", " ") for p in self.pools)
             return f"{'Hours' if self.name == 'hours' else 'Budget'} used ({which})"
@@ -213,7 +216,7 @@ class Optimization:
 
     @property
     def cost(self) -> Objective | None:
-        """The first cost objective: what 'cheapest' means."""
+        """The first cost objective (hours, budget or one pool's use): what 'cheapest' means."""
         return next((o for o in self.objectives if o.is_cost), None)
 
     def identity(self) -> dict[str, Any]:
@@ -370,6 +373,15 @@ def _from_raw(raw: RawScenario, base: Path) -> Optimization:
             if any(x.name == name for x in objectives):
                 raise raw.error(f"objectives[{i}]: '{name}' is already an objective; give each cost once", where)
             objectives.append(Objective(name, direction, tuple(pools)))
+            continue
+        if name in RESOURCE_USE:  # one pool's use: a cost too
+            if direction != "minimize":
+                raise raw.error(f"objectives[{i}]: a cost is minimised; write {{minimize: {name}}}", (*where, key))
+            if o.pools != "all":
+                raise raw.error(f"objectives[{i}].pools: '{name}' is one pool already; remove pools", (*where, "pools"))
+            if any(x.name == name for x in objectives):
+                raise raw.error(f"objectives[{i}]: '{name}' is already an objective; give each once", where)
+            objectives.append(Objective(name, direction, (REGISTRY[name].pool,)))
             continue
         if name not in REGISTRY:
             raise raw.error(f"objectives[{i}].{key}: unknown outcome '{name}'; {_did_you_mean(name, [*REGISTRY, *costs])}",
