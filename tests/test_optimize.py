@@ -5,6 +5,11 @@ points that load as scenarios, the points design it runs on, and one-line errors
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +133,34 @@ def _value(cfg: object, key: str) -> object:
     for part in key.split("."):
         cfg = getattr(cfg, part)
     return cfg
+
+
+def test_a_killed_optimisation_continues_with_the_same_command(tmp_path: Path) -> None:
+    """SIGKILL mid-way (no chance to clean up), then the same command: it finishes, runs only
+    what was missing and ends with the frontier of an uninterrupted run."""
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY, encoding="utf-8")
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    cmd = [sys.executable, "-m", "sim", "optimize", str(spec), "--workers", "1", "--quiet", "--out"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run([*cmd, str(whole)], cwd=ROOT, env=env, capture_output=True).returncode == 0
+    full = _journal_lines(whole)
+    proc = subprocess.Popen([*cmd, str(killed)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (killed / "runs").is_dir() and _journal_lines(killed) >= 4:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = _journal_lines(killed)
+    assert 4 <= before < full
+    p = subprocess.run([*cmd, str(killed)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert _journal_lines(killed) == full
+    assert f"{full - before} runs done now, {before} resumed" in p.stdout
+    assert (killed / "frontier.csv").read_bytes() == (whole / "frontier.csv").read_bytes()
 
 
 def test_one_pool_can_be_the_cost(tmp_path: Path) -> None:
