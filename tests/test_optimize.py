@@ -232,6 +232,8 @@ def test_points_design_zips_the_lists() -> None:
     ("pools: [community_budget, street_budget]", "pools: [community_budgte]",
      "'community_budgte' is not a pool of budget; did you mean 'community_budget'?"),
     ("population: 4", "populaton: 4", "unknown key 'populaton'"),
+    ("  mechanisms.leadership_intensity.enabled: [false, true]\n", "",
+     "the mechanism is off in the base scenario, so this does nothing"),
     ("{minimize: hours}", "{maximize: hours}", "a cost is minimised"),
     ("{minimize: hours}", "{maximize: used_street_staff}", "a cost is minimised"),
 ])

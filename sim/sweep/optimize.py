@@ -350,6 +350,14 @@ def _from_raw(raw: RawScenario, base: Path) -> Optimization:
             raise raw.error(f"variables.{key}: an integer key needs whole-number bounds", where)
         variables.append(Variable(key, low=b.low, high=b.high, step=b.step, integer=integer))
 
+    names, base_values = {v.key for v in variables}, dict(defaults)
+    for v in variables:
+        parts = v.key.split(".")
+        switch = ".".join([*parts[:2], "enabled"])
+        if parts[0] == "mechanisms" and len(parts) > 2 and parts[2] != "enabled" and switch not in names \
+                and base_values.get(switch) is False:
+            raise raw.error(f"variables.{v.key}: the mechanism is off in the base scenario, so this does nothing; add "
+                            f"'{switch}: [false, true]' to variables or '{switch}: true' to set", ("variables", v.key))
     costs = list(COSTS)
     objectives: list[Objective] = []
     for i, o in enumerate(spec.objectives):
