@@ -97,6 +97,13 @@ def _args_sweep(p: argparse.ArgumentParser) -> None:
     _add_execution(p)
 
 
+def _args_optimize(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="optimisation file (experiments/optimize.yaml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: results/<name>)")
+    _add_set(p)
+    _add_execution(p)
+
+
 def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="a sweep's or comparison's output folder")
     p.add_argument("--out", type=Path, default=None, help="report folder (default: FOLDER/report)")
@@ -267,6 +274,32 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    import shlex
+    import time
+
+    from sim.output.results import safe_name
+    from sim.sweep.optimize import load_optimization, optimize
+
+    t0 = time.perf_counter()
+    opt = load_optimization(args.file, sets=_sets(args))
+    out = args.out or Path("results") / safe_name(opt.name)
+    with _executor(args) as executor:
+        result = optimize(opt, out, executor=executor, workers=args.workers, quiet=args.quiet, manifest={"command": sys.argv})
+    from sim.analysis.frontier import write_report
+
+    words = ["optimize", str(args.file), "--out", str(out), *(f"--set={k}={v}" for k, v in args.sets)]
+    command = "govsim " + " ".join(shlex.quote(a) for a in words)
+    result.files += write_report(result, command=command, seconds=time.perf_counter() - t0)
+    best = result.cheapest
+    print(f"{opt.name}: {len(result.candidates)} mixes, {result.ran} runs done now, {result.resumed} resumed "
+          f"({time.perf_counter() - t0:.1f} s); frontier of {len(result.frontier)} point(s)")
+    print(f"cheapest feasible mix: c{best.id} {best.point}" if best else "no evaluated mix meets every constraint")
+    print(f"wrote: {out / 'optimize.md'}, {out / 'frontier.csv'}, {out / 'candidates.csv'}, {out / 'frontier.png'}, "
+          f"{out / 'frontier'}/point-N.yaml")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.abc import calibrate_cli
 
@@ -325,6 +358,8 @@ COMMANDS: dict[str, Command] = {
     "schema": Command("write the JSON Schema of scenario (or experiment) files", _args_schema, cmd_schema),
     "compare": Command("compare scenarios over common random numbers", _args_compare, cmd_compare),
     "sweep": Command("run an experiment file: factors, designs, replications", _args_sweep, cmd_sweep),
+    "optimize": Command("the cheapest mix of mechanisms reaching a target, and the cost-outcome frontier",
+                        _args_optimize, cmd_optimize),
     "report": Command("figures and tables of a sweep or comparison, for a paper", _args_report, cmd_report),
     "crate": Command("export a sweep or comparison folder as an RO-Crate (inputs, tables, provenance)", _args_crate,
                      cmd_crate),

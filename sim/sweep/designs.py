@@ -1,7 +1,8 @@
 """Designs of experiments: which factor values each design point gets.
 
 ``factorial`` crosses the factors' lists (enumerated lazily, any point found by index);
-``lhs`` draws ``samples`` points by Latin hypercube (scipy); ``sobol`` (Saltelli's scheme)
+``points`` zips them (explicit points, one per position); ``lhs`` draws ``samples`` points
+by Latin hypercube (scipy); ``sobol`` (Saltelli's scheme)
 and ``morris`` (trajectories) come from SALib, so that ``govsim report`` can compute their
 indices from the same matrix. Integer factors get sampled values rounded to the nearest
 integer; the matrix itself stays unrounded.
@@ -56,6 +57,8 @@ def design_size(exp: Experiment) -> int:
     if not exp.factors:
         return 1
     d, k = exp.design, len(exp.factors)
+    if d.method == "points":
+        return len(exp.factors[0][1])  # type: ignore[arg-type]
     if d.method == "factorial":
         return math.prod(len(v) for _, v in exp.factors)  # type: ignore[arg-type]
     n = d.samples or 0
@@ -68,6 +71,9 @@ def point_lookup(exp: Experiment) -> Callable[[int], dict[str, Scalar]]:
     names = exp.factor_names
     if not exp.factors:
         return lambda p: {}
+    if exp.design.method == "points":
+        columns = [v for _, v in exp.factors]
+        return lambda p: {k: vals[p] for k, vals in zip(names, columns)}  # type: ignore[index]
     if exp.design.method == "factorial":
         levels = [v for _, v in exp.factors]
 
@@ -89,6 +95,10 @@ def design_points(exp: Experiment) -> Iterator[dict[str, Scalar]]:
         yield {}
         return
     names = exp.factor_names
+    if exp.design.method == "points":
+        for values in zip(*(v for _, v in exp.factors)):  # type: ignore[misc]
+            yield dict(zip(names, values))
+        return
     if exp.design.method == "factorial":
         for combo in itertools.product(*(v for _, v in exp.factors)):  # type: ignore[misc]
             yield dict(zip(names, combo))

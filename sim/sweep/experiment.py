@@ -17,6 +17,8 @@ same one-line errors naming file, line, key path and fix) and validated against
     issues: [status, day_arisen, day_closed]   # optional per-issue columns kept per run (true: every column)
 
 Designs (:func:`design_points`): ``factorial`` crosses the lists (enumerated lazily);
+``points`` takes the lists position by position (equal lengths: point ``i`` has every
+factor's ``i``-th value; what ``govsim optimize`` runs for each batch of candidates);
 ``lhs`` draws ``samples`` points by Latin hypercube (scipy); ``sobol`` uses Saltelli's
 scheme with ``samples`` base points, ``samples * (D + 2)`` points (``* (2D + 2)`` with
 ``second_order``), and ``morris`` ``samples`` trajectories of ``D + 1`` points, both through
@@ -85,7 +87,8 @@ class Relative(_Strict):
 class Design(_Strict):
     """How the factor space is sampled."""
 
-    method: Literal["factorial", "lhs", "sobol", "morris"] = Field("factorial", description="Sampling design.")
+    method: Literal["factorial", "lhs", "sobol", "morris", "points"] = Field(
+        "factorial", description="Sampling design (points: the factors' lists zipped, one explicit point per position).")
     samples: int | None = Field(None, ge=1, le=10_000_000, description="lhs: points; sobol: base samples N; morris: trajectories.")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the sampling design (not of the runs).")
     levels: int = Field(4, ge=2, le=100, description="morris: grid levels.")
@@ -244,7 +247,7 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
     integers = set()
     for key, values in spec.factors.items():
         where = ("factors", key)
-        sampled = spec.design.method != "factorial"
+        sampled = spec.design.method not in ("factorial", "points")
         if sampled != isinstance(values, Range):
             want = "{low: ..., high: ...}" if sampled else "a list of values"
             raise raw.error(f"factor '{key}': the {spec.design.method} design needs {want}", where)
@@ -265,7 +268,12 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
                 raise raw.error(f"factor '{key}' has no values; list at least one", where)
             for v in values:
                 check({**spec.set, key: v}, where)
-    if spec.design.method != "factorial":
+    if spec.design.method == "points":
+        lengths = {len(v) for v in spec.factors.values()}
+        if len(lengths) > 1:
+            raise raw.error("the points design needs lists of equal length (one value per point in each factor), "
+                            f"got lengths {sorted(lengths)}", ("factors",))
+    elif spec.design.method != "factorial":
         if not spec.factors:
             raise raw.error(f"the {spec.design.method} design needs factors with {{low, high}}", ("design",))
         if spec.design.samples is None:
