@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from sim.analysis.stats import mean_ci, mean_ci_rows, paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
+from sim.output.labels import panel_title, unit_label
 from sim.output.tables import write_csv, write_latex
 from sim.resources import SPEC
 from sim.sweep.engine import SweepResult, run_experiment
@@ -49,14 +50,12 @@ CSV_COLUMNS = ("scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", 
 COST_COLUMNS = ("scenario", "outcome", "diff", "diff_ci_low", "diff_ci_high", "significant", "d_hours_per_day",
                 "d_budget_per_day", "hours_per_unit", "budget_per_unit")
 
-#: Daily columns shown over time in ``comparison.png``: column -> (panel title, y-axis label).
+#: Daily columns shown over time in ``comparison.png``: column -> (panel title, y-axis label),
+#: both from the outcome registry (a flow's window named in the title).
 PANELS: dict[str, tuple[str, str]] = {
-    "trust_mean": ("Mean trust in grassroots governance", "trust (0–1)"),
-    "participation_rate": ("Participation", "share of residents"),
-    "resolution_days_median": ("Median days to resolution (30-day window)", "days"),
-    "backlog": ("Backlog", "open issues"),
-    "acquaintance_share": ("Acquaintance ties", "share of non-household ties"),
-    "false_closure_rate": ("False closures (30-day window)", "share of closures"),
+    col: (panel_title(col, window=True), unit_label(col))
+    for col in ("trust_mean", "participation_rate", "resolution_days_median", "backlog", "acquaintance_share",
+                "false_closure_rate")
 }
 #: Outcomes compared: the headline set, then resource use by pool.
 COMPARED: tuple[str, ...] = (*HEADLINE, *RESOURCE_USE)
@@ -198,7 +197,7 @@ def _title(exp: Experiment, names: Sequence[str], *, with_names: bool = True) ->
 
 
 def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ...]) -> list[Path]:
-    from sim.analysis.plotting import plot_compare, plot_compare_summary
+    from sim.analysis.plotting import plot_compare, plot_compare_summary, scenario_styles
 
     names = result.names
     daily = pq.read_table(out / "daily.parquet")
@@ -216,8 +215,9 @@ def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ..
             mat[seed[mask], np.searchsorted(day, day_all[mask])] = v[mask]
             bands[col] = mean_ci_rows(mat)
         series.append((name, day.astype(np.float64), bands))
+    styles = scenario_styles(names)  # one per scenario, the same in both figures
     files = plot_compare(series, out / "comparison.png", panels=PANELS, title=_title(exp, names), n_seeds=exp.replications,
-                         formats=formats)
+                         formats=formats, styles=styles)
     if len(names) > 1:
         diffs = []
         for outcome in COMPARED:
@@ -225,7 +225,7 @@ def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ..
             entries = [(r["scenario"], r["diff"], r["diff_ci_low"], r["diff_ci_high"], r["p_t"])
                        for r in result.rows if r["outcome"] == outcome and r["diff"] is not None]
             diffs.append((outcome, label, higher, entries))
-        files += plot_compare_summary(diffs, out / "comparison_summary.png", scenarios=list(names), formats=formats,
+        files += plot_compare_summary(diffs, out / "comparison_summary.png", scenarios=list(names), formats=formats, styles=styles,
                                       title=f"Paired difference to '{names[0]}' — {_title(exp, names, with_names=False)}")
     return files
 

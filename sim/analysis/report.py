@@ -4,7 +4,8 @@ Reads ``DIR/runs.parquet`` and ``DIR/experiment.json`` (written by ``sim.sweep.e
 into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/booktabs)::
 
     factor_<key>.*          outcome against each factor, 95% CI bands (one line per scenario)
-    heatmap_<a>__<b>.*      mean outcome over two factors
+    heatmap_<a>__<b>.*      mean outcome over two factors (full factorial designs only: in a sampled
+                            design every other factor varies at once, so a cell mean is no effect)
     factor_effects.*        the numbers behind the factor plots
     paired_effects.*        scenarios and factorial levels against the first, paired by seed, Holm-adjusted p
     adequacy.* (table and figure)  CI half-width against seeds; a warning when a verdict rests on too few
@@ -31,6 +32,7 @@ from sim.analysis import methods as analysis
 from sim.analysis.stats import paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import REGISTRY
+from sim.output.labels import factor_label, outcome_label, outcome_unit
 from sim.output.results import safe_name
 from sim.output.tables import write_csv, write_latex
 from sim.sweep.experiment import Design, Experiment, Range, design_matrix, salib_problem
@@ -103,14 +105,14 @@ def _heatmap(cols: dict[str, np.ndarray], fx: str, fy: str, outcomes: list[str],
     return grid
 
 
-def _adequacy_curves(effects: list[dict[str, Any]], limit: int = 12) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _adequacy_curves(effects: list[dict[str, Any]], limit: int = 12) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
     curves = {}
     for e in effects[:limit]:
         a, b = e["_a"], e["_b"]
         ns = np.arange(2, len(a) + 1)
         hw = np.array([(lambda d: (d.high - d.low) / 2)(paired_difference(a[:n], b[:n])) for n in ns])
         if np.any(np.isfinite(hw) & (hw > 0)):
-            curves[f"{e['contrast']}: {e['outcome']}"] = (ns, hw)
+            curves[(e["contrast"], e["outcome"])] = (ns, hw)
     return curves
 
 
@@ -150,7 +152,10 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     if len(set(cols["seed"].tolist())) * len(set(zip(cols["point"].tolist(), cols["scenario"].tolist()))) != table.num_rows:
         rep.warnings.append("the sweep is incomplete (not every point, scenario and seed is stored); run it again to finish")
 
-    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title)
+    from sim.analysis.plotting import scenario_styles
+
+    styles = scenario_styles([str(s) for s in cols["scenario"].tolist()])  # one per scenario, in every figure
+    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title, styles)
     ranked = _sensitivity(ctx)
     _factor_figures(ctx, ranked)
     _effects(ctx)
@@ -159,7 +164,8 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     return rep
 
 
-def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str) -> list[Path]:
+def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str,
+            styles: dict[str, Any]) -> list[Path]:
     """Forest plot of the scenario contrasts (each scenario against the first), Holm-adjusted p."""
     from sim.analysis.plotting import plot_compare_summary
 
@@ -170,7 +176,8 @@ def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats
     diffs = [(o, REGISTRY[o].label, REGISTRY[o].direction >= 0,
               [(str(e["level"]), e["diff"], e["ci_low"], e["ci_high"], e["p_holm"]) for e in contrasts if e["outcome"] == o])
              for o in shown]
-    return plot_compare_summary(diffs, path, scenarios=names, formats=formats, title=f"Paired difference to '{names[0]}' — {title}")
+    return plot_compare_summary(diffs, path, scenarios=names, formats=formats, styles=styles,
+                                title=f"Paired difference to '{names[0]}' — {title}")
 
 
 def _ranked(rows: list[dict[str, Any]], key: str) -> list[str]:
@@ -227,6 +234,7 @@ class _Context:
     ext: str
     fmt: tuple[str, ...]
     title: str
+    styles: dict[str, Any] = field(default_factory=dict)  #: scenario -> SeriesStyle, shared by every figure
 
 
 def _sensitivity(ctx: _Context) -> list[str]:
@@ -242,16 +250,18 @@ def _sensitivity(ctx: _Context) -> list[str]:
         if method == "sobol":
             rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
             keys = [("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high")]
+            names = {"S1": "first-order index S1", "ST": "total index ST"}
         else:
             rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
             keys = [("mu_star", "mu_star_low", "mu_star_high")]
+            names = {"mu_star": "μ*: mean absolute elementary effect (the outcome's unit)"}
         _save(rows, rep.out, method, rep)
         ranked = _ranked(rows, "ST" if method == "sobol" else "mu_star") or factors
         if method == "morris" and rows:
             rep.files.append(_next_sobol(folder, rep.out, rows))
         first = [r for r in rows if r["scenario"] == rows[0]["scenario"] and r["outcome"] in shown] if rows else []
         if first:
-            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt,
+            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt, names=names,
                                          title=f"{title} — {method.capitalize()} indices, {first[0]['scenario']}")
 
     return ranked
@@ -270,9 +280,10 @@ def _factor_figures(ctx: _Context, ranked: list[str]) -> None:
         if f not in ranked[:MAX_FACTOR_PLOTS]:
             continue
         rep.files += rp.plot_factor([r for r in rows if r["outcome"] in shown], f, shown, rep.out / f"factor_{safe_name(f)}{ext}",
-                                    formats=fmt, title=f"{title} — {f}")
+                                    formats=fmt, title=f"{title} — {factor_label(f)}", styles=ctx.styles)
     _save(effects_rows, rep.out, "factor_effects", rep)
-    for fx, fy in list(itertools.combinations(ranked[:MAX_FACTOR_PLOTS], 2))[:MAX_PAIRS]:
+    pairs = list(itertools.combinations(ranked[:MAX_FACTOR_PLOTS], 2))[:MAX_PAIRS] if factorial else []
+    for fx, fy in pairs:  # a sampled design varies every other factor at once: no cell means of it
         grid = _heatmap(cols, fx, fy, shown, factorial)
         rep.files += rp.plot_heatmap(grid, fx, fy, rep.out / f"heatmap_{safe_name(fx)}__{safe_name(fy)}{ext}", formats=fmt,
                                      title=f"{title} — {cols['scenario'][0]}")
@@ -287,7 +298,7 @@ def _effects(ctx: _Context) -> None:
         ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
     effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
     _save(effects, rep.out, "paired_effects", rep)
-    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title)
+    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title, ctx.styles)
     adequacy = analysis.adequacy(effects)
     _save(adequacy, rep.out, "adequacy", rep)
     rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
@@ -316,7 +327,8 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
         _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
         if trajectory:
             rep.files += rp.plot_prim(trajectory, rep.out / f"discovery_{name}{ext}", formats=fmt,
-                                      title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
+                                      title=f"PRIM: where {outcome_label(name, unit=False).lower()} "
+                                            f"{'≥' if above else '≤'} {threshold:.4g} {outcome_unit(name)}")
 
 
 def _index(rep: Report, exp: Experiment, title: str) -> Path:
