@@ -12,7 +12,9 @@ the first scenario). Beside every outcome the table shows each scenario's resour
 
 Files written into ``OUT`` besides the engine's (``runs.parquet``, ``manifest.json``, ...)::
 
-    comparison.csv / .tex          tidy statistics, one row per scenario and outcome
+    comparison.csv                 tidy statistics, one row per scenario and outcome
+    comparison.tex                 LaTeX: one row per scenario, the outcomes as columns (means, paired
+                                   differences to the first, their p values; ``latex_tables``)
     costs.csv / .tex               per later scenario and outcome: Δ outcome, Δ hours and budget per day, their ratios
     comparison.{png,pdf,svg}       daily outcomes, across-seed mean with 95% band
     comparison_summary.{png,pdf,svg}  paired differences to the first scenario
@@ -34,14 +36,14 @@ from sim.analysis.stats import mean_ci, mean_ci_rows, paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
 from sim.output.labels import panel_title, unit_label
-from sim.output.tables import write_csv, write_latex
+from sim.output.tables import write_csv, write_latex, write_latex_wide
 from sim.resources import SPEC
 from sim.sweep.engine import SweepResult, run_experiment
 from sim.sweep.executors import Executor
 from sim.sweep.experiment import Experiment
 
 __all__ = ["COMPARED", "CSV_COLUMNS", "PANELS", "Comparison", "compare", "compare_cli", "comparison_experiment",
-           "cost_rows", "format_table", "statistics_rows", "summarize"]
+           "cost_rows", "format_table", "latex_tables", "statistics_rows", "summarize"]
 
 #: Columns of ``comparison.csv``.
 CSV_COLUMNS = ("scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
@@ -165,6 +167,26 @@ def cost_rows(names: Sequence[str], values: Mapping[int, np.ndarray]) -> list[di
     return rows
 
 
+def latex_tables(names: Sequence[str], seeds: int) -> list[dict[str, Any]]:
+    """The tables of ``comparison.tex`` (``sim.output.tables.latex_wide``): one row per scenario,
+    the outcomes as columns; means, and for more than one scenario the paired differences to
+    the first and their p values."""
+    plural = "s" if seeds != 1 else ""
+    tables: list[dict[str, Any]] = [
+        {"index": ("scenario",), "value": "mean", "label": "tab:comparison-means",
+         "caption": f"Outcomes per scenario: mean ± half-width of the 95% t-interval over {seeds} seed{plural} "
+                    "(common random numbers)."}]
+    if len(names) > 1:
+        tables += [
+            {"index": ("scenario",), "value": "diff", "low": "diff_ci_low", "high": "diff_ci_high",
+             "label": "tab:comparison-differences",
+             "caption": f"Paired differences to {names[0]} (scenario − {names[0]}, seed by seed): mean ± half-width of "
+                        "the 95% t-interval."},
+            {"index": ("scenario",), "value": "p_t", "low": None, "high": None, "label": "tab:comparison-p",
+             "caption": f"p values of the paired t-test of the differences to {names[0]}."}]
+    return tables
+
+
 def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: tuple[str, ...] = FORMATS) -> Comparison:
     """Read the stored runs back and write the comparison's tables and figures."""
     out = Path(out)
@@ -172,8 +194,12 @@ def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: 
     values = _matrices(exp, out)
     rows = statistics_rows(names, values)
     costs = cost_rows(names, values)
-    files = [write_csv(rows, CSV_COLUMNS, out / "comparison.csv"), write_latex(rows, CSV_COLUMNS, out / "comparison.tex"),
-             write_csv(costs, COST_COLUMNS, out / "costs.csv"), write_latex(costs, COST_COLUMNS, out / "costs.tex")]
+    files = [write_csv(rows, CSV_COLUMNS, out / "comparison.csv"),
+             write_latex_wide(rows, out / "comparison.tex", tables=latex_tables(names, exp.replications)),
+             write_csv(costs, COST_COLUMNS, out / "costs.csv"),
+             write_latex(costs, COST_COLUMNS, out / "costs.tex", label="tab:costs",
+                         caption=f"Cost per unit of effect, paired to {names[0]}: Δ outcome with its 95% t-interval, Δ hours "
+                                 "and Δ budget units per day, and their ratios to Δ outcome where its interval excludes 0.")]
     result = Comparison(names=names, seeds=list(range(exp.replications)), rows=rows, costs=costs, files=files, out=out)
     if plots:
         files += _plot(exp, result, out, formats)

@@ -1,7 +1,8 @@
 """``govsim report DIR``: the figures and tables of a sweep or comparison, fit for a paper.
 
 Reads ``DIR/runs.parquet`` and ``DIR/experiment.json`` (written by ``sim.sweep.engine``) and writes
-into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/booktabs)::
+into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX: ``table`` environments
+with captions, labels and siunitx columns, see ``sim.output.tables``)::
 
     factor_<key>.*          outcome against each factor, 95% CI bands (one line per scenario)
     heatmap_<a>__<b>.*      mean outcome over two factors (full factorial designs only: in a sampled
@@ -34,7 +35,7 @@ from sim.errors import ScenarioError
 from sim.outcomes.registry import REGISTRY
 from sim.output.labels import factor_label, outcome_label, outcome_unit
 from sim.output.results import safe_name
-from sim.output.tables import write_csv, write_latex
+from sim.output.tables import write_csv, write_latex, write_latex_wide
 from sim.sweep.experiment import Design, Experiment, Range, design_matrix, salib_problem
 from sim.sweep.store import read_runs
 
@@ -71,11 +72,44 @@ def load_experiment_record(folder: Path) -> Experiment:
         raise ScenarioError(f"{path}: not a sweep or comparison folder ({exc}); give the --out folder of a sweep") from None
 
 
+#: Captions of the LaTeX tables (``discovery_<outcome>`` tables are captioned with the outcome).
+CAPTIONS = {
+    "factor_effects": "Outcomes per factor value (sampled designs: per quantile bin of the factor, at the bin's mean) and "
+                      "scenario: mean ± half-width of the 95% t-interval over runs.",
+    "paired_effects": "Paired effects: each scenario against the first, and each level of a factorial factor against its "
+                      "first level, paired by seed and every other factor: Δ with its 95% t-interval; p: paired t-test, "
+                      "Holm-adjusted over the table.",
+    "adequacy": "Replicate adequacy of each paired effect: the 95% CI half-width with all seeds and with half of them, the "
+                "seeds a half-width of 10% of the effect needs, and whether the verdict holds without the last seeds.",
+    "sobol": "Sobol indices: first-order (S1) and total (ST), with bootstrap 95% intervals.",
+    "morris": "Morris screening: μ* with its bootstrap 95% interval, μ and σ of the elementary effects.",
+}
+#: Columns left out of the LaTeX tables (the contrast names them).
+_TEX_OMIT = ("by", "level", "reference")
+
+
+def _caption(name: str) -> str:
+    if name in CAPTIONS:
+        return CAPTIONS[name]
+    m = re.fullmatch(r"discovery_(\w+?)(_trajectory)?", name)
+    if m:
+        what = outcome_label(m.group(1), unit=False).lower()
+        return (f"PRIM peeling trajectory for {what}." if m.group(2) else
+                f"PRIM: the factor ranges of the box where {what} stays beyond the threshold.")
+    return name.replace("_", " ").capitalize() + "."
+
+
 def _save(rows: list[dict[str, Any]], out: Path, name: str, rep: Report) -> None:
     if not rows:
         return
     cols = [c for c in rows[0] if not c.startswith("_")]
-    rep.files += [write_csv(rows, cols, out / f"{name}.csv"), write_latex(rows, cols, out / f"{name}.tex", caption=name)]
+    rep.files.append(write_csv(rows, cols, out / f"{name}.csv"))
+    if name == "factor_effects":  # one row per factor value and scenario, the outcomes as columns
+        rep.files.append(write_latex_wide(rows, out / f"{name}.tex", tables=[
+            {"index": ("factor", "value", "scenario"), "caption": _caption(name), "label": "tab:factor-effects"}]))
+    else:
+        rep.files.append(write_latex(rows, [c for c in cols if c not in _TEX_OMIT], out / f"{name}.tex",
+                                     caption=_caption(name), label=f"tab:{name.replace('_', '-')}"))
 
 
 def _bins(x: np.ndarray, factorial: bool, k: int = 6) -> tuple[np.ndarray, np.ndarray]:
