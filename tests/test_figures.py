@@ -144,7 +144,7 @@ def test_figures_speak_in_words_with_units(factorial: Path, comparison: Path, se
     assert "Households per grid worker" in texts
     assert "Median days to resolution (days)" in texts
     forest = " ".join(seen.figures[str(factorial / "paired_effects.pdf")]["texts"])
-    assert "Δ days" in forest and "Δ 0–1 scale" in forest  # units on the paired-effect panels
+    assert "Δ (days)" in forest and "Δ (0–1 scale)" in forest  # units on the paired-effect panels
 
 
 def _scenario_of(label: str, names: list[str]) -> str | None:
@@ -261,3 +261,41 @@ def test_every_schema_key_and_outcome_has_a_label_in_words() -> None:
     assert contrast_label("scenario: b − a") == "b − a"
     assert statistic_label("resolution_days_median") == "Median days to resolution (days)"
     assert statistic_label("verdict_at_3_seeds") == "Verdict at 3 seeds"
+
+
+def test_index_prim_convergence_and_expectation_figures_fit(tmp_path: Path, seen: Seen) -> None:
+    """The figures the tiny sweeps above do not draw, on rows shaped as their callers make them:
+    Morris indices over every capacity and behaviour factor (only the most influential drawn),
+    PRIM's trajectory, the convergence panels and the expectations' forest plot."""
+    import numpy as np
+
+    from sim.analysis import report_plots as rp
+
+    factors = [k for k in _keys(ScenarioConfig) if k.startswith(("capacity.", "behaviour.")) and "enabled" not in k][:44]
+    rows = [{"scenario": "base", "outcome": o, "factor": f, "mu_star": (k * 7 % 11) + 1.0, "mu_star_low": (k * 7 % 11) + 0.5,
+             "mu_star_high": (k * 7 % 11) + 1.5} for o in OUTCOMES for k, f in enumerate(factors)]
+    rp.plot_indices(rows, [("mu_star", "mu_star_low", "mu_star_high")], tmp_path / "morris.png", formats=("svg",),
+                    title="Morris indices", names={"mu_star": "μ*"})
+    f = seen.figures[str(tmp_path / "morris.png")]
+    assert f["problems"] == [] and f["size"][1] <= plotting.MAX_HEIGHT
+    shown = re.search(rf"the (\d+) most influential of {len(factors)} factors", " ".join(f["texts"]).replace("\n", " "))
+    assert shown and 6 <= int(shown.group(1)) <= rp.MAX_FACTORS_SHOWN
+    trajectory = [{"coverage": 1 - 0.02 * i, "density": 0.4 + 0.01 * i, "res_dim": i % 3, "chosen": i == 10} for i in range(30)]
+    rp.plot_prim(trajectory, tmp_path / "prim.png", formats=(), title="PRIM: where backlog ≤ 5 issues")
+    rng = np.random.default_rng(1)
+    series = [{o: rng.normal(size=60).cumsum() for o in OUTCOMES} for _ in range(3)]
+    conv = [{"outcome": o, "equilibrium": 0.0, "noise": 1.0} for o in OUTCOMES]
+    plotting.plot_convergence(series, conv, tmp_path / "convergence.png", warmup=20)
+    exp_rows = [{"expectation": str(k), "outcome": o, "comparison": c, "mean_a": 2.0, "diff": 0.1 * k, "ci_low": 0.1 * k - 0.2,
+                 "ci_high": 0.1 * k + 0.2} for k in range(1, 9) for o in OUTCOMES[:2]
+                for c in ("mechanism − baseline", "null − baseline")]
+    exp_rows += [{"expectation": "5", "outcome": "trust_mean", "comparison": f"{arm}: peak − level {x}", "mean_a": 0.5,
+                  "diff": 0.01, "ci_low": 0.0, "ci_high": 0.02} for arm in ("rule", "null") for x in (0, 1)]
+    plotting.plot_expectations(exp_rows, tmp_path / "expectations.png")
+    for name in ("prim", "convergence", "expectations"):
+        f = seen.figures[str(tmp_path / f"{name}.png")]
+        assert f["problems"] == [], name
+        assert f["size"][0] in (plotting.SINGLE, plotting.DOUBLE), name
+    assert {p.suffix for p in tmp_path.glob("expectations.*")} == {".png", ".pdf", ".svg"}
+    legend = seen.figures[str(tmp_path / "expectations.png")]["legend"]
+    assert {"Mechanism − baseline", "Null variant − baseline", "Leadership rule: peak − level 0"} <= set(legend)

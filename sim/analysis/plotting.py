@@ -34,7 +34,7 @@ from sim.output.results import atomic_write  # noqa: E402
 SINGLE, DOUBLE, MAX_HEIGHT = 3.5, 7.2, 9.0
 #: Okabe & Ito's colour-blind-safe palette (2008), yellow left out (too pale for lines on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-#: Line styles and markers that tell apart series sharing a colour (more series than colours).
+#: Line styles and markers cycled with the colours (series that coincide, more series than colours).
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D")
 #: Formats written beside the first one unless a caller chooses.
@@ -88,10 +88,9 @@ class SeriesStyle:
 
 
 def series_style(k: int) -> SeriesStyle:
-    """The ``k``-th style: the palette's colours first, then each again with the next line
-    style and marker."""
-    cycle, i = divmod(k, len(PALETTE))
-    return SeriesStyle(PALETTE[i], LINE_STYLES[cycle % len(LINE_STYLES)], MARKERS[cycle % len(MARKERS)])
+    """The ``k``-th style: colour, line style and marker cycled together (7 colours × 4 line
+    styles: 28 distinct series, and curves that coincide stay visible)."""
+    return SeriesStyle(PALETTE[k % len(PALETTE)], LINE_STYLES[k % len(LINE_STYLES)], MARKERS[k % len(MARKERS)])
 
 
 def scenario_styles(names: Sequence[str]) -> dict[str, SeriesStyle]:
@@ -106,11 +105,14 @@ def scenario_colors(n: int) -> list[str]:
     return [series_style(k).color for k in range(n)]
 
 
-def wrap(text: str, width_in: float, fontsize: float = 8.0) -> str:
+def wrap(text: str, width_in: float, fontsize: float = 8.0, *, max_lines: int = 0) -> str:
     """``text`` wrapped to lines that fit ``width_in`` inches at ``fontsize`` points (keeps its
-    own line breaks)."""
+    own line breaks); ``max_lines``: at most so many, the last ending in "…" if cut."""
     chars = max(12, int(width_in * 72 / (0.62 * fontsize)))
-    return "\n".join(line for part in text.split("\n") for line in (textwrap.wrap(part, chars) or [""]))
+    lines = [line for part in text.split("\n") for line in (textwrap.wrap(part, chars) or [""])]
+    if max_lines and len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], textwrap.shorten(" ".join(lines[max_lines - 1:]), chars, placeholder=" …")]
+    return "\n".join(lines)
 
 
 def suptitle(fig: matplotlib.figure.Figure, text: str) -> None:

@@ -32,7 +32,8 @@ from sim.output.labels import contrast_label, factor_label, outcome_label
 
 __all__ = ["MAX_FACTORS_SHOWN", "plot_adequacy", "plot_factor", "plot_heatmap", "plot_indices", "plot_prim"]
 
-#: Most factors drawn in an index figure (the most influential; the table has them all).
+#: Most factors drawn in an index figure (the most influential, fewer when many outcomes share the
+#: page; the table has them all).
 MAX_FACTORS_SHOWN = 20
 
 
@@ -97,8 +98,12 @@ def plot_indices(rows: Sequence[Mapping[str, Any]], keys: Sequence[tuple[str, st
         top = max(sub.values(), default=0.0) or 1.0
         for f, v in sub.items():
             score[f] += v / top
-    shown = sorted(factors, key=lambda f: -score[f])[:MAX_FACTORS_SHOWN] if len(factors) > MAX_FACTORS_SHOWN else factors
-    fig, axes = grid(len(outcomes), ncols=2, panel_height=min(MAX_HEIGHT, 0.22 * len(shown) + 0.9), extra=0.9, sharey=True)
+    ncols = 3 if len(outcomes) > 4 else 2
+    rows_of_panels = -(-len(outcomes) // ncols)
+    fit = int(((MAX_HEIGHT - 1.2) / rows_of_panels - 0.8) / 0.24)  # factors that fit the page's height
+    limit = max(6, min(MAX_FACTORS_SHOWN, fit))
+    shown = sorted(factors, key=lambda f: -score[f])[:limit] if len(factors) > limit else factors
+    fig, axes = grid(len(outcomes), ncols=ncols, panel_height=0.24 * len(shown) + 0.8, extra=1.0, sharey=True)
     y = np.arange(len(shown))
     for ax, o in zip(axes.flat, outcomes):
         sub = {r["factor"]: r for r in rows if r["outcome"] == o}
@@ -109,7 +114,7 @@ def plot_indices(rows: Sequence[Mapping[str, Any]], keys: Sequence[tuple[str, st
             off = (k - (len(keys) - 1) / 2) * 0.35
             ax.barh(y + off, vals, height=0.33, color=series_style(k).color, label=(names or {}).get(v, v))
             ax.errorbar(vals, y + off, xerr=[vals - low, high - vals], fmt="none", ecolor="0.2", elinewidth=0.8, capsize=1.5)
-        ax.set_yticks(y, [wrap(factor_label(f), 1.9, 6) for f in shown], fontsize=6)
+        ax.set_yticks(y, [wrap(factor_label(f), 2.1, 6, max_lines=2) for f in shown], fontsize=6)
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.axvline(0, color="0.4", lw=0.7)
         ax.set_title(_label(o, 2.6))

@@ -50,9 +50,9 @@ def panel_title(outcome: str, *, window: bool = False) -> str:
 
 
 def unit_label(outcome: str, *, delta: bool = False) -> str:
-    """An outcome's unit as an axis label (``'days'``, ``'Δ days'``)."""
+    """An outcome's unit as an axis label (``'days'``; ``delta``: ``'Δ (days)'``)."""
     unit = outcome_unit(outcome) or "value"
-    return f"Δ {unit}" if delta else unit
+    return f"Δ ({unit})" if delta else unit
 
 
 # --------------------------------------------------------------------------- scenario keys
