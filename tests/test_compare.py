@@ -100,7 +100,8 @@ def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:
         assert (out / f"{stem}.pdf").read_bytes()[:5] == b"%PDF-"
         assert b"<svg" in (out / f"{stem}.svg").read_bytes()[:2000]
     tex = (out / "comparison.tex").read_text()
-    assert "\\toprule" in tex and "\\bottomrule" in tex and "trust\\_mean" in tex
+    assert "\\toprule" in tex and "\\bottomrule" in tex and "\\label{tab:comparison-means}" in tex
+    assert "Mean trust" in tex and "trust\\_mean" not in tex  # headers in words (tests/test_latex.py compiles it)
     lines = stdout.rstrip().splitlines()
     assert lines[-1].startswith("wrote: ") and "comparison.csv" in lines[-1]
     assert max(len(line) for line in lines[:-1]) <= 120

@@ -12,7 +12,9 @@ the first scenario). Beside every outcome the table shows each scenario's resour
 
 Files written into ``OUT`` besides the engine's (``runs.parquet``, ``manifest.json``, ...)::
 
-    comparison.csv / .tex          tidy statistics, one row per scenario and outcome
+    comparison.csv                 tidy statistics, one row per scenario and outcome
+    comparison.tex                 LaTeX: one row per scenario, the outcomes as columns (means, paired
+                                   differences to the first, their p values; ``latex_tables``)
     costs.csv / .tex               per later scenario and outcome: Δ outcome, Δ hours and budget per day, their ratios
     survival.csv / .tex            days to real resolution as censored estimates (sim.analysis.survival): per scenario
                                    and cohort the Kaplan–Meier median, the restricted mean (RMST) to τ days and its
@@ -37,14 +39,15 @@ from sim.analysis import survival
 from sim.analysis.stats import mean_ci, mean_ci_rows, paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
-from sim.output.tables import write_csv, write_latex
+from sim.output.labels import panel_title, unit_label
+from sim.output.tables import write_csv, write_latex, write_latex_wide
 from sim.resources import SPEC
 from sim.sweep.engine import SweepResult, run_experiment
 from sim.sweep.executors import Executor
 from sim.sweep.experiment import Experiment
 
 __all__ = ["COMPARED", "CSV_COLUMNS", "PANELS", "Comparison", "compare", "compare_cli", "comparison_experiment",
-           "cost_rows", "format_table", "statistics_rows", "summarize"]
+           "cost_rows", "format_table", "latex_tables", "statistics_rows", "summarize"]
 
 #: Columns of ``comparison.csv``.
 CSV_COLUMNS = ("scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
@@ -53,14 +56,12 @@ CSV_COLUMNS = ("scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", 
 COST_COLUMNS = ("scenario", "outcome", "diff", "diff_ci_low", "diff_ci_high", "significant", "d_hours_per_day",
                 "d_budget_per_day", "hours_per_unit", "budget_per_unit")
 
-#: Daily columns shown over time in ``comparison.png``: column -> (panel title, y-axis label).
+#: Daily columns shown over time in ``comparison.png``: column -> (panel title, y-axis label),
+#: both from the outcome registry (a flow's window named in the title).
 PANELS: dict[str, tuple[str, str]] = {
-    "trust_mean": ("Mean trust in grassroots governance", "trust (0–1)"),
-    "participation_rate": ("Participation", "share of residents"),
-    "resolution_days_median": ("Median days to resolution (30-day window)", "days"),
-    "backlog": ("Backlog", "open issues"),
-    "acquaintance_share": ("Acquaintance ties", "share of non-household ties"),
-    "false_closure_rate": ("False closures (30-day window)", "share of closures"),
+    col: (panel_title(col, window=True), unit_label(col))
+    for col in ("trust_mean", "participation_rate", "resolution_days_median", "backlog", "acquaintance_share",
+                "false_closure_rate")
 }
 #: Outcomes compared: the headline set, then resource use by pool.
 COMPARED: tuple[str, ...] = (*HEADLINE, *RESOURCE_USE)
@@ -171,6 +172,26 @@ def cost_rows(names: Sequence[str], values: Mapping[int, np.ndarray]) -> list[di
     return rows
 
 
+def latex_tables(names: Sequence[str], seeds: int) -> list[dict[str, Any]]:
+    """The tables of ``comparison.tex`` (``sim.output.tables.latex_wide``): one row per scenario,
+    the outcomes as columns; means, and for more than one scenario the paired differences to
+    the first and their p values."""
+    plural = "s" if seeds != 1 else ""
+    tables: list[dict[str, Any]] = [
+        {"index": ("scenario",), "value": "mean", "label": "tab:comparison-means",
+         "caption": f"Outcomes per scenario: mean ± half-width of the 95% t-interval over {seeds} seed{plural} "
+                    "(common random numbers)."}]
+    if len(names) > 1:
+        tables += [
+            {"index": ("scenario",), "value": "diff", "low": "diff_ci_low", "high": "diff_ci_high",
+             "label": "tab:comparison-differences",
+             "caption": f"Paired differences to {names[0]} (scenario − {names[0]}, seed by seed): mean ± half-width of "
+                        "the 95% t-interval."},
+            {"index": ("scenario",), "value": "p_t", "low": None, "high": None, "label": "tab:comparison-p",
+             "caption": f"p values of the paired t-test of the differences to {names[0]}."}]
+    return tables
+
+
 def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: tuple[str, ...] = FORMATS) -> Comparison:
     """Read the stored runs back and write the comparison's tables and figures."""
     out = Path(out)
@@ -178,12 +199,18 @@ def summarize(exp: Experiment, out: str | Path, *, plots: bool = True, formats: 
     values = _matrices(exp, out)
     rows = statistics_rows(names, values)
     costs = cost_rows(names, values)
-    files = [write_csv(rows, CSV_COLUMNS, out / "comparison.csv"), write_latex(rows, CSV_COLUMNS, out / "comparison.tex"),
-             write_csv(costs, COST_COLUMNS, out / "costs.csv"), write_latex(costs, COST_COLUMNS, out / "costs.tex")]
+    files = [write_csv(rows, CSV_COLUMNS, out / "comparison.csv"),
+             write_latex_wide(rows, out / "comparison.tex", tables=latex_tables(names, exp.replications)),
+             write_csv(costs, COST_COLUMNS, out / "costs.csv"),
+             write_latex(costs, COST_COLUMNS, out / "costs.tex", label="tab:costs",
+                         caption=f"Cost per unit of effect, paired to {names[0]}: Δ outcome with its 95% t-interval, Δ hours "
+                                 "and Δ budget units per day, and their ratios to Δ outcome where its interval excludes 0.")]
     surv = _survival(exp, out, names)
     if surv is not None:
         files += [write_csv(surv, survival.SURVIVAL_COLUMNS, out / "survival.csv"),
-                  write_latex(surv, survival.SURVIVAL_COLUMNS, out / "survival.tex")]
+                  write_latex(surv, survival.SURVIVAL_COLUMNS, out / "survival.tex", label="tab:survival",
+                              caption=f"Days to real resolution as censored estimates, paired to {names[0]}: Kaplan–Meier "
+                                      "median, restricted mean (RMST) with its 95% t-interval, log-rank p stratified by seed.")]
     result = Comparison(names=names, seeds=list(range(exp.replications)), rows=rows, costs=costs, files=files, out=out,
                         survival=surv)
     if plots:
@@ -220,7 +247,7 @@ def _title(exp: Experiment, names: Sequence[str], *, with_names: bool = True) ->
 
 
 def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ...]) -> list[Path]:
-    from sim.analysis.plotting import plot_compare, plot_compare_summary
+    from sim.analysis.plotting import plot_compare, plot_compare_summary, scenario_styles
 
     names = result.names
     daily = pq.read_table(out / "daily.parquet")
@@ -238,8 +265,9 @@ def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ..
             mat[seed[mask], np.searchsorted(day, day_all[mask])] = v[mask]
             bands[col] = mean_ci_rows(mat)
         series.append((name, day.astype(np.float64), bands))
+    styles = scenario_styles(names)  # one per scenario, the same in both figures
     files = plot_compare(series, out / "comparison.png", panels=PANELS, title=_title(exp, names), n_seeds=exp.replications,
-                         formats=formats)
+                         formats=formats, styles=styles)
     if len(names) > 1:
         diffs = []
         for outcome in COMPARED:
@@ -247,7 +275,7 @@ def _plot(exp: Experiment, result: Comparison, out: Path, formats: tuple[str, ..
             entries = [(r["scenario"], r["diff"], r["diff_ci_low"], r["diff_ci_high"], r["p_t"])
                        for r in result.rows if r["outcome"] == outcome and r["diff"] is not None]
             diffs.append((outcome, label, higher, entries))
-        files += plot_compare_summary(diffs, out / "comparison_summary.png", scenarios=list(names), formats=formats,
+        files += plot_compare_summary(diffs, out / "comparison_summary.png", scenarios=list(names), formats=formats, styles=styles,
                                       title=f"Paired difference to '{names[0]}' — {_title(exp, names, with_names=False)}")
     return files
 

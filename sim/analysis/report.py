@@ -1,10 +1,12 @@
 """``govsim report DIR``: the figures and tables of a sweep or comparison, fit for a paper.
 
 Reads ``DIR/runs.parquet`` and ``DIR/experiment.json`` (written by ``sim.sweep.engine``) and writes
-into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX/booktabs)::
+into ``DIR/report/`` (figures in PDF, SVG and PNG; tables in CSV and LaTeX: ``table`` environments
+with captions, labels and siunitx columns, see ``sim.output.tables``)::
 
     factor_<key>.*          outcome against each factor, 95% CI bands (one line per scenario)
-    heatmap_<a>__<b>.*      mean outcome over two factors
+    heatmap_<a>__<b>.*      mean outcome over two factors (full factorial designs only: in a sampled
+                            design every other factor varies at once, so a cell mean is no effect)
     factor_effects.*        the numbers behind the factor plots
     ranking.*, decision_effects.*, cost_effect.*, interaction_<factor>.*
                             the decision views (sim.analysis.decisions): options ranked by an outcome with
@@ -39,8 +41,9 @@ from sim.analysis import methods as analysis
 from sim.analysis.stats import paired_difference
 from sim.errors import ScenarioError
 from sim.outcomes.registry import REGISTRY
+from sim.output.labels import factor_label, outcome_label, outcome_unit
 from sim.output.results import safe_name
-from sim.output.tables import write_csv, write_latex
+from sim.output.tables import write_csv, write_latex, write_latex_wide
 from sim.sweep.experiment import Design, Experiment, Range, design_matrix, salib_problem
 from sim.sweep.store import read_runs
 
@@ -78,11 +81,44 @@ def load_experiment_record(folder: Path) -> Experiment:
         raise ScenarioError(f"{path}: not a sweep or comparison folder ({exc}); give the --out folder of a sweep") from None
 
 
+#: Captions of the LaTeX tables (``discovery_<outcome>`` tables are captioned with the outcome).
+CAPTIONS = {
+    "factor_effects": "Outcomes per factor value (sampled designs: per quantile bin of the factor, at the bin's mean) and "
+                      "scenario: mean ± half-width of the 95% t-interval over runs.",
+    "paired_effects": "Paired effects: each scenario against the first, and each level of a factorial factor against its "
+                      "first level, paired by seed and every other factor: Δ with its 95% t-interval; p: paired t-test, "
+                      "Holm-adjusted over the table.",
+    "adequacy": "Replicate adequacy of each paired effect: the 95% CI half-width with all seeds and with half of them, the "
+                "seeds a half-width of 10% of the effect needs, and whether the verdict holds without the last seeds.",
+    "sobol": "Sobol indices: first-order (S1) and total (ST), with bootstrap 95% intervals.",
+    "morris": "Morris screening: μ* with its bootstrap 95% interval, μ and σ of the elementary effects.",
+}
+#: Columns left out of the LaTeX tables (the contrast names them).
+_TEX_OMIT = ("by", "level", "reference")
+
+
+def _caption(name: str) -> str:
+    if name in CAPTIONS:
+        return CAPTIONS[name]
+    m = re.fullmatch(r"discovery_(\w+?)(_trajectory)?", name)
+    if m:
+        what = outcome_label(m.group(1), unit=False).lower()
+        return (f"PRIM peeling trajectory for {what}." if m.group(2) else
+                f"PRIM: the factor ranges of the box where {what} stays beyond the threshold.")
+    return name.replace("_", " ").capitalize() + "."
+
+
 def _save(rows: list[dict[str, Any]], out: Path, name: str, rep: Report) -> None:
     if not rows:
         return
     cols = [c for c in rows[0] if not c.startswith("_")]
-    rep.files += [write_csv(rows, cols, out / f"{name}.csv"), write_latex(rows, cols, out / f"{name}.tex", caption=name)]
+    rep.files.append(write_csv(rows, cols, out / f"{name}.csv"))
+    if name == "factor_effects":  # one row per factor value and scenario, the outcomes as columns
+        rep.files.append(write_latex_wide(rows, out / f"{name}.tex", tables=[
+            {"index": ("factor", "value", "scenario"), "caption": _caption(name), "label": "tab:factor-effects"}]))
+    else:
+        rep.files.append(write_latex(rows, [c for c in cols if c not in _TEX_OMIT], out / f"{name}.tex",
+                                     caption=_caption(name), label=f"tab:{name.replace('_', '-')}"))
 
 
 def _bins(x: np.ndarray, factorial: bool, k: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -112,14 +148,14 @@ def _heatmap(cols: dict[str, np.ndarray], fx: str, fy: str, outcomes: list[str],
     return grid
 
 
-def _adequacy_curves(effects: list[dict[str, Any]], limit: int = 12) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _adequacy_curves(effects: list[dict[str, Any]], limit: int = 12) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
     curves = {}
     for e in effects[:limit]:
         a, b = e["_a"], e["_b"]
         ns = np.arange(2, len(a) + 1)
         hw = np.array([(lambda d: (d.high - d.low) / 2)(paired_difference(a[:n], b[:n])) for n in ns])
         if np.any(np.isfinite(hw) & (hw > 0)):
-            curves[f"{e['contrast']}: {e['outcome']}"] = (ns, hw)
+            curves[(e["contrast"], e["outcome"])] = (ns, hw)
     return curves
 
 
@@ -161,7 +197,10 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     if len(set(cols["seed"].tolist())) * len(set(zip(cols["point"].tolist(), cols["scenario"].tolist()))) != table.num_rows:
         rep.warnings.append("the sweep is incomplete (not every point, scenario and seed is stored); run it again to finish")
 
-    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title)
+    from sim.analysis.plotting import scenario_styles
+
+    styles = scenario_styles([str(s) for s in cols["scenario"].tolist()])  # one per scenario, in every figure
+    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title, styles)
     rep.answer = _decisions(ctx, rank_by, per)
     ranked = _sensitivity(ctx)
     _factor_figures(ctx, ranked)
@@ -172,7 +211,8 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     return rep
 
 
-def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str) -> list[Path]:
+def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats: tuple[str, ...], title: str,
+            styles: dict[str, Any]) -> list[Path]:
     """Forest plot of the scenario contrasts (each scenario against the first), Holm-adjusted p."""
     from sim.analysis.plotting import plot_compare_summary
 
@@ -183,7 +223,8 @@ def _forest(effects: list[dict[str, Any]], shown: list[str], path: Path, formats
     diffs = [(o, REGISTRY[o].label, REGISTRY[o].direction >= 0,
               [(str(e["level"]), e["diff"], e["ci_low"], e["ci_high"], e["p_holm"]) for e in contrasts if e["outcome"] == o])
              for o in shown]
-    return plot_compare_summary(diffs, path, scenarios=names, formats=formats, title=f"Paired difference to '{names[0]}' — {title}")
+    return plot_compare_summary(diffs, path, scenarios=names, formats=formats, styles=styles,
+                                title=f"Paired difference to '{names[0]}' — {title}")
 
 
 def _ranked(rows: list[dict[str, Any]], key: str) -> list[str]:
@@ -240,6 +281,7 @@ class _Context:
     ext: str
     fmt: tuple[str, ...]
     title: str
+    styles: dict[str, Any] = field(default_factory=dict)  #: scenario -> SeriesStyle, shared by every figure
 
 
 def _sensitivity(ctx: _Context) -> list[str]:
@@ -255,16 +297,18 @@ def _sensitivity(ctx: _Context) -> list[str]:
         if method == "sobol":
             rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
             keys = [("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high")]
+            names = {"S1": "first-order index S1", "ST": "total index ST"}
         else:
             rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
             keys = [("mu_star", "mu_star_low", "mu_star_high")]
+            names = {"mu_star": "μ*: mean absolute elementary effect (the outcome's unit)"}
         _save(rows, rep.out, method, rep)
         ranked = _ranked(rows, "ST" if method == "sobol" else "mu_star") or factors
         if method == "morris" and rows:
             rep.files.append(_next_sobol(folder, rep.out, rows))
         first = [r for r in rows if r["scenario"] == rows[0]["scenario"] and r["outcome"] in shown] if rows else []
         if first:
-            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt,
+            rep.files += rp.plot_indices(first, keys, rep.out / f"{method}{ext}", formats=fmt, names=names,
                                          title=f"{title} — {method.capitalize()} indices, {first[0]['scenario']}")
 
     return ranked
@@ -283,9 +327,10 @@ def _factor_figures(ctx: _Context, ranked: list[str]) -> None:
         if f not in ranked[:MAX_FACTOR_PLOTS]:
             continue
         rep.files += rp.plot_factor([r for r in rows if r["outcome"] in shown], f, shown, rep.out / f"factor_{safe_name(f)}{ext}",
-                                    formats=fmt, title=f"{title} — {f}")
+                                    formats=fmt, title=f"{title} — {factor_label(f)}", styles=ctx.styles)
     _save(effects_rows, rep.out, "factor_effects", rep)
-    for fx, fy in list(itertools.combinations(ranked[:MAX_FACTOR_PLOTS], 2))[:MAX_PAIRS]:
+    pairs = list(itertools.combinations(ranked[:MAX_FACTOR_PLOTS], 2))[:MAX_PAIRS] if factorial else []
+    for fx, fy in pairs:  # a sampled design varies every other factor at once: no cell means of it
         grid = _heatmap(cols, fx, fy, shown, factorial)
         rep.files += rp.plot_heatmap(grid, fx, fy, rep.out / f"heatmap_{safe_name(fx)}__{safe_name(fy)}{ext}", formats=fmt,
                                      title=f"{title} — {cols['scenario'][0]}")
@@ -300,7 +345,7 @@ def _effects(ctx: _Context) -> None:
         ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
     effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
     _save(effects, rep.out, "paired_effects", rep)
-    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title)
+    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title, ctx.styles)
     adequacy = analysis.adequacy(effects)
     _save(adequacy, rep.out, "adequacy", rep)
     rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
@@ -335,7 +380,8 @@ def _discovery(ctx: _Context, discover: list[str]) -> None:
         _save(trajectory, rep.out, f"discovery_{name}_trajectory", rep)
         if trajectory:
             rep.files += rp.plot_prim(trajectory, rep.out / f"discovery_{name}{ext}", formats=fmt,
-                                      title=f"PRIM: {name} {'>=' if above else '<='} {threshold:.4g}")
+                                      title=f"PRIM: where {outcome_label(name, unit=False).lower()} "
+                                            f"{'≥' if above else '≤'} {threshold:.4g} {outcome_unit(name)}")
 
 
 def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]:
