@@ -50,8 +50,8 @@ def test_the_answer_comes_first_in_report_md(analyst: Path) -> None:
     text = (analyst / "report" / "report.md").read_text()
     assert text.index("## Answer") < text.index("## Files")
     answer = text[text.index("## Answer"): text.index("## Files")]
-    assert "per unit of grid workers hours" in answer or "not shown to differ" in answer
-    assert "**Best:**" in answer and f"**By {STAFF}:**" in answer and "mean trust" in answer
+    assert "per unit of hours of grid workers" in answer or "not shown to differ" in answer
+    assert "**Best:**" in answer and f"(`{STAFF}`):**" in answer and "mean trust" in answer
     options = {r["option"] for r in rows(analyst / "report" / "ranking.csv")}
     assert options == {"community_system +emotional_outreach", "community_system +service_closed_loop",
                        "community_system +emotional_outreach +service_closed_loop"}

@@ -10,15 +10,20 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.plotting import plt, save_figure, scenario_colors
-from sim.outcomes.registry import REGISTRY
+from sim.analysis.plotting import SeriesStyle, plt, save_figure, series_style, wrap
+from sim.output.labels import factor_label, outcome_label
 
 __all__ = ["plot_cost_effect", "plot_interaction"]
 
 
 def _label(outcome: str) -> str:
-    o = REGISTRY.get(outcome)
-    return f"Δ {o.label.lower()} ({o.unit})" if o else f"Δ {outcome}"
+    return outcome_label(outcome, delta=True)
+
+
+def _colors(options: Sequence[str], styles: Mapping[str, SeriesStyle]) -> list[str]:
+    """A scenario's own colour where the option is a scenario; the next free styles otherwise."""
+    free = iter(range(len(styles), len(styles) + len(options)))
+    return [styles[o].color if o in styles else series_style(next(free)).color for o in options]
 
 
 def _err(mean: float, low: float, high: float) -> list[list[float]]:
@@ -26,14 +31,15 @@ def _err(mean: float, low: float, high: float) -> list[list[float]]:
 
 
 def plot_cost_effect(ranking: Sequence[Mapping[str, Any]], path: Path, *, cost_label: str, cost_unit: str,
-                     reference: str, formats: tuple[str, ...], limit: int = 12) -> list[Path]:
+                     reference: str, formats: tuple[str, ...], styles: Mapping[str, SeriesStyle],
+                     limit: int = 12) -> list[Path]:
     """Each option's extra cost (x) against its effect (y), both with paired 95% CIs, labelled."""
     rows = list(ranking)[:limit]
     if not rows:
         return []
     outcome = rows[0]["outcome"]
     fig, ax = plt.subplots(figsize=(7.2, 4.6), layout="constrained")
-    colors = scenario_colors(len(rows))
+    colors = _colors([str(r["option"]) for r in rows], styles)
     for r, c in zip(rows, colors):
         ax.errorbar([r["cost_diff"]], [r["diff"]], xerr=_err(r["cost_diff"], r["cost_low"], r["cost_high"]),
                     yerr=_err(r["diff"], r["ci_low"], r["ci_high"]), fmt="o", color=c, ms=5, capsize=2, lw=1)
@@ -45,17 +51,18 @@ def plot_cost_effect(ranking: Sequence[Mapping[str, Any]], path: Path, *, cost_l
     ax.set_ylabel(_label(outcome), fontsize=9)
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
-    ax.set_title(f"Cost and effect of each option against '{reference}' (paired by seed; bars: 95% CI)", fontsize=9)
+    ax.set_title(wrap(f"Cost and effect of each option against '{reference}' (paired by seed; bars: 95% CI)", 6.8, 9),
+                 fontsize=9)
     return save_figure(fig, path, formats=formats)
 
 
 def plot_interaction(effects: Sequence[Mapping[str, Any]], factor: str, outcome: str, options: Sequence[str], path: Path, *,
-                     formats: tuple[str, ...]) -> list[Path]:
+                     formats: tuple[str, ...], styles: Mapping[str, SeriesStyle]) -> list[Path]:
     """An option's effect on ``outcome`` at each level of context ``factor`` (one line per option)."""
     prefix = f"{factor}="
     fig, ax = plt.subplots(figsize=(7.2, 4.2), layout="constrained")
     drawn = False
-    for name, c in zip(options, scenario_colors(len(options))):
+    for name, c in zip(options, _colors(list(options), styles)):
         pts = []
         for e in effects:
             if e["option"] != name or e["outcome"] != outcome or e["context"] == "all":
@@ -78,10 +85,11 @@ def plot_interaction(effects: Sequence[Mapping[str, Any]], factor: str, outcome:
         plt.close(fig)
         return []
     ax.axhline(0, color="0.5", lw=0.8)
-    ax.set_xlabel(factor, fontsize=9)
+    ax.set_xlabel(factor_label(factor), fontsize=9)
     ax.set_ylabel(_label(outcome), fontsize=9)
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, frameon=False, loc="best")
-    ax.set_title(f"Effect by {factor} (paired by seed at each level; bars: 95% CI)", fontsize=9)
+    ax.set_title(wrap(f"Effect by {factor_label(factor).lower()} (paired by seed at each level; bars: 95% CI)", 6.8, 9),
+                 fontsize=9)
     return save_figure(fig, path, formats=formats)

@@ -58,7 +58,7 @@ def cost_of(cols: Columns, per: str, *, partial: bool = False) -> tuple[np.ndarr
     if missing:
         raise KeyError(", ".join(missing))
     unit = REGISTRY[names[0]].unit
-    label = {"hours": "hours of every pool", "budget": "budget of every pool"}.get(per, f"{per.replace('_', ' ')} hours"
+    label = {"hours": "hours of every pool", "budget": "budget of every pool"}.get(per, f"hours of {per.replace('_', ' ')}"
                                                                                   if per in HOUR_POOLS else per.replace("_", " "))
     return np.sum([np.asarray(cols[n], dtype=np.float64) for n in names], axis=0), unit, label
 

@@ -31,6 +31,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,12 +109,18 @@ def _caption(name: str) -> str:
     return name.replace("_", " ").capitalize() + "."
 
 
-def _save(rows: list[dict[str, Any]], out: Path, name: str, rep: Report) -> None:
+def _save(rows: list[dict[str, Any]], out: Path, name: str, rep: Report, *, tex: Sequence[str] | bool = True) -> None:
+    """``name.csv`` of ``rows`` and its LaTeX table (``tex``: True, the columns to typeset, or False: none)."""
     if not rows:
         return
     cols = [c for c in rows[0] if not c.startswith("_")]
     rep.files.append(write_csv(rows, cols, out / f"{name}.csv"))
-    if name == "factor_effects":  # one row per factor value and scenario, the outcomes as columns
+    if tex is False:
+        return
+    if not isinstance(tex, bool):
+        rep.files.append(write_latex(rows, list(tex), out / f"{name}.tex", caption=_caption(name),
+                                     label=f"tab:{name.replace('_', '-')}"))
+    elif name == "factor_effects":  # one row per factor value and scenario, the outcomes as columns
         rep.files.append(write_latex_wide(rows, out / f"{name}.tex", tables=[
             {"index": ("factor", "value", "scenario"), "caption": _caption(name), "label": "tab:factor-effects"}]))
     else:
@@ -409,14 +416,15 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
         raise ScenarioError(f"--per {per}: the runs lack {exc.args[0]}; choose one of {pools}, and keep the experiment's "
                             "outcomes including the used_<pool> ones") from None
     rep.warnings += d.warnings
-    _save([{k: v for k, v in e.items()} for e in d.effects], rep.out, "decision_effects", rep)
-    _save(d.ranking, rep.out, "ranking", rep)
+    _save(d.effects, rep.out, "decision_effects", rep, tex=False)  # long: the CSV; the ranking is the table
+    _save(d.ranking, rep.out, "ranking", rep, tex=("option", "diff", "ci_low", "ci_high", "cost_diff", "cost_low", "cost_high",
+                                                   "per_cost", "per_cost_low", "per_cost_high"))
     rep.files += dp.plot_cost_effect(d.ranking, rep.out / f"cost_effect{ctx.ext}", cost_label=d.cost_label,
-                                     cost_unit=d.cost_unit, reference=d.reference, formats=ctx.fmt)
+                                     cost_unit=d.cost_unit, reference=d.reference, formats=ctx.fmt, styles=ctx.styles)
     top = [r["option"] for r in d.ranking[:5]]
     for f in d.context:
         rep.files += dp.plot_interaction(d.effects, f, outcome, top, rep.out / f"interaction_{safe_name(f)}{ctx.ext}",
-                                         formats=ctx.fmt)
+                                         formats=ctx.fmt, styles=ctx.styles)
     return _answer(d)
 
 
@@ -460,7 +468,8 @@ def _answer(d: Any) -> list[str]:
         by = [e for e in d.effects if e["option"] == best["option"] and e["outcome"] == d.outcome and e["context"] != "all"]
         parts = [f"{_ci(e['diff'], e['ci_low'], e['ci_high'])} at {e['context']}" for e in by]
         if parts:
-            lines.append(f"**By {f}:** {best['option']}'s effect is " + "; ".join(parts) + f" (figure interaction_{safe_name(f)}).")
+            lines.append(f"**By {factor_label(f).lower()} (`{f}`):** {best['option']}'s effect is " + "; ".join(parts)
+                         + f" (figure interaction_{safe_name(f)}).")
     return lines
 
 
