@@ -120,7 +120,8 @@ def test_a_refused_value_shows_one_line_and_changes_nothing(page: Page) -> None:
     before = page.state.explorer.config
     field.v_model = "5"  # below the schema's minimum of 10
     field.fire_event("focusout", None)
-    assert page.text("govsim-error") == "Not applied: population.residents: Input should be greater than or equal to 10"
+    assert page.text("govsim-error") == ("Not applied: population.residents = 5: outside the app's allowed range [10, 100,000] "
+                                         "(use 'govsim run' for bigger streets)")
     assert page.state.explorer.config is before
     field.v_model = "2000"
     field.fire_event("focusout", None)

@@ -11,7 +11,7 @@ from solara.alias import rv
 
 from sim.app import i18n
 from sim.app.scenario_io import catalogue, load_named
-from sim.app.settings import Control, get_value, mechanism_controls, run_controls, with_value
+from sim.app.settings import Control, apply_value, get_value, mechanism_controls, run_controls, with_value
 from sim.app.ui_common import SPEEDS, AppState, Help, Md
 from sim.mechanisms import REGISTRY
 
@@ -85,9 +85,12 @@ def ControlField(state: AppState, control: Control, value: Any) -> None:
     css = ["govsim-control", "govsim-ctl-" + control.key.replace(".", "-")]
 
     def apply(new: Any) -> None:
-        if new is None or new == value:
+        if new is None:
             return
-        state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
+        if new == value:  # a valid entry (back to the value in force): an old refusal no longer applies
+            state.error.set("")
+            return
+        state.act(lambda: state.explorer.configure(apply_value(state.explorer.config, control, new)))
 
     if control.kind == "switch":
         solara.Switch(label=label, value=bool(value), on_value=apply, classes=css)
@@ -159,6 +162,10 @@ def SettingsCard(state: AppState) -> None:
     runs = solara.use_memo(run_controls, [])
     cfg = state.explorer.config
     with solara.Card(state.t("settings.title"), classes=["govsim-settings"]):
+        solara.Button(state.t("settings.defaults"), on_click=lambda: state.act(state.explorer.restore_defaults),
+                      disabled=not state.explorer.changed, small=True, outlined=True, classes=["govsim-defaults"],
+                      style={"text-transform": "none", "margin-bottom": "6px"})
+        Help(state.t("settings.defaults_help", name=state.explorer.origin.name))
         solara.Text(state.t("settings.run"), style={"font-weight": "600"})
         for c in runs:
             ControlField(state, c, get_value(cfg, c.path))
