@@ -9,7 +9,7 @@ import solara
 import solara.lab
 from solara.alias import rv
 
-from sim.app import i18n
+from sim.app import i18n, texts_zh
 from sim.app.scenario_io import catalogue, load_named
 from sim.app.settings import Control, apply_value, get_value, mechanism_controls, run_controls, with_value
 from sim.app.ui_common import SPEEDS, AppState, Help, Md
@@ -35,7 +35,7 @@ def ScenarioCard(state: AppState) -> None:
         Help(state.t("scenario.now", name=ex.config.name, source=ex.source or "-"), classes=["govsim-help", "govsim-now"])
         if ex.config.description:
             with solara.Details(state.t("scenario.about")):
-                Md(ex.config.description, size="13px")
+                Md(ex.config.description, size="13px", classes=["govsim-scenario-description"])
 
 
 @solara.component
@@ -106,21 +106,27 @@ def ControlField(state: AppState, control: Control, value: Any) -> None:
     elif control.kind == "float":
         solara.InputFloat(label, value=float(value), on_value=apply, classes=css)
     else:
-        solara.Text(f"{label}: {_plain(value)}", style={"font-size": "13px"}, classes=css)
+        solara.Text(state.t("settings.fixed_value", name=label, value=_plain(value, lang)), style={"font-size": "13px"}, classes=css)
         Help(state.t("settings.fixed"))
     bits = [i18n.param_help(control, lang)]
     if control.range_text():
         bits.append(state.t("settings.range", range=control.range_text()))
     if control.kind != "fixed":
-        bits.append(state.t("settings.default", value=_plain(control.default)))
+        bits.append(state.t("settings.default", value=_plain(control.default, lang)))
     Help(" ".join(bits))
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, lang: str = "en") -> str:
+    """A setting's value as the page shows it: in Chinese, yes/no as 是/否 and a list's
+    items (issue categories ...) translated, joined with 、."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
     if isinstance(value, tuple):
-        return "[" + ", ".join(_plain(v) for v in value) + "]"
+        if lang == "zh":
+            return "、".join(_plain(v, lang) for v in value) or "（无）"
+        return "[" + ", ".join(_plain(v, lang) for v in value) + "]"
+    if isinstance(value, str) and lang == "zh":
+        return texts_zh.CATEGORIES.get(value, value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

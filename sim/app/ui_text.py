@@ -18,7 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario.title": ("Scenario", "情景"),
     "scenario.pick": ("Scenario file under scenarios/", "scenarios/ 下的情景文件"),
     "scenario.now": ("Exploring '{name}' (from {source}).", "正在探索“{name}”（来自 {source}）。"),
-    "scenario.about": ("About this scenario", "情景说明"),
+    "scenario.about": ("About this scenario", "情景说明（情景文件中的英文原文）"),
     # run
     "run.title": ("Run", "运行"),
     "run.play": ("Play", "播放"),
@@ -42,6 +42,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                "撤销在此所做的全部修改，恢复载入时“{name}”的设置。"),
     "settings.range": ("Allowed: {range}.", "允许范围：{range}。"),
     "settings.default": ("Default: {value}.", "默认值：{value}。"),
+    "settings.fixed_value": ("{name}: {value}", "{name}：{value}"),
     "settings.fixed": ("Change this in a scenario file: export, edit, load.", "此项请在情景文件中修改：导出、编辑、再载入。"),
     # scenario file
     "file.title": ("Scenario file", "情景文件"),
@@ -121,6 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mech.part": ("Part {number}: {heading} (`docs/article.md#{anchor}`)", "第 {number} 部分：{heading}（`docs/article.md#{anchor}`）"),
     "mech.digest": ("The article digest on this part (English)", "该部分的文章摘要（英文）"),
     "mech.source": ("Specification: {source}.", "规格说明：{source}。"),
+    "mech.source_parts": ("the article, part {parts}", "文章第 {parts} 部分"),
     # side by side
     "cmp.intro": ("Run a second scenario next to this one on the same seed (common random numbers: the same issues "
                   "arise in both); both step together and every chart shows B − A.",
