@@ -110,7 +110,7 @@ def test_switching_a_mechanism_restarts_with_it_and_shows_its_parameters(page: P
     assert not page.all("govsim-ctl-mechanisms-supervision-audit_rate")  # drawn when opened
     page.one("govsim-params-supervision").click()
     slider = page.one("govsim-ctl-mechanisms-supervision-audit_rate")
-    slider.fire_event("change", 0.35)
+    slider.vue_commit(0.35)
     assert page.state.explorer.config.mechanisms.supervision.audit_rate == 0.35
     assert "audit_rate: 0.35" in export_yaml(page.state.explorer.config)
 

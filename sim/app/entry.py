@@ -18,6 +18,8 @@ import solara
 
 __all__ = ["NARROW", "Layout", "Page"]
 
+#: The route's title (solara would derive "Entry" from the module's name; the page sets its own).
+title = "govsim"
 #: Below this width (CSS pixels) the sidebar starts closed (vuetify's drawer overlays the page there).
 NARROW = 960
 

@@ -3,11 +3,11 @@ control generated from the schema (``sim.app.settings``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import solara
 import solara.lab
-from solara.alias import rv
 
 from sim.app import i18n, texts_zh
 from sim.app.scenario_io import catalogue, load_named
@@ -77,6 +77,16 @@ def DayCounter(state: AppState) -> None:
         Help(state.t("run.finished"), classes=["govsim-help", "govsim-finished"])
 
 
+#: How long arrow keys must rest on a slider before the value counts (one restart, not one a press).
+SLIDER_REST_MS = 600
+
+
+@solara.component_vue("slider.vue")
+def CommitSlider(value: float, label: str, min: float, max: float, step: float, class_: str, delay: int,  # noqa: A002
+                 event_commit: Callable[[float], None] | None = None) -> None:
+    """A slider that reports its value once it is committed (released, or keys at rest)."""
+
+
 @solara.component
 def ControlField(state: AppState, control: Control, value: Any) -> None:
     """One generated control showing ``value``: its widget, and its range and description as help."""
@@ -97,9 +107,8 @@ def ControlField(state: AppState, control: Control, value: Any) -> None:
     elif control.kind == "choice":
         solara.Select(label, values=list(control.choices), value=value, on_value=apply, classes=css)
     elif control.slider_for(value):
-        slider = rv.Slider(v_model=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step,
-                           thumb_label=True, hide_details=True, class_=" ".join(css))
-        rv.use_event(slider, "change", lambda *args: apply(int(args[-1]) if control.kind == "int" else float(args[-1])))
+        CommitSlider(value=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step, class_=" ".join(css),
+                     delay=SLIDER_REST_MS, event_commit=lambda v: apply(int(v) if control.kind == "int" else float(v)))
         solara.Text(f"{value:g}", style={"font-size": "12px"})
     elif control.kind == "int":
         solara.InputInt(label, value=int(value), on_value=apply, classes=css)

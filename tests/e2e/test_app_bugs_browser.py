@@ -46,3 +46,25 @@ def test_the_issues_tab_counts_from_day_0(page: Page) -> None:
     text = page.inner_text(".govsim-issues-total")
     assert re.fullmatch(r"[\d,]+ issues have arisen in the 2 days since day 0\.", text.strip()), text
     assert int(text.split()[0].replace(",", "")) < 5_000  # not the warm-up's tens of thousands
+
+
+def test_arrow_keys_on_a_slider_restart_the_run_once_when_they_rest(page: Page) -> None:
+    page.click(".govsim-switch-supervision")
+    page.wait_for_function(f"{DAY_JS} == 0")
+    page.click(".govsim-params-supervision")
+    page.wait_for_selector(".govsim-ctl-mechanisms-supervision-audit_rate")
+    page.evaluate("""() => { window.days = []; const el = document.querySelector('.govsim-day');
+        new MutationObserver(() => window.days.push(el.innerText)).observe(el, {subtree: true, childList: true, characterData: true}); }""")
+    thumb = page.locator(".govsim-ctl-mechanisms-supervision-audit_rate .v-slider__thumb-container")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # pending: the run goes on
+    page.click(".govsim-step")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    page.click(".govsim-step")
+    page.wait_for_function("window.days.some(d => /Day 2 /.test(d))", timeout=10_000)  # stepped on, no restart between
+    page.wait_for_function(f"{DAY_JS} == 0", timeout=10_000)  # then one restart, with both presses
+    page.click(".govsim-file .v-expansion-panel-header")
+    assert "audit_rate: 0.22" in page.inner_text(".govsim-yaml")
+    seen = [int(re.search(r"\d+", d).group()) for d in page.evaluate("window.days")]
+    assert seen[: seen.index(2) + 1] == sorted(seen[: seen.index(2) + 1]), seen
