@@ -110,7 +110,7 @@ def test_switching_a_mechanism_restarts_with_it_and_shows_its_parameters(page: P
     assert not page.all("govsim-ctl-mechanisms-supervision-audit_rate")  # drawn when opened
     page.one("govsim-params-supervision").click()
     slider = page.one("govsim-ctl-mechanisms-supervision-audit_rate")
-    slider.fire_event("change", 0.35)
+    slider.vue_commit(0.35)
     assert page.state.explorer.config.mechanisms.supervision.audit_rate == 0.35
     assert "audit_rate: 0.35" in export_yaml(page.state.explorer.config)
 
@@ -120,7 +120,8 @@ def test_a_refused_value_shows_one_line_and_changes_nothing(page: Page) -> None:
     before = page.state.explorer.config
     field.v_model = "5"  # below the schema's minimum of 10
     field.fire_event("focusout", None)
-    assert page.text("govsim-error") == "Not applied: population.residents: Input should be greater than or equal to 10"
+    assert page.text("govsim-error") == ("Not applied: population.residents = 5: outside the app's allowed range [10, 100,000] "
+                                         "(use 'govsim run' for bigger streets)")
     assert page.state.explorer.config is before
     field.v_model = "2000"
     field.fire_event("focusout", None)

@@ -1,5 +1,8 @@
 """One resident up close: group, units, trust, efficacy, participation, ties and the history
-of the issues they had, read from the model's arrays."""
+of the issues they had, read from the model's arrays.
+
+Days are counted from day 0 of the run, as everywhere in the page; issues that arose in the
+warm-up (before day 0, ``GovernanceModel.start_day``) are left out, as from every output."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ TIE_KINDS: tuple[str, ...] = ("household", "building", "compound", "community", 
 
 @dataclass(frozen=True)
 class IssueRow:
-    """One of the resident's issues: category, stage, channel and days (-1: not yet)."""
+    """One of the resident's issues: category, stage, channel and days since day 0 (-1: not yet)."""
 
     issue: int
     category: str
@@ -52,8 +55,9 @@ class Profile:
     participating: bool
     ties_by_kind: dict[str, int]
     tie_strength_mean: float
-    issues_total: int
+    issues_total: int  #: issues that arose since day 0
     issues: tuple[IssueRow, ...]
+    warmup_issues: int = 0  #: issues of theirs from the warm-up (not listed)
 
 
 def _tie_kinds(pop: Population, i: int, partners: np.ndarray) -> dict[str, int]:
@@ -80,14 +84,16 @@ def profile(model: GovernanceModel, resident: int) -> Profile:
     t = pop.ties
     partners = t.indices[t.indptr[i]: t.indptr[i + 1]]
     strengths = t.data[t.indptr[i]: t.indptr[i + 1]]
-    own = np.flatnonzero(iss.col("reporter") == i)
+    start = model.start_day
+    mine = iss.col("reporter") == i
+    own = np.flatnonzero(mine & (iss.col("day_arisen") >= start))
     recent = own[np.argsort(-iss.col("day_arisen")[own], kind="stable")][:MAX_ISSUES]
     cols = {c: iss.col(c) for c in ("category", "status", "channel", "day_arisen", "day_detected", "day_closed", "work_done", "taken_over")}
     rows = tuple(
         IssueRow(int(k), CATEGORIES[int(cols["category"][k])],
                  _stage(int(cols["status"][k]), float(cols["work_done"][k]), bool(cols["taken_over"][k])),
-                 Channel(int(cols["channel"][k])).name.lower(), int(cols["day_arisen"][k]), int(cols["day_detected"][k]),
-                 int(cols["day_closed"][k]))
+                 Channel(int(cols["channel"][k])).name.lower(), _since(int(cols["day_arisen"][k]), start),
+                 _since(int(cols["day_detected"][k]), start), _since(int(cols["day_closed"][k]), start))
         for k in recent
     )
     return Profile(
@@ -96,5 +102,10 @@ def profile(model: GovernanceModel, resident: int) -> Profile:
         community=int(pop.community[i]), trust=float(st.trust[i]), efficacy=float(st.efficacy[i]),
         participating=bool(st.participating[i]), ties_by_kind=_tie_kinds(pop, i, partners),
         tie_strength_mean=float(strengths.mean()) if len(strengths) else float("nan"),
-        issues_total=len(own), issues=rows,
+        issues_total=len(own), issues=rows, warmup_issues=int(np.count_nonzero(mine)) - len(own),
     )
+
+
+def _since(day: int, start: int) -> int:
+    """An absolute model day as a day since day 0 (-1 stays: not yet)."""
+    return day - start if day >= 0 else -1

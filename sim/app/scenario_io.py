@@ -11,18 +11,20 @@ under ``scenarios/``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
-from sim.app.settings import APP_MAX_RESIDENTS
+from sim.app.settings import APP_MAX_RESIDENTS, app_range
 from sim.errors import ScenarioError
 from sim.scenario.loading import EXTENDS, MAX_FILE_BYTES, load_scenario, load_scenario_text
 from sim.schema import ScenarioConfig
 
-__all__ = ["SCENARIOS", "catalogue", "check_upload_size", "export_filename", "export_yaml", "load_named", "load_uploaded"]
+__all__ = ["SCENARIOS", "catalogue", "changes", "check_upload_size", "export_filename", "export_yaml", "load_named", "load_uploaded",
+           "named_after_changes"]
 
 #: The scenario folder of the repository the app runs from.
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -54,9 +56,21 @@ def load_uploaded(data: bytes, *, filename: str, root: Path = SCENARIOS) -> Scen
         line = data[: exc.start].count(b"\n") + 1
         raise ScenarioError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8", source=source, line=line) from None
     _check_extends(text, source, root)
-    cfg = load_scenario_text(text, source=source, base_dir=root)
+    try:
+        cfg = load_scenario_text(text, source=source, base_dir=root)
+    except ScenarioError as exc:
+        raise _in_app_range(exc) from None
     _check_size(cfg, source)
     return cfg
+
+
+def _in_app_range(exc: ScenarioError) -> ScenarioError:
+    """The loader's error, with the app's range where the app allows less than the schema
+    (``population.residents``: the schema's "allowed range [10, 5000000]" is not the app's)."""
+    if exc.key != "population.residents" or "allowed range" not in exc.detail:
+        return exc
+    detail = re.sub(r"must be [<>]=? [\d.,]+ \(allowed range [^)]*\)", _OUTSIDE, exc.detail)
+    return ScenarioError(detail, source=exc.source, line=exc.line, key=exc.key)
 
 
 def check_upload_size(size: int, *, filename: str) -> None:
@@ -112,10 +126,12 @@ def _check_extends(text: str, source: str, root: Path) -> None:
                             "name one of them (e.g. 'community_system.yaml')", source=source, key=EXTENDS)
 
 
+_OUTSIDE = f"outside the app's allowed range {app_range(('population', 'residents'))} (use 'govsim run' for bigger streets)"
+
+
 def _check_size(cfg: ScenarioConfig, source: str) -> None:
     if cfg.population.residents > APP_MAX_RESIDENTS:
-        raise ScenarioError(f"population.residents is {cfg.population.residents:,}; the app runs at most "
-                            f"{APP_MAX_RESIDENTS:,} residents (use 'govsim run' for bigger streets)",
+        raise ScenarioError(f"population.residents = {cfg.population.residents:,}: {_OUTSIDE}",
                             source=source, key="population.residents")
 
 
@@ -136,8 +152,61 @@ def export_yaml(cfg: ScenarioConfig) -> str:
 
 def export_filename(cfg: ScenarioConfig) -> str:
     """A file name for the export, from the scenario's name."""
-    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in cfg.name).strip("_") or "scenario"
-    return f"{slug[:80]}.yaml"
+    slug = re.sub(r"_+", "_", "".join(c if c.isalnum() or c in "-_" else "_" for c in cfg.name)).strip("_") or "scenario"
+    return f"{slug[:80].rstrip('_')}.yaml"
+
+
+#: Longest name :func:`named_after_changes` makes (the rest is counted: "and 3 more").
+MAX_NAME = 100
+
+
+def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            out.update(_leaves(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: data}
+
+
+def changes(origin: ScenarioConfig, cfg: ScenarioConfig) -> list[tuple[str, Any, Any]]:
+    """``(key, old, new)`` for every setting of ``cfg`` that differs from ``origin`` (name and
+    description aside), in the schema's order."""
+    old, new = _leaves(origin.model_dump(mode="json")), _leaves(cfg.model_dump(mode="json"))
+    return [(k, old.get(k), v) for k, v in new.items() if k not in ("name", "description") and old.get(k) != v]
+
+
+def _plain(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _short(key: str, value: Any) -> str:
+    parts = key.split(".")
+    if parts[0] == "mechanisms" and parts[-1] == "enabled":
+        return parts[1] if value else f"no {parts[1]}"
+    shown = ".".join(parts[1:]) if parts[0] == "mechanisms" else parts[-1]
+    return f"{shown} {_plain(value)}"
+
+
+def named_after_changes(origin: ScenarioConfig, cfg: ScenarioConfig) -> ScenarioConfig:
+    """``cfg`` named after what changed from ``origin`` (``community_system + supervision,
+    residents 2000``), its description saying so; unchanged: ``cfg`` as it is."""
+    diff = changes(origin, cfg)
+    if not diff:
+        return cfg
+    name, shown = origin.name + " +", 0
+    for key, _, new in diff:
+        piece = f" {_short(key, new)}"
+        if len(name) + len(piece) > MAX_NAME and shown:
+            break
+        name += ("," if shown else "") + piece
+        shown += 1
+    if shown < len(diff):
+        name += f" and {len(diff) - shown} more"
+    lines = "; ".join(f"{k}: {_plain(old)} -> {_plain(new)}" for k, old, new in diff)
+    note = f"Changed in the browser app from '{origin.name}': {lines}."
+    description = f"{cfg.description.rstrip()}\n\n{note}" if cfg.description.strip() else note
+    return cfg.model_copy(update={"name": name[:200], "description": description})
 
 
 def _changes(value: BaseModel, default: BaseModel, plain: dict[str, Any]) -> dict[str, Any]:

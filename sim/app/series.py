@@ -24,7 +24,7 @@ from sim.vocab import GROUPS
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["CHARTS", "STAGES", "Chart", "History", "channel_counts", "lifecycle_counts"]
+__all__ = ["CHARTS", "STAGES", "Chart", "History", "channel_counts", "issues_since", "lifecycle_counts"]
 
 Split = Callable[..., np.ndarray]
 
@@ -139,16 +139,24 @@ def stages() -> tuple[str, ...]:
 STAGES: tuple[str, ...] = stages()
 
 
-def lifecycle_counts(model: GovernanceModel) -> dict[str, int]:
-    """Issues now in each stage of :data:`STAGES` (the values sum to all issues)."""
+def lifecycle_counts(model: GovernanceModel, *, since: int | None = None) -> dict[str, int]:
+    """Issues now in each stage of :data:`STAGES` (the values sum to all issues, or to those
+    that arose on model day ``since`` or later, e.g. ``model.start_day``: not the warm-up's)."""
     iss = model.issues
-    counts = iss.counts()
-    queued = iss.col("status") == Status.QUEUED
+    status = iss.col("status")
+    keep = np.ones(len(status), bool) if since is None else iss.col("day_arisen") >= since
+    counts = np.bincount(status[keep].astype(np.int64), minlength=max(Status) + 1)
+    queued = keep & (status == Status.QUEUED)
     handled = int(np.count_nonzero(queued & ((iss.col("work_done") > 0) | iss.col("taken_over"))))
-    out = {name: counts.get(name, 0) for name in STAGES}
+    out = {name: int(counts[Status[name.upper()]]) for name in STAGES if name != "handled"}
     out["handled"] = handled
-    out["queued"] = counts["queued"] - handled
-    return out
+    out["queued"] -= handled
+    return {name: out[name] for name in STAGES}
+
+
+def issues_since(model: GovernanceModel, since: int) -> int:
+    """Issues that arose on model day ``since`` or later."""
+    return int(np.count_nonzero(model.issues.col("day_arisen") >= since))
 
 
 def channel_counts(model: GovernanceModel, *, since: int | None = None) -> dict[str, int]:

@@ -1,7 +1,10 @@
 """``govsim app``: serve the browser app with solara's server, offline.
 
 Everything the page loads comes from this machine: solara's own files and the pinned
-front-end packages in the virtual environment (``sim.app.assets``). Telemetry and version
+front-end packages in the virtual environment (``sim.app.assets``). Solara's server would
+fetch any other ``/_solara/cdn/...`` file from a public CDN (a client-chosen path, written
+into the venv); :class:`LocalAssetsOnly` answers 404 for those at once, and solara's fetch
+is disabled as well. Telemetry and version
 checks are off, the server binds to 127.0.0.1 unless told otherwise, and a closed browser
 tab's session (with its model) is freed after :data:`SESSION_GRACE`.
 """
@@ -14,9 +17,10 @@ import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
-__all__ = ["AppSetupError", "DEFAULT_HOST", "DEFAULT_PORT", "serve"]
+__all__ = ["AppSetupError", "DEFAULT_HOST", "DEFAULT_PORT", "LocalAssetsOnly", "serve"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -58,6 +62,64 @@ def configure() -> None:
     server_settings.theme.show_banner = False
     # Plain http on this machine or a classroom network: solara falls back to samesite=lax itself.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    disable_cdn_fetch()
+
+
+def disable_cdn_fetch() -> None:
+    """Make solara's CDN fetch fail, so even a request that got past :class:`LocalAssetsOnly`
+    never reaches the network (solara's route then answers 404)."""
+    import solara.server.cdn_helper as cdn_helper
+
+    cdn_helper.fetch_from_cdn = _no_cdn
+
+
+def _no_cdn(url: str) -> bytes:
+    raise PermissionError(f"govsim app serves only its pinned local front-end files, not {url}")
+
+
+class LocalAssetsOnly:
+    """ASGI wrapper: a request under ``/_solara/cdn/`` reaches solara only if it names a file
+    inside one of the pinned packages (``sim.app.assets.PACKAGES``) present in the cache
+    folder; anything else is answered 404 at once, without touching the network or the disk."""
+
+    PREFIX = "/_solara/cdn/"
+
+    def __init__(self, app: Any, root: Path | None = None) -> None:
+        from sim.app.assets import PACKAGES, cdn_dir
+
+        self.app = app
+        self.root = (cdn_dir() if root is None else root).resolve()
+        self.folders = {p.folder: (self.root / p.folder).resolve() for p in PACKAGES}
+
+    def allowed(self, path: str) -> bool:
+        """Whether ``path`` (after the cdn prefix) is a file of a pinned package."""
+        parts = path.split("/")
+        n = 2 if parts[0].startswith("@") else 1
+        base = self.folders.get("/".join(parts[:n]))
+        rest = parts[n:]
+        if base is None or not rest or any(part in ("", ".", "..") or "\\" in part for part in rest):
+            return False
+        target = base.joinpath(*rest).resolve()
+        return target.is_relative_to(base) and target.is_file()
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path = scope.get("path", "")
+            root_path = scope.get("root_path", "")
+            if root_path and path.startswith(root_path):
+                path = path[len(root_path):]
+            if path.startswith(self.PREFIX) or path == self.PREFIX.rstrip("/"):
+                if not self.allowed(path[len(self.PREFIX):]):
+                    await _not_found(send)
+                    return
+        await self.app(scope, receive, send)
+
+
+async def _not_found(send: Any) -> None:
+    body = b"not found: govsim app serves only its pinned local front-end files\n"
+    await send({"type": "http.response.start", "status": 404,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def serve(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
@@ -68,7 +130,7 @@ def serve(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     from solara.server.starlette import app
 
     ready = threading.Event()
-    config = uvicorn.Config(ReadyGate(app, ready), host=host, port=port, log_level="warning", access_log=False,
+    config = uvicorn.Config(ReadyGate(LocalAssetsOnly(app), ready), host=host, port=port, log_level="warning", access_log=False,
                             ws_max_size=8 * 1024 * 1024, timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
     threading.Thread(target=_prepare_when_listening, args=(server, ready, f"http://{host}:{port}/"), daemon=True).start()

@@ -49,6 +49,7 @@ class Explorer:
     def __init__(self, config: ScenarioConfig, *, source: str = "") -> None:
         self.lock = threading.RLock()
         self.source = source
+        self.origin = config  #: the scenario as loaded, before any change in the page
         self.a = Run(config)
         self.b: Run | None = None
         self.b_source = ""
@@ -69,17 +70,28 @@ class Explorer:
         return [self.a] if self.b is None else [self.a, self.b]
 
     def configure(self, config: ScenarioConfig, *, source: str | None = None) -> None:
-        """Explore ``config`` from day 0 (the side-by-side run restarts on its seed)."""
+        """Explore ``config`` from day 0 (the side-by-side run restarts on its seed); with a
+        ``source``, ``config`` is a newly loaded scenario (its settings are the defaults)."""
         with self.lock:
             self.a = Run(config)
             if source is not None:
                 self.source = source
+                self.origin = config
             if self.b is not None:
                 self.b = Run(self._paired(self.b.config))
 
     def reset(self) -> None:
         """Back to day 0 with the same settings."""
         self.configure(self.a.config)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the settings differ from the scenario as loaded."""
+        return self.a.config != self.origin
+
+    def restore_defaults(self) -> None:
+        """Back to the loaded scenario's own settings, from day 0."""
+        self.configure(self.origin)
 
     def compare_with(self, config: ScenarioConfig | None, *, source: str = "") -> None:
         """Run ``config`` side by side on ``a``'s seed (None: stop comparing); both restart."""

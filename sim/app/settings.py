@@ -2,8 +2,10 @@
 students move, with its kind, default, range and description read from the pydantic
 fields (``sim.schema`` and each mechanism's ``Params``), so nothing is written twice.
 
-A change makes a new validated ``ScenarioConfig`` (:func:`with_value`); a value the schema
-refuses raises :class:`SettingError` with one line.
+A change makes a new validated ``ScenarioConfig`` (:func:`with_value`; from a control,
+:func:`apply_value`, which first holds the value to the control's own range, e.g. the app's
+limit on residents); a refused value raises :class:`SettingError` with one line naming the
+range.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sim.mechanisms import REGISTRY
 from sim.scenario.walk import info_at, without_none
 from sim.schema import Bounds, ScenarioConfig, field_bounds
 
-__all__ = ["APP_MAX_RESIDENTS", "Control", "SettingError", "controls_of", "get_value", "mechanism_controls", "run_controls", "with_value"]
+__all__ = ["APP_MAX_RESIDENTS", "COUNT_WORDS", "Control", "SettingError", "apply_value", "app_range", "controls_of", "get_value",
+           "mechanism_controls", "run_controls", "with_value"]
 
 Kind = Literal["switch", "int", "float", "choice", "fixed"]
 Path = tuple[str, ...]
@@ -30,6 +33,9 @@ APP_MAX_RESIDENTS = 100_000
 RUN_KEYS: tuple[Path, ...] = (("seed",), ("days",), ("population", "residents"))
 #: Largest integer range shown as a slider (wider ranges get a number field).
 SLIDER_INT_SPAN = 400
+#: A number parameter named ``<...these>_per_<...>`` counts things (visits, ties ...): its
+#: slider moves in whole steps even when the schema allows fractions (an average).
+COUNT_WORDS: tuple[str, ...] = ("visits", "ties", "contacts", "households", "sessions", "meetings", "members", "residents")
 
 
 class SettingError(ValueError):
@@ -68,10 +74,19 @@ class Control:
         return self.slider and _on_grid(float(value), self.step)
 
     @property
+    def count_like(self) -> bool:
+        """Whether the parameter counts things (an integer, or a number named after what it
+        counts with a whole default, e.g. ``ties_per_attendee``)."""
+        if self.kind == "int":
+            return True
+        counted = self.path[-1].split("_per_")[0].split("_")
+        return self.kind == "float" and any(w in COUNT_WORDS for w in counted) and float(self.default).is_integer()
+
+    @property
     def step(self) -> float:
-        """Slider step: 1 for integers; else the coarsest power of ten from 1/100 down to
-        1/1000 of the range that has the default on its grid."""
-        if self.kind == "int" or self.bounds.lo is None or self.bounds.hi is None:
+        """Slider step: 1 for integers and counts; else the coarsest power of ten from 1/100
+        down to 1/1000 of the range that has the default on its grid."""
+        if self.count_like or self.bounds.lo is None or self.bounds.hi is None:
             return 1
         span = self.bounds.hi - self.bounds.lo
         if span <= 0:
@@ -91,6 +106,14 @@ class Control:
         if b.hi is not None:
             return f"{'<' if b.hi_open else '≤'} {_num(b.hi)}"
         return ""
+
+
+    def allows(self, value: float) -> bool:
+        """Whether ``value`` is inside the control's range."""
+        b = self.bounds
+        if b.lo is not None and (value < b.lo or (b.lo_open and value == b.lo)):
+            return False
+        return not (b.hi is not None and (value > b.hi or (b.hi_open and value == b.hi)))
 
 
 def _on_grid(value: float, step: float) -> bool:
@@ -137,6 +160,22 @@ def controls_of(params: type[BaseModel], prefix: Path) -> list[Control]:
 def mechanism_controls(key: str) -> list[Control]:
     """A control per parameter of mechanism ``key`` (``enabled`` first)."""
     return controls_of(REGISTRY[key].params, ("mechanisms", key))
+
+
+def app_range(path: Path) -> str:
+    """The range the app allows for run key ``path`` (``""``: not a run key)."""
+    return next((c.range_text() for c in run_controls() if c.path == path), "")
+
+
+def apply_value(cfg: ScenarioConfig, control: Control, value: Any) -> ScenarioConfig:
+    """:func:`with_value` for a control: a number outside the control's range (which may be
+    narrower than the schema's, e.g. residents) is refused naming that range."""
+    if control.kind in ("int", "float") and not control.allows(value):
+        if control.path == ("population", "residents"):
+            raise SettingError(f"{control.key} = {_num(value)}: outside the app's allowed range {control.range_text()} "
+                               "(use 'govsim run' for bigger streets)")
+        raise SettingError(f"{control.key} = {_num(value)}: outside the allowed range {control.range_text()}")
+    return with_value(cfg, control.path, value)
 
 
 def get_value(cfg: BaseModel, path: Path) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import solara
 
-from sim.app.scenario_io import check_upload_size, export_filename, export_yaml, load_uploaded
+from sim.app.scenario_io import check_upload_size, export_filename, export_yaml, load_uploaded, named_after_changes
 from sim.app.ui_common import AppState, Help
 from sim.scenario.loading import MAX_FILE_BYTES
 
@@ -46,9 +46,10 @@ def receive_upload(state: AppState, payload: dict) -> None:
 
 @solara.component
 def FileCard(state: AppState) -> None:
-    """Export button, YAML preview and upload button (results show in the page's message line)."""
+    """Export button, YAML preview and upload button (results show in the page's message line).
+    The export is named after the changes made in the page (``named_after_changes``)."""
     state.revision.value  # noqa: B018 - the export follows the settings
-    cfg = state.explorer.config
+    cfg = named_after_changes(state.explorer.origin, state.explorer.config)
     text = export_yaml(cfg)
     with solara.Card(state.t("file.title"), classes=["govsim-file"]):
         solara.FileDownload(text, filename=export_filename(cfg), label=state.t("file.export"), mime_type="application/x-yaml")

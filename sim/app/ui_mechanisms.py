@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import solara
 
 from sim.app import i18n
 from sim.app.article import part
+from sim.app.i18n import tr
 from sim.app.settings import get_value
 from sim.app.ui_common import AppState, Help, Md
 from sim.mechanisms import REGISTRY
@@ -36,5 +39,14 @@ def MechanismsView(state: AppState) -> None:
             Md(cite, classes=["govsim-mech-part"], trusted=True)
             if p.text:
                 with solara.Details(state.t("mech.digest")):
-                    Md(p.text, size="13px", trusted=True)
-        Help(state.t("mech.source", source=mech.source))
+                    Md(p.text, size="13px", trusted=True, classes=["govsim-digest"])
+        Help(state.t("mech.source", source=source_text(mech.source, lang)), classes=["govsim-help", "govsim-mech-source"])
+
+
+def source_text(source: str, lang: str) -> str:
+    """A mechanism's ``source`` ("the article, parts 2(2) and 3(3)") in ``lang``; a source of
+    another form stays as written."""
+    m = re.fullmatch(r"the article, parts? ([\w()]+(?:(?:, | and )[\w()]+)*)", source.strip())
+    if lang != "zh" or m is None:
+        return source
+    return tr("mech.source_parts", lang, parts="、".join(re.split(r", | and ", m.group(1))))

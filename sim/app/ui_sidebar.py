@@ -3,15 +3,15 @@ control generated from the schema (``sim.app.settings``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import solara
 import solara.lab
-from solara.alias import rv
 
-from sim.app import i18n
+from sim.app import i18n, texts_zh
 from sim.app.scenario_io import catalogue, load_named
-from sim.app.settings import Control, get_value, mechanism_controls, run_controls, with_value
+from sim.app.settings import Control, apply_value, get_value, mechanism_controls, run_controls, with_value
 from sim.app.ui_common import SPEEDS, AppState, Help, Md
 from sim.mechanisms import REGISTRY
 
@@ -35,7 +35,7 @@ def ScenarioCard(state: AppState) -> None:
         Help(state.t("scenario.now", name=ex.config.name, source=ex.source or "-"), classes=["govsim-help", "govsim-now"])
         if ex.config.description:
             with solara.Details(state.t("scenario.about")):
-                Md(ex.config.description, size="13px")
+                Md(ex.config.description, size="13px", classes=["govsim-scenario-description"])
 
 
 @solara.component
@@ -77,6 +77,16 @@ def DayCounter(state: AppState) -> None:
         Help(state.t("run.finished"), classes=["govsim-help", "govsim-finished"])
 
 
+#: How long arrow keys must rest on a slider before the value counts (one restart, not one a press).
+SLIDER_REST_MS = 600
+
+
+@solara.component_vue("slider.vue")
+def CommitSlider(value: float, label: str, min: float, max: float, step: float, class_: str, delay: int,  # noqa: A002
+                 event_commit: Callable[[float], None] | None = None) -> None:
+    """A slider that reports its value once it is committed (released, or keys at rest)."""
+
+
 @solara.component
 def ControlField(state: AppState, control: Control, value: Any) -> None:
     """One generated control showing ``value``: its widget, and its range and description as help."""
@@ -85,39 +95,47 @@ def ControlField(state: AppState, control: Control, value: Any) -> None:
     css = ["govsim-control", "govsim-ctl-" + control.key.replace(".", "-")]
 
     def apply(new: Any) -> None:
-        if new is None or new == value:
+        if new is None:
             return
-        state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
+        if new == value:  # a valid entry (back to the value in force): an old refusal no longer applies
+            state.error.set("")
+            return
+        state.act(lambda: state.explorer.configure(apply_value(state.explorer.config, control, new)))
 
     if control.kind == "switch":
         solara.Switch(label=label, value=bool(value), on_value=apply, classes=css)
     elif control.kind == "choice":
         solara.Select(label, values=list(control.choices), value=value, on_value=apply, classes=css)
     elif control.slider_for(value):
-        slider = rv.Slider(v_model=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step,
-                           thumb_label=True, hide_details=True, class_=" ".join(css))
-        rv.use_event(slider, "change", lambda *args: apply(int(args[-1]) if control.kind == "int" else float(args[-1])))
+        CommitSlider(value=value, label=label, min=control.bounds.lo, max=control.bounds.hi, step=control.step, class_=" ".join(css),
+                     delay=SLIDER_REST_MS, event_commit=lambda v: apply(int(v) if control.kind == "int" else float(v)))
         solara.Text(f"{value:g}", style={"font-size": "12px"})
     elif control.kind == "int":
         solara.InputInt(label, value=int(value), on_value=apply, classes=css)
     elif control.kind == "float":
         solara.InputFloat(label, value=float(value), on_value=apply, classes=css)
     else:
-        solara.Text(f"{label}: {_plain(value)}", style={"font-size": "13px"}, classes=css)
+        solara.Text(state.t("settings.fixed_value", name=label, value=_plain(value, lang)), style={"font-size": "13px"}, classes=css)
         Help(state.t("settings.fixed"))
     bits = [i18n.param_help(control, lang)]
     if control.range_text():
         bits.append(state.t("settings.range", range=control.range_text()))
     if control.kind != "fixed":
-        bits.append(state.t("settings.default", value=_plain(control.default)))
+        bits.append(state.t("settings.default", value=_plain(control.default, lang)))
     Help(" ".join(bits))
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, lang: str = "en") -> str:
+    """A setting's value as the page shows it: in Chinese, yes/no as 是/否 and a list's
+    items (issue categories ...) translated, joined with 、."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
     if isinstance(value, tuple):
-        return "[" + ", ".join(_plain(v) for v in value) + "]"
+        if lang == "zh":
+            return "、".join(_plain(v, lang) for v in value) or "（无）"
+        return "[" + ", ".join(_plain(v, lang) for v in value) + "]"
+    if isinstance(value, str) and lang == "zh":
+        return texts_zh.CATEGORIES.get(value, value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -159,6 +177,10 @@ def SettingsCard(state: AppState) -> None:
     runs = solara.use_memo(run_controls, [])
     cfg = state.explorer.config
     with solara.Card(state.t("settings.title"), classes=["govsim-settings"]):
+        solara.Button(state.t("settings.defaults"), on_click=lambda: state.act(state.explorer.restore_defaults),
+                      disabled=not state.explorer.changed, small=True, outlined=True, classes=["govsim-defaults"],
+                      style={"text-transform": "none", "margin-bottom": "6px"})
+        Help(state.t("settings.defaults_help", name=state.explorer.origin.name))
         solara.Text(state.t("settings.run"), style={"font-weight": "600"})
         for c in runs:
             ControlField(state, c, get_value(cfg, c.path))

@@ -18,7 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario.title": ("Scenario", "情景"),
     "scenario.pick": ("Scenario file under scenarios/", "scenarios/ 下的情景文件"),
     "scenario.now": ("Exploring '{name}' (from {source}).", "正在探索“{name}”（来自 {source}）。"),
-    "scenario.about": ("About this scenario", "情景说明"),
+    "scenario.about": ("About this scenario", "情景说明（情景文件中的英文原文）"),
     # run
     "run.title": ("Run", "运行"),
     "run.play": ("Play", "播放"),
@@ -37,8 +37,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings.run": ("Seed, horizon and population", "随机种子、时长与人口"),
     "settings.mechanisms": ("Mechanisms", "治理机制"),
     "settings.params": ("Parameters", "参数"),
+    "settings.defaults": ("Back to the scenario's settings", "恢复情景的默认设置"),
+    "settings.defaults_help": ("Undo every change made here: the settings of '{name}' as loaded.",
+                               "撤销在此所做的全部修改，恢复载入时“{name}”的设置。"),
     "settings.range": ("Allowed: {range}.", "允许范围：{range}。"),
     "settings.default": ("Default: {value}.", "默认值：{value}。"),
+    "settings.fixed_value": ("{name}: {value}", "{name}：{value}"),
     "settings.fixed": ("Change this in a scenario file: export, edit, load.", "此项请在情景文件中修改：导出、编辑、再载入。"),
     # scenario file
     "file.title": ("Scenario file", "情景文件"),
@@ -58,13 +62,16 @@ TEXT: dict[str, tuple[str, str]] = {
                       "解决天数为近 {window} 天内解决的诉求的中位数。分群体的积压与解决天数按提出诉求居民所属群体统计。"),
     # issues
     "issues.lifecycle": ("Where the issues are now", "诉求当前所处阶段"),
-    "issues.total": ("{n} issues have arisen so far.", "迄今共产生 {n} 件诉求。"),
+    "issues.total": ("{n} issues have arisen in the {day} days since day 0.", "第 0 天以来的 {day} 天里共产生 {n} 件诉求。"),
+    "issues.warmup": ("Counted from day 0: the {days} days of warm-up before it, and their issues, are left out.",
+                      "从第 0 天起计：此前 {days} 天的预热期及其诉求不计在内。"),
     "issues.channels_all": ("Found by channel, so far", "发现渠道（累计）"),
     "issues.channels_recent": ("Found by channel, last {window} days", "发现渠道（近 {window} 天）"),
     # neighbourhood
     "nb.building": ("A building", "一栋楼"),
     "nb.compound": ("A compound", "一个小区"),
     "nb.index": ("Number (0–{max})", "编号（0–{max}）"),
+    "nb.clamped": ("There is no number {asked} (0–{max}): showing {shown}.", "没有编号 {asked}（范围 0–{max}）：显示 {shown}。"),
     "nb.trust": ("Trust", "信任"),
     "nb.participation": ("Participation", "参与"),
     "nb.node": ("Resident {id} ({group}): click to inspect", "居民 {id}（{group}）：点击查看"),
@@ -82,6 +89,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # resident
     "res.pick": ("Resident number (0–{max})", "居民编号（0–{max}）"),
     "res.busiest": ("Show the resident with most issues", "查看诉求最多的居民"),
+    "res.clamped": ("There is no resident {asked} (0–{max}): showing {shown}.", "没有居民 {asked}（编号 0–{max}）：显示 {shown}。"),
+    "res.warmup": ("Days count from day 0; {n} issues of theirs from the warm-up before it are not listed.",
+                   "天数从第 0 天起计；其预热期内的 {n} 件诉求未列出。"),
     "res.group": ("Group", "群体"),
     "res.party": ("Party member", "党员"),
     "res.yes": ("yes", "是"),
@@ -112,6 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mech.part": ("Part {number}: {heading} (`docs/article.md#{anchor}`)", "第 {number} 部分：{heading}（`docs/article.md#{anchor}`）"),
     "mech.digest": ("The article digest on this part (English)", "该部分的文章摘要（英文）"),
     "mech.source": ("Specification: {source}.", "规格说明：{source}。"),
+    "mech.source_parts": ("the article, part {parts}", "文章第 {parts} 部分"),
     # side by side
     "cmp.intro": ("Run a second scenario next to this one on the same seed (common random numbers: the same issues "
                   "arise in both); both step together and every chart shows B − A.",

@@ -12,7 +12,7 @@ import solara
 from sim.app import i18n, svg
 from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colours
 from sim.app.resident import profile
-from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, lifecycle_counts
+from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, issues_since, lifecycle_counts
 from sim.app.ui_common import TABS, AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
@@ -62,16 +62,19 @@ def IssuesView(state: AppState) -> None:
     """Where issues are in their lifecycle, and which channels found them."""
     state.tick.value  # noqa: B018
     lang = state.lang.value
-    with state.explorer.lock:
+    with state.explorer.lock:  # since day 0: the warm-up's issues are not this run's
         model = state.explorer.a.model
-        stages = lifecycle_counts(model)
-        found = channel_counts(model)
-        recent = channel_counts(model, since=model.day - WINDOW + 1)
-        total = model.issues.n
+        start = model.start_day
+        stages = lifecycle_counts(model, since=start)
+        found = channel_counts(model, since=start)
+        recent = channel_counts(model, since=max(start, model.day - WINDOW + 1))
+        total = issues_since(model, start)
     stage_bars = [svg.Bar(i18n.stage(s, lang), stages[s], STAGE_COLOURS.get(s, "#999")) for s in STAGES]
     solara.HTML(unsafe_innerHTML=svg.hbars(bars=stage_bars, title=state.t("issues.lifecycle"), css="govsim-bars govsim-lifecycle"),
                 classes=["govsim-issues-lifecycle"])
-    Help(state.t("issues.total", n=f"{total:,}"))
+    Help(state.t("issues.total", n=f"{total:,}", day=state.explorer.day), classes=["govsim-help", "govsim-issues-total"])
+    if start:
+        Help(state.t("issues.warmup", days=f"{start:,}"))
     with solara.ColumnsResponsive(12, large=6):
         for title, counts, css in ((state.t("issues.channels_all"), found, "govsim-channels"),
                                    (state.t("issues.channels_recent", window=WINDOW), recent, "govsim-channels-recent")):
@@ -110,7 +113,7 @@ def NeighbourhoodView(state: AppState) -> None:
     ex = state.explorer
     pop = ex.a.model.pop
     count = int((pop.building if unit == "building" else pop.compound).max()) + 1
-    index = min(index, count - 1)
+    asked, index = index, max(0, min(index, count - 1))
     key = (ex.config.seed, ex.config.population.model_dump_json(), unit, index)
     nb = solara.use_memo(lambda: build(pop, [w.cell for w in ex.a.model.grid_workers], unit=unit, index=index), [key])
     geometry = solara.use_memo(lambda: _geometry(nb, pop, state.lang.value, state.t), [nb, state.lang.value])
@@ -119,10 +122,12 @@ def NeighbourhoodView(state: AppState) -> None:
     with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.ToggleButtonsSingle(value=next(k for k, v in units.items() if v == unit), values=list(units),
                                    on_value=lambda label: set_unit(units[label]), classes=["govsim-nb-unit"])
-        solara.InputInt(state.t("nb.index", max=count - 1), value=index, on_value=lambda v: set_index(max(0, min(int(v), count - 1))),
+        solara.InputInt(state.t("nb.index", max=count - 1), value=index, on_value=lambda v: set_index(int(v)),
                         classes=["govsim-nb-index"], style={"max-width": "140px"})
         solara.ToggleButtonsSingle(value=next(k for k, v in colours.items() if v == colour_by), values=list(colours),
                                    on_value=lambda label: set_colour_by(colours[label]), classes=["govsim-nb-colour"])
+    if asked != index:
+        Help(state.t("nb.clamped", asked=asked, shown=index, max=count - 1), classes=["govsim-help", "govsim-clamped"])
     NetworkPanel(state, nb, geometry, colour_by)
     Help(state.t("nb.summary", inside=int(nb.inside.sum()), outside=int((~nb.inside).sum()), workers=len(nb.workers)))
     Help(state.t("nb.legend_trust" if colour_by == "trust" else "nb.legend_participation"))
@@ -152,18 +157,22 @@ def ResidentView(state: AppState) -> None:
     state.revision.value  # noqa: B018 - a new population may have fewer residents
     ex = state.explorer
     n = ex.a.model.pop.n
-    i = min(max(state.resident.value, 0), n - 1)
+    asked = state.resident.value  # as typed (or kept from a larger population): shown if out of range
+    i = min(max(asked, 0), n - 1)
 
     def someone_with_issues() -> None:
         with ex.lock:
-            reporters = ex.a.model.issues.col("reporter")
+            iss = ex.a.model.issues
+            reporters = iss.col("reporter")[iss.col("day_arisen") >= ex.a.model.start_day]
             counts = np.bincount(reporters, minlength=n) if len(reporters) else np.zeros(n, int)
         state.resident.set(int(np.argmax(counts)))
 
     with solara.Row(gap="12px", style={"align-items": "center"}):
-        solara.InputInt(state.t("res.pick", max=n - 1), value=i, on_value=lambda v: state.resident.set(max(0, min(int(v), n - 1))),
+        solara.InputInt(state.t("res.pick", max=n - 1), value=i, on_value=lambda v: state.resident.set(int(v)),
                         classes=["govsim-res-id"], style={"max-width": "200px"})
         solara.Button(state.t("res.busiest"), on_click=someone_with_issues, classes=["govsim-res-busiest"])
+    if asked != i:
+        Help(state.t("res.clamped", asked=asked, shown=i, max=n - 1), classes=["govsim-help", "govsim-clamped"])
     ResidentDetails(state, i)
 
 
@@ -186,6 +195,8 @@ def ResidentDetails(state: AppState, i: int) -> None:
     ]
     Md("\n".join(f"- **{k}**: {v}" for k, v in facts), classes=["govsim-resident"])
     solara.Text(state.t("res.issues", shown=len(p.issues), total=p.issues_total), style={"font-weight": "600"})
+    if p.warmup_issues:
+        Help(state.t("res.warmup", n=p.warmup_issues))
     if not p.issues:
         Help(state.t("res.none"))
         return

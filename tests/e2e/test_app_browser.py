@@ -102,8 +102,9 @@ def test_the_exported_yaml_passes_govsim_validate(page: Page, tmp_path: Path) ->
         page.click(".govsim-file button:has-text('Export')")
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
-    assert target.name == "community_system.yaml"
+    assert target.name == "community_system_emotional_outreach.yaml"  # named after the change
     text = target.read_text(encoding="utf-8")
+    assert "name: community_system + emotional_outreach\n" in text
     assert "emotional_outreach:\n    enabled: true" in text
     done = subprocess.run([sys.executable, "-m", "sim", "validate", str(target)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and "emotional_outreach" in done.stdout
