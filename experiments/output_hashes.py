@@ -40,8 +40,13 @@ VOLATILE = {"commit", "dirty", "versions", "started", "finished", "sessions", "w
             "command", "cpus", "machine", "environment", "python"}
 
 
+#: Columns left out of every table's hash (``--ignore-column``: an outcome added since the hashes were made).
+IGNORED: set[str] = set()
+
+
 def _table_digest(table: pa.Table) -> str:
     table = table.replace_schema_metadata(None)
+    table = table.drop_columns([c for c in table.column_names if c in IGNORED])
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table.combine_chunks())
@@ -50,9 +55,9 @@ def _table_digest(table: pa.Table) -> str:
 
 def _strip(data: object) -> object:
     if isinstance(data, dict):
-        return {k: _strip(v) for k, v in data.items() if k not in VOLATILE}
+        return {k: _strip(v) for k, v in data.items() if k not in VOLATILE and k not in IGNORED}
     if isinstance(data, list):
-        return [_strip(v) for v in data]
+        return [_strip(v) for v in data if not (isinstance(v, str) and v in IGNORED)]
     return data
 
 
@@ -60,6 +65,10 @@ def digest(path: Path, tmp: Path) -> str:
     """Content hash of one output file (the temporary folder's name replaced by ``<tmp>``)."""
     if path.suffix == ".parquet":
         return _table_digest(pq.read_table(path))
+    if path.suffix == ".csv" and IGNORED:
+        import pyarrow.csv as pacsv
+
+        return _table_digest(pacsv.read_csv(path))
     if path.suffix == ".json":
         text = json.dumps(_strip(json.loads(path.read_text(encoding="utf-8"))), sort_keys=True)
         text = text.replace(str(tmp), "<tmp>")
@@ -93,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--out", type=Path, help="write the hashes here")
     g.add_argument("--check", type=Path, help="compare with hashes written earlier; exit 1 on a difference")
+    ap.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
+                    help="leave this column (and JSON key) out of every output: an outcome added since the hashes were made "
+                         "(CSV files are then hashed as tables; make both lists with the same options)")
     args = ap.parse_args(argv)
+    IGNORED.update(args.ignore_column)
     with tempfile.TemporaryDirectory(prefix="govsim-hashes-") as tmp:
         hashes = collect(Path(tmp))
     if args.out:

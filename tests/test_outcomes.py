@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sim.model import GovernanceModel
 from sim.outcomes.registry import REGISTRY, order_statistics
+from sim.scenario.loading import load_scenario
 from sim.vocab import GROUPS
 from tests.strategies import tiny
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @settings(max_examples=200, deadline=None)
@@ -36,3 +42,31 @@ def test_state_outcomes_match_their_definitions() -> None:
     for g, name in enumerate(GROUPS):
         assert np.isclose(value[f"trust_{name}"], st_.trust[pop.group == g].mean())
         assert np.isclose(value[f"participation_{name}"], st_.participating[pop.group == g].mean())
+
+
+def test_restricted_mean_days_censor_instead_of_dropping() -> None:
+    """resolution_days_rmst by hand: resolved on days 2 and 5, closed on paper on day 3 and
+    still open on day 10 (all arisen on day 0, today 10, a 30-day period): S = 3/4 after day 2,
+    3/8 after day 5, so E[min(T, 28)] = 2 + 3 × 0.75 + 23 × 0.375 = 12.875 days; the resolved-only
+    mean would say 3.5."""
+    from types import SimpleNamespace
+
+    from sim.issues import Status
+    s = SimpleNamespace(status=np.array([Status.RESOLVED, Status.FALSE_CLOSED, Status.RESOLVED, Status.QUEUED]),
+                        day_closed=np.array([2, 3, 5, -1]), day_arisen=np.zeros(4, int), table=SimpleNamespace(today=10),
+                        days=30)
+    assert REGISTRY["resolution_days_rmst"].compute(s) == pytest.approx(12.875)
+    s.status = np.full(4, Status.RESOLVED)
+    s.day_closed = np.array([2, 3, 5, 7])
+    assert REGISTRY["resolution_days_rmst"].compute(s) == pytest.approx(np.mean([2, 3, 5, 7]))  # nothing censored
+
+
+def test_restricted_mean_days_in_a_run_is_continuous_and_bounded() -> None:
+    from sim.run import run
+
+    cfg = load_scenario(ROOT / "scenarios" / "community_system.yaml",
+                        overrides={"population.residents": 600, "days": 40, "warmup_days": 40})
+    r = run(cfg)
+    daily = np.asarray(r.daily.column("resolution_days_rmst").to_pylist(), dtype=float)
+    assert np.all(np.isfinite(daily)) and np.all((daily >= 0) & (daily <= 28))
+    assert 0 < r.outcomes["resolution_days_rmst"] <= 28

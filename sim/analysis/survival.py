@@ -49,6 +49,7 @@ import pyarrow as pa
 from scipy import stats as sps
 
 from sim.analysis.stats import PairedDiff, paired_difference
+from sim.outcomes.survival import km_curve, restricted_mean
 
 __all__ = ["COHORTS", "COLUMNS", "SURVIVAL_COLUMNS", "TAU", "Durations", "KaplanMeier", "LogRank", "durations",
            "end_day_of", "horizon", "kaplan_meier", "logrank", "paired_rmst", "rmst_values", "run_durations",
@@ -185,26 +186,14 @@ class KaplanMeier:
     def rmst(self, tau: float = TAU) -> float:
         """Restricted mean time to resolution ``∫_0^τ S(t) dt`` (NaN: empty sample, or ``τ``
         beyond the last observed time while ``S`` is still above 0)."""
-        if self.n == 0 or tau < 0:
-            return math.nan
-        if tau > self.max_time and not (len(self.survival) and self.survival[-1] <= 1e-12):
-            return math.nan
-        knots = self.time[self.time < tau]
-        edges = np.r_[0.0, knots, tau]
-        heights = np.r_[1.0, self.survival[: len(knots)]]
-        return float(np.sum(heights * np.diff(edges)))
+        return restricted_mean(self.time, self.survival, tau, n=self.n, max_time=self.max_time)
 
 
 def kaplan_meier(d: Durations) -> KaplanMeier:
-    """The product-limit estimate of ``d`` (events before censorings at tied times)."""
-    t, e = d.time, d.event
-    if len(t) == 0:
-        return KaplanMeier(np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 0, math.nan)
-    times = np.unique(t[e])
-    events = np.searchsorted(np.sort(t[e]), times, side="right") - np.searchsorted(np.sort(t[e]), times, side="left")
-    at_risk = len(t) - np.searchsorted(np.sort(t), times, side="left")
-    survival = np.cumprod(1.0 - events / at_risk)
-    return KaplanMeier(times, at_risk.astype(np.int64), events.astype(np.int64), survival, len(t), float(t.max()))
+    """The product-limit estimate of ``d`` (events before censorings at tied times;
+    ``sim.outcomes.survival.km_curve``)."""
+    times, at_risk, events, survival = km_curve(d.time, d.event)
+    return KaplanMeier(times, at_risk, events, survival, len(d.time), float(d.time.max()) if len(d.time) else math.nan)
 
 
 @dataclass(frozen=True)
