@@ -145,15 +145,35 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def _is_experiment_file(path: Path) -> bool:
+    """Whether ``path`` reads as an experiment file (a top-level ``scenarios`` list, which no scenario has)."""
+    from sim.scenario.loading import read_yaml
+    from sim.schema import ScenarioConfig
+
+    try:
+        data = read_yaml(path).data
+    except ScenarioError:
+        return False  # the scenario loader reports it
+    return isinstance(data, dict) and "scenarios" in data and "scenarios" not in ScenarioConfig.model_fields
+
+
+def _notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario
 
     for path in args.scenarios:
-        if args.experiment:
+        recognised = not args.experiment and _is_experiment_file(path)
+        if args.experiment or recognised:
             from sim.sweep.experiment import load_experiment
 
             exp = load_experiment(path)
-            print(f"ok: {path} ({exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
+            _notes(exp.notes)
+            print(f"ok: {path} ({'an experiment file (it lists scenarios); ' if recognised else ''}"
+                  f"{exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
                   f"{len(exp.factors)} factors, {exp.design.method} design)")
             continue
         cfg = load_scenario(path)
@@ -180,6 +200,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.output.results import check_output_dir, write_run
     from sim.scenario.loading import load_scenario
 
+    if _is_experiment_file(args.scenario):
+        raise ScenarioError(f"{args.scenario}: is an experiment file (it lists scenarios), not a scenario; run it with "
+                            f"'govsim sweep {args.scenario}'")
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = _run_out(args, cfg)
     issues = cfg.issues.rate_per_resident_day * cfg.population.residents * cfg.days
@@ -251,6 +274,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.sweep.experiment import load_experiment
 
     exp = load_experiment(args.experiment, sets=_sets(args), replications=args.replications)
+    _notes(exp.notes)
     out = args.out or Path("results") / safe_name(exp.name)
     with _executor(args) as executor:
         result = run_experiment(exp, out, executor=executor, workers=args.workers, quiet=args.quiet,

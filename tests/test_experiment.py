@@ -142,7 +142,7 @@ def test_sampled_designs_stay_in_range_and_have_their_size(factors: dict, method
 
 
 def test_plan_is_lazy_and_states_its_size() -> None:
-    exp = Experiment.build([BASE, BASE], replications=100_000_000)
+    exp = Experiment.build([BASE, {"file": BASE, "name": "again"}], replications=100_000_000)
     plan = Plan(exp)
     assert plan.size == 200_000_000 and "200,000,000 runs" in plan.describe()
     first = list(itertools.islice(plan.jobs(), 3))

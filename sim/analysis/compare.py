@@ -98,6 +98,8 @@ def compare(scenario_paths: Sequence[str | Path], seeds: int, out: str | Path | 
         raise ScenarioError("nothing to compare: give at least one seed (--seeds N with N >= 1)")
     exp = comparison_experiment(scenario_paths, seeds, overrides)
     out = Path(out) if out is not None else default_out(exp)
+    for note in exp.notes:
+        print(f"note: {note}", file=log or sys.stderr)
     sweep = run_experiment(exp, out, executor=executor, workers=workers, quiet=quiet, log=log)
     result = summarize(exp, out, plots=plots, formats=formats)
     result.sweep = sweep

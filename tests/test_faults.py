@@ -1,0 +1,111 @@
+"""The last fault cases (issue 17, items 6 and 7): each test really does what a user did.
+
+Experiment-file mistakes, silent acceptances, oversized designs, one kind of output folder used
+as the other, non-UTF-8 paths, foreign tables, impossible ports and reports on partial sweeps:
+every one ends with one line naming the fix and exit code 2 (or a report that says what is
+missing), never a traceback and never a silently rewritten value.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.sweep.experiment import load_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = str(ROOT / "scenarios" / "community_system.yaml")
+TINY = "name: {name}\npopulation: {{residents: 200}}\ndays: 10\nwarmup_days: 0\n{extra}"
+
+
+def govsim(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """Two tiny scenarios (200 residents, 10 days) and an experiment of 2 points × 2 scenarios × 3 seeds."""
+    write(tmp_path / "a.yaml", TINY.format(name="a", extra=""))
+    write(tmp_path / "b.yaml", TINY.format(name="b", extra="mechanisms: {supervision: {enabled: true}}\n"))
+    return write(tmp_path / "exp.yaml", "name: tiny\nscenarios: [a.yaml, b.yaml]\n"
+                 "factors: {capacity.routing_accuracy: [0.5, 0.9]}\nreplications: 3\n")
+
+
+# --------------------------------------------------------------------------- 7: experiment files that teach
+
+
+def test_validate_recognises_an_experiment_file_and_run_points_to_sweep(tiny: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tiny)]) == 0
+    out = capsys.readouterr().out
+    assert "unknown key" not in out and "an experiment file" in out and "12 runs" in out
+    assert main(["run", str(tiny), "--out", str(tiny.parent / "o")]) == 2
+    err = one_line_error(capsys.readouterr().err)
+    assert "is an experiment file" in err and f"govsim sweep {tiny}" in err
+    assert not (tiny.parent / "o").exists()
+    assert main(["validate", "--experiment", str(tiny.parent / "a.yaml")]) == 2
+    assert "a scenario file, not an experiment file" in one_line_error(capsys.readouterr().err)
+
+
+SHAPES = {
+    "design: factorial\n": "`design: {method: factorial}`",
+    "design: sobol\n": "`design: {method: sobol, samples: 64}`",
+    "set: 3\n": "`set: {population.residents: 3000}`",
+    "factors: [capacity.routing_accuracy]\n": "`factors: {capacity.routing_accuracy: [0.5, 0.9]}",
+    "outcomes: trust_mean\n": "`outcomes: [trust_mean, resolution_rate]`",
+    "daily: 3\n": "must be a list of outcome names or true/false; expected form: `daily: [trust_mean]",
+    "replications: many\n": "`replications: 10`",
+    "design: {method: morris, samples: 2, levels: 1}\n": "`design: {method: morris, samples: 10, levels: 4}`",
+    "factors: {capacity.routing_accuracy: {low: 0.9, high: 0.1}}\ndesign: {method: lhs, samples: 4}\n":
+        "`factors: {capacity.routing_accuracy: {low: 0.1, high: 0.9}}`",
+    "factors: {capacity.routing_accuracy: [0.1]}\ndesign: {method: lhs, samples: 4}\n": "{low: 0.1, high: 0.9}",
+}
+
+
+@pytest.mark.parametrize("body", sorted(SHAPES))
+def test_every_must_be_error_shows_the_expected_form(tmp_path: Path, body: str) -> None:
+    path = write(tmp_path / "e.yaml", f"name: t\nscenarios: [{BASE}]\n{body}")
+    with pytest.raises(ScenarioError) as info:
+        load_experiment(path)
+    msg = str(info.value)
+    assert "\n" not in msg and "must" in msg and "expected form:" in msg and SHAPES[body] in msg, msg
+
+
+def test_variant_names_are_kept_or_refused_never_rewritten(tmp_path: Path) -> None:
+    text = (f"name: v\nscenarios:\n  - {{file: {BASE}, name: dp+pa}}\n  - {{file: {BASE}, name: 'a/b c'}}\n"
+            f"  - {BASE}\nreplications: 1\n")
+    exp = load_experiment(write(tmp_path / "e.yaml", text))
+    assert [s.name for s in exp.scenarios] == ["dp+pa", "a/b c", "community_system"] and exp.notes == ()
+    dup = f"name: v\nscenarios:\n  - {{file: {BASE}, name: dp+pa}}\n  - {{file: {BASE}, name: dp+pa}}\n"
+    with pytest.raises(ScenarioError, match=r"line 4: scenarios\[1\]: the name 'dp\+pa' is already used by scenarios\[0\]"):
+        load_experiment(write(tmp_path / "d.yaml", dup))
+    with pytest.raises(ScenarioError, match="already used by scenarios"):
+        load_experiment(write(tmp_path / "s.yaml", f"name: v\nscenarios: [{BASE}, {BASE}]\n"))
+    with pytest.raises(ScenarioError, match="one line of printable text"):
+        load_experiment(write(tmp_path / "n.yaml", f'name: v\nscenarios: [{{file: {BASE}, name: "a\\nb"}}]\n'))
+
+
+def test_a_shared_name_taken_from_the_file_stem_is_said(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tiny.parent / "again.yaml", TINY.format(name="a", extra=""))
+    exp = write(tiny.parent / "e2.yaml", "name: t\nscenarios: [a.yaml, again.yaml]\n")
+    assert main(["validate", str(exp)]) == 0
+    captured = capsys.readouterr()
+    assert "note: scenarios[1]" in captured.err and "named 'again' after its file" in captured.err
+    assert [s.name for s in load_experiment(exp).scenarios] == ["a", "again"]
