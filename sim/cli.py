@@ -39,7 +39,18 @@ def _positive(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    value = _positive(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value} (1 runs in this process)")
+    return value
+
+
 def _setting(text: str) -> tuple[str, str]:
+    if "\n" in text or "\r" in text:
+        first = text.splitlines()[0] if text.splitlines() else ""
+        raise argparse.ArgumentTypeError(f"a --set value must be one line, got a line break after {first!r}; give each "
+                                         "setting its own --set KEY=VALUE, a list as [a, b]")
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. population.residents=2000), got '{text}'")
@@ -52,10 +63,11 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 
 def _add_execution(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=_workers, default=None, help="local worker processes (default: all cores; capped by "
+                   "cores and memory)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
-    g.add_argument("--dask-local", type=_positive, metavar="N", help="start a Dask LocalCluster of N worker processes")
+    g.add_argument("--dask-local", type=_workers, metavar="N", help="start a Dask LocalCluster of N worker processes")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -114,7 +126,7 @@ def _args_calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--publish", action="store_true", help="copy the results to results/curated/calibration/ and write "
                    "scenarios/calibrated/ (run from the repository root)")
     _add_set(p)
-    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=_workers, default=None, help="local worker processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,103 @@ def test_a_shared_name_taken_from_the_file_stem_is_said(tiny: Path, capsys: pyte
     captured = capsys.readouterr()
     assert "note: scenarios[1]" in captured.err and "named 'again' after its file" in captured.err
     assert [s.name for s in load_experiment(exp).scenarios] == ["a", "again"]
+
+
+# --------------------------------------------------------------------------- silent acceptances refused
+
+
+@pytest.mark.parametrize("command", ["sweep", "compare"])
+def test_zero_workers_is_refused(tiny: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = str(tiny) if command == "sweep" else str(tiny.parent / "a.yaml")
+    with pytest.raises(SystemExit) as info:
+        main([command, target, "--workers", "0", "--out", str(tiny.parent / "o")])
+    assert info.value.code == 2
+    assert "at least 1 worker process" in one_line_error(capsys.readouterr().err)
+    assert not (tiny.parent / "o").exists()
+
+
+def test_a_thousand_workers_are_capped_by_cores_and_said(tiny: Path) -> None:
+    import os
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(tiny), "--workers", "1000", "--out",
+                             str(tiny.parent / "o"), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    most = 0
+    while proc.poll() is None:
+        time.sleep(0.02)
+        try:
+            kids = psutil.Process(proc.pid).children(recursive=True)
+            most = max(most, sum(1 for k in kids if "python" in k.name()))  # not the git calls of the provenance stamp
+        except psutil.Error:
+            continue
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    cores = os.cpu_count() or 1
+    assert f"note: --workers 1000: using {cores} worker process" in err and "cores allow" in err, err
+    assert most <= cores + 2  # the workers, the forkserver and the resource tracker
+    assert "12 runs done now" in out
+
+
+def test_workers_are_capped_by_memory_counting_each_interpreter() -> None:
+    from sim.sweep.engine import WORKER_INTERPRETER_BYTES, worker_count
+
+    run = 50 * 2**20
+    n, note = worker_count(1000, runs=10_000, cores=64, available=3 * (WORKER_INTERPRETER_BYTES + run) + 1, run_bytes=run)
+    assert n == 3 and note is not None and "memory for 3" in note and "interpreter 200 MB" in note
+    # without the interpreter's share, the same memory would have held 15 workers
+    assert worker_count(None, runs=10_000, cores=2, available=10**12, run_bytes=run) == (2, None)
+    assert worker_count(4, runs=3, cores=8, available=10**12, run_bytes=run) == (3, None)  # no more workers than runs
+    with pytest.raises(ScenarioError, match="at least 1 worker"):
+        worker_count(0, runs=3, cores=8, available=None, run_bytes=run)
+
+
+@pytest.mark.parametrize(("method", "least"), [("sobol", 8), ("morris", 2), ("lhs", 2)])
+def test_too_few_samples_are_refused_with_the_minimum(tmp_path: Path, method: str, least: int) -> None:
+    path = write(tmp_path / "e.yaml", f"name: t\nscenarios: [{BASE}]\nfactors: {{capacity.routing_accuracy: {{low: 0.1, high: 0.9}}}}\n"
+                 f"design: {{method: {method}, samples: {least - 1}}}\n")
+    p = govsim("validate", "--experiment", str(path))
+    assert p.returncode == 2
+    line = one_line_error(p.stderr)
+    assert f"design.samples = {least - 1}: the {method} design needs at least {least}" in line and "line 4" in line
+
+
+def test_a_set_value_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    p = govsim("run", str(ROOT / "scenarios" / "community_system.yaml"), "--set", "days=5\nseed=3", "--out", str(tmp_path / "o"))
+    assert p.returncode == 2
+    assert "must be one line" in one_line_error(p.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+# --------------------------------------------------------------------------- designs sized before they are built
+
+
+def test_a_huge_sampled_design_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    import resource
+
+    path = write(tmp_path / "e.yaml", f"name: big\nscenarios: [{BASE}]\nfactors: {{behaviour.*: {{relative: 0.2}}}}\n"
+                 "design: {method: sobol, samples: 10000000}\n")
+    for command in (["validate", "--experiment", str(path)], ["sweep", str(path), "--out", str(tmp_path / "o")]):
+        p = govsim(*command)
+        assert p.returncode == 2, p.stderr
+        line = one_line_error(p.stderr)
+        assert "design.samples = 10,000,000" in line and "lower design.samples to at most" in line, line
+    assert not (tmp_path / "o").exists()
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak < 1.5 * 2**30  # nothing close to the design's size was ever allocated
+
+
+def test_a_design_is_built_once_and_at_the_size_it_states(tmp_path: Path) -> None:
+    from sim.sweep.designs import design_bytes
+    from sim.sweep.engine import Plan
+    from sim.sweep.experiment import design_matrix
+
+    path = write(tmp_path / "e.yaml", f"name: s\nscenarios: [{BASE}]\nfactors: {{capacity.routing_accuracy: {{low: 0.1, high: 0.9}},"
+                 " capacity.retry_days: {low: 1, high: 5}}\ndesign: {method: sobol, samples: 8}\nreplications: 1\n")
+    exp = load_experiment(path)
+    x = design_matrix(exp)
+    assert x.shape == (exp.n_points, 2) == (8 * 4, 2) and not x.flags.writeable
+    plan = Plan(exp)
+    plan.factor_types()
+    assert design_matrix(exp) is x and plan.point(5)["capacity.routing_accuracy"] == x[5, 0]
+    assert design_bytes("sobol", 8, 2) >= x.nbytes

@@ -45,7 +45,7 @@ from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
 from sim.output.provenance import canonical_json, config_hash, sha256_text
 from sim.scenario.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
-from sim.sweep.designs import design_matrix, design_points, design_size, point_lookup, salib_problem
+from sim.sweep.designs import design_bytes, design_limit_bytes, design_matrix, design_points, design_size, point_lookup, salib_problem
 
 __all__ = ["Design", "Experiment", "ExperimentFile", "Range", "Relative", "Scenario", "design_matrix", "design_points",
            "load_experiment", "point_lookup", "salib_problem"]
@@ -62,6 +62,15 @@ def _scenario_keys() -> frozenset[str]:
 _SCENARIO_KEYS = _scenario_keys()
 #: Outcomes kept when an experiment names none: the headline set and resource use by pool.
 DEFAULT_OUTCOMES: tuple[str, ...] = (*HEADLINE, *RESOURCE_USE)
+
+
+#: Fewest samples a sampled design accepts (below them its indices cannot be estimated).
+MIN_SAMPLES = {"sobol": 8, "morris": 2, "lhs": 2}
+MIN_SAMPLES_WHY = {
+    "sobol": "base samples: the bootstrap CIs of the Sobol indices resample them; 64 or more, a power of 2, for stable indices",
+    "morris": "trajectories: mu* and sigma need two elementary effects per factor",
+    "lhs": "points: one point is not a design",
+}
 
 
 class _Strict(BaseModel):
@@ -338,6 +347,14 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
         if spec.design.samples is None:
             raise raw.error(f"design.samples is required for the {spec.design.method} design; expected form: "
                             f"`design: {{method: {spec.design.method}, samples: 64}}`", ("design",))
+        least = MIN_SAMPLES.get(spec.design.method, 1)
+        typical = max(least, 64 if spec.design.method == "sobol" else 10)
+        if spec.design.samples < least:
+            raise raw.error(f"design.samples = {spec.design.samples}: the {spec.design.method} design needs at least {least} "
+                            f"({MIN_SAMPLES_WHY[spec.design.method]}); expected form: "
+                            f"`design: {{method: {spec.design.method}, samples: {typical}}}`",
+                            ("design", "samples"))
+        size_check(raw, spec)
     outcomes = tuple(spec.outcomes or DEFAULT_OUTCOMES)
     daily = tuple(REGISTRY) if spec.daily is True else tuple(spec.daily or ())
     for key, names in (("outcomes", outcomes), ("daily", daily)):
@@ -351,6 +368,19 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
         factors=tuple((k, v if isinstance(v, Range) else tuple(v)) for k, v in spec.factors.items()),
         design=spec.design, replications=spec.replications, outcomes=outcomes, daily=daily, source=raw.source,
         integer_factors=frozenset(integers), notes=notes)
+
+
+def size_check(raw: RawScenario, spec: ExperimentFile) -> None:
+    """Refuse, before anything is built or written, a sampled design too big to build: its
+    size follows from the method, the samples and the number of factors."""
+    d, k = spec.design, len(spec.factors)
+    need, limit = design_bytes(d.method, d.samples or 0, k, second_order=d.second_order), design_limit_bytes()
+    if need <= limit:
+        return
+    most = max(1, int(d.samples * limit / need)) if d.samples else 1
+    raise raw.error(f"design.samples = {d.samples:,}: the {d.method} design over {k} factors would need about "
+                    f"{need / 2**20:,.0f} MB to build, more than the {limit / 2**20:,.0f} MB allowed; lower design.samples "
+                    f"to at most {most:,}", ("design", "samples"))
 
 
 def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str, Any]:
