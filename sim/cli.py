@@ -209,7 +209,7 @@ def _run_out(args: argparse.Namespace, cfg: Any) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
-    from sim.output.results import check_output_dir, write_run
+    from sim.output.results import replacing_run, run_folder, write_run
     from sim.scenario.loading import load_scenario
 
     if _is_experiment_file(args.scenario):
@@ -218,15 +218,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = _run_out(args, cfg)
     issues = cfg.issues.rate_per_resident_day * cfg.population.residents * cfg.days
-    check_output_dir(out, need_bytes=int((150 * issues + 3000 * cfg.days) * (2 if args.csv else 1)) + 2_000_000)
-    from sim.run import run
+    with run_folder(out, need_bytes=int((150 * issues + 3000 * cfg.days) * (2 if args.csv else 1)) + 2_000_000):
+        from sim.run import run
 
-    with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
-        result = run(cfg, progress=lambda _day: bar.update(1))
-    files = write_run(result, out, csv=args.csv)
-    from sim.analysis.plotting import plot_run
+        with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
+            result = run(cfg, progress=lambda _day: bar.update(1))
+        from sim.analysis.plotting import plot_run
 
-    files.append(plot_run(result.daily, out / "run.png", title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
+        with replacing_run(out) as tmp:
+            written = write_run(result, tmp, csv=args.csv)
+            written.append(plot_run(result.daily, tmp / "run.png",
+                                    title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
+        files = [out / f.name for f in written]
     h = result.headline
     shown = (*HEADLINE, *RESOURCE_USE)
     width = max(len(REGISTRY[k].label) for k in shown)

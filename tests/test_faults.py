@@ -17,6 +17,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ScenarioError
+from sim.output.results import RUN_FILES
 from sim.sweep.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,3 +211,103 @@ def test_a_design_is_built_once_and_at_the_size_it_states(tmp_path: Path) -> Non
     plan.factor_types()
     assert design_matrix(exp) is x and plan.point(5)["capacity.routing_accuracy"] == x[5, 0]
     assert design_bytes("sobol", 8, 2) >= x.nbytes
+
+
+# --------------------------------------------------------------------------- one kind of folder each
+
+
+def test_run_refuses_a_sweep_folder_even_while_the_sweep_holds_it(tiny: Path) -> None:
+    import signal
+
+    write(tiny.parent / "long.yaml", "name: long\nscenarios: [a.yaml]\nreplications: 100000\n")
+    out = tiny.parent / "sw"
+    sweep = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(tiny.parent / "long.yaml"), "--out", str(out),
+                              "--workers", "1", "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        end = time.monotonic() + 120
+        while time.monotonic() < end and not (out / "journal.jsonl").exists():
+            time.sleep(0.05)
+        assert (out / "journal.jsonl").exists(), sweep.stderr
+        p = govsim("run", str(tiny.parent / "a.yaml"), "--out", str(out), "--quiet")
+        assert p.returncode == 2 and "holds a sweep or comparison" in one_line_error(p.stderr)
+        assert not [f for f in RUN_FILES if (out / f).exists()]  # nothing of a run written into the sweep's folder
+    finally:
+        sweep.send_signal(signal.SIGTERM)
+        sweep.communicate(timeout=60)
+    assert (out / "runs.parquet").exists()  # the sweep's own tables, written as it stopped
+    p = govsim("run", str(tiny.parent / "a.yaml"), "--out", str(out), "--quiet")
+    assert p.returncode == 2 and "holds a sweep or comparison" in p.stderr
+
+
+def test_a_sweep_refuses_a_run_folder_and_a_running_run(tiny: Path) -> None:
+    import signal
+
+    run_dir = tiny.parent / "r"
+    assert main(["run", str(tiny.parent / "a.yaml"), "--out", str(run_dir), "--quiet"]) == 0
+    before = {f.name: f.read_bytes() for f in run_dir.iterdir() if f.is_file() and f.name != ".lock"}
+    p = govsim("sweep", str(tiny), "--out", str(run_dir), "--quiet")
+    assert p.returncode == 2 and "holds a single run" in one_line_error(p.stderr)
+    assert {f.name: f.read_bytes() for f in run_dir.iterdir() if f.is_file() and f.name != ".lock"} == before
+    # a run still simulating holds its folder's lock: a sweep is kept out
+    write(tiny.parent / "slow.yaml", TINY.format(name="slow", extra="").replace("days: 10", "days: 5000"))
+    busy = tiny.parent / "busy"
+    run = subprocess.Popen([sys.executable, "-m", "sim", "run", str(tiny.parent / "slow.yaml"), "--out", str(busy), "--quiet"],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        end = time.monotonic() + 120
+        while time.monotonic() < end and b"govsim run" not in ((busy / ".lock").read_bytes() if (busy / ".lock").exists() else b""):
+            time.sleep(0.05)
+        p = govsim("sweep", str(tiny), "--out", str(busy), "--quiet")
+        assert p.returncode == 2 and f"in use by govsim run pid {run.pid}" in one_line_error(p.stderr)
+        assert not (busy / "journal.jsonl").exists()
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.communicate(timeout=60)
+
+
+def test_a_rerun_replaces_the_whole_run(tiny: Path) -> None:
+    out = tiny.parent / "r"
+    assert main(["run", str(tiny.parent / "a.yaml"), "--out", str(out), "--csv", "--quiet"]) == 0
+    assert (out / "daily.csv").exists()
+    assert main(["run", str(tiny.parent / "a.yaml"), "--out", str(out), "--seed", "4", "--quiet"]) == 0
+    import json
+
+    assert json.loads((out / "scenario.json").read_text())["seed"] == 4
+    assert not (out / "daily.csv").exists()  # no file of the earlier run left beside the new one
+    assert not [f for f in tiny.parent.iterdir() if f.name.startswith(".r.")]
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):  # noqa: ANN201
+    """A 1 MB tmpfs mounted at a fresh folder (skipped where mounting is not allowed)."""
+    import os
+
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_during_a_rerun_keeps_the_earlier_run_whole(tmpfs: Path) -> None:
+    import errno
+
+    from sim.output.results import replacing_run, write_run
+    from sim.run import run
+    from tests.strategies import tiny as tiny_config
+
+    out = tmpfs / "r"
+    with replacing_run(out) as tmp:
+        write_run(run(tiny_config(days=5, warmup_days=0, population={"residents": 100})), tmp)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    free = __import__("shutil").disk_usage(tmpfs).free
+    (tmpfs / "filler").write_bytes(b"\0" * max(0, free - 60 * 1024))
+    with pytest.raises(OSError) as info, replacing_run(out) as tmp:
+        write_run(run(tiny_config(days=30, warmup_days=0, population={"residents": 1000})), tmp, csv=True)
+    assert info.value.errno == errno.ENOSPC
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # the old run, whole; nothing of the new one
+    assert sorted(f.name for f in tmpfs.iterdir()) == ["filler", "r"]  # no temporary folder left

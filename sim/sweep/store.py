@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from sim.errors import ScenarioError
 from sim.output.datadict import RUN_COLUMNS, TIMING_COLUMNS, column_metadata, outcome_metadata
 from sim.output.provenance import canonical_json, code_version, environment, file_sha256, sha256_text, stable_metadata
-from sim.output.results import OutputError, atomic_write, check_output_dir, write_json
+from sim.output.results import OutputError, atomic_write, check_output_dir, folder_kind, lock_folder, write_json
 
 Key = tuple[int, int, int]  #: (point, scenario, seed)
 ROW_GROUP = 4096
@@ -136,19 +136,11 @@ class Store:
             self._lock_fd = None
 
     def _lock(self) -> None:
-        import fcntl
-
-        path = self.out / ".lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
-            os.close(fd)
-            raise OutputError(f"--out {self.out}: in use by {holder}; wait for it to finish or choose another --out") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"govsim pid {os.getpid()}".encode())
-        self._lock_fd = fd
+        self._lock_fd = lock_folder(self.out, holder="govsim")
+        if folder_kind(self.out) == "run":
+            self.close()
+            raise OutputError(f"--out {self.out}: holds a single run (govsim run: summary.json, scenario.json); a sweep "
+                              "would mix its tables with it: choose another --out")
 
     # ------------------------------------------------------------------ journal
 
