@@ -46,6 +46,30 @@ def _workers(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _positive(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {value} (e.g. --port 8765)")
+    return value
+
+
+def _unencodable(args: argparse.Namespace) -> str | None:
+    """The first path argument holding a byte that is not UTF-8, described on one line."""
+    for name, value in vars(args).items():
+        for path in value if isinstance(value, list) else [value]:
+            if not isinstance(path, Path):
+                continue
+            try:
+                str(path).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                byte = str(path)[exc.start].encode("utf-8", "surrogateescape")[0]
+                what = f"--{name.replace('_', '-')} " if name in ("out",) else ""
+                return (f"{what}{shown}: the path has a byte that is not UTF-8 (0x{byte:02x}); results record their paths "
+                        "as UTF-8 text: rename it or choose another path")
+    return None
+
+
 def _setting(text: str) -> tuple[str, str]:
     if "\n" in text or "\r" in text:
         first = text.splitlines()[0] if text.splitlines() else ""
@@ -137,7 +161,7 @@ def _args_app(p: argparse.ArgumentParser) -> None:
     from sim.app.server import DEFAULT_HOST, DEFAULT_PORT  # plain constants; solara loads only when serving
 
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
-    p.add_argument("--port", type=_positive, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
 
 
 def _sets(args: argparse.Namespace) -> dict[str, Any]:
@@ -365,6 +389,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.output.results import describe_write_error
     from sim.sweep.engine import Interrupted
 
+    bad_path = _unencodable(args)
+    if bad_path:
+        print(f"error: {bad_path}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return COMMANDS[args.command].run(args)
     except ScenarioError as exc:

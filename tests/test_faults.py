@@ -311,3 +311,49 @@ def test_a_full_disk_during_a_rerun_keeps_the_earlier_run_whole(tmpfs: Path) -> 
     assert info.value.errno == errno.ENOSPC
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # the old run, whole; nothing of the new one
     assert sorted(f.name for f in tmpfs.iterdir()) == ["filler", "r"]  # no temporary folder left
+
+
+# --------------------------------------------------------------------------- one line, exit 2, instead of a traceback
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "compare"])
+def test_a_path_with_a_byte_that_is_not_utf8_is_refused_before_simulating(tiny: Path, command: str,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    bad = tiny.parent / os.fsdecode(b"out\xff")
+    target = {"run": tiny.parent / "a.yaml", "sweep": tiny, "compare": tiny.parent / "a.yaml"}[command]
+    t0 = time.monotonic()
+    assert main([command, str(target), "--out", str(bad), "--quiet"]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert "out\\xff: the path has a byte that is not UTF-8 (0xff)" in line and line.startswith("error: --out ")
+    assert not os.path.lexists(bad) and time.monotonic() - t0 < 5
+    named = tiny.parent / os.fsdecode(b"scen\xfe.yaml")
+    named.write_bytes((tiny.parent / "a.yaml").read_bytes())
+    assert main(["run", str(named), "--out", str(tiny.parent / "o"), "--quiet"]) == 2
+    assert "(0xfe)" in one_line_error(capsys.readouterr().err) and not (tiny.parent / "o").exists()
+
+
+def test_report_on_a_runs_table_that_is_another_table(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    out = tiny.parent / "sw"
+    assert main(["sweep", str(tiny), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    good = (out / "runs.parquet").read_bytes()
+    assert main(["run", str(tiny.parent / "a.yaml"), "--out", str(tiny.parent / "r"), "--quiet"]) == 0
+    for other in (out / "timings.parquet", tiny.parent / "r" / "daily.parquet"):
+        shutil.copyfile(other, out / "runs.parquet")
+        capsys.readouterr()
+        assert main(["report", str(out)]) == 2
+        line = one_line_error(capsys.readouterr().err)
+        assert "runs.parquet: not the runs table of this folder's sweep" in line and "run the sweep again" in line
+    assert main(["sweep", str(tiny), "--out", str(out), "--workers", "1", "--quiet"]) == 0  # rebuilt from the journal
+    assert (out / "runs.parquet").read_bytes() == good
+
+
+@pytest.mark.parametrize("port", ["70000", "0"])
+def test_an_impossible_port_is_refused(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["app", "--port", port])
+    assert info.value.code == 2
+    assert "a port is a number from 1 to 65535" in one_line_error(capsys.readouterr().err)

@@ -136,7 +136,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     """Write the report of the sweep or comparison in ``folder`` (see the module docstring)."""
     folder = Path(folder)
     exp = load_experiment_record(folder)
-    table = read_runs(folder)
+    table = read_runs(folder, factors=exp.factor_names, outcomes=exp.outcomes)
     cols = analysis.columns(table)
     outcomes = [o for o in (exp.outcomes or REGISTRY) if o in cols]
     shown = outcomes[:MAX_PANELS]

@@ -378,13 +378,28 @@ class _Writer:
             self.tmp.unlink()
 
 
-def read_runs(out: str | Path) -> pa.Table:
-    """``OUT/runs.parquet`` (ScenarioError when missing or unreadable)."""
+#: Columns every runs table has (besides its factors and outcomes).
+RUNS_KEYS = ("point", "scenario", "seed", "config_hash")
+
+
+def read_runs(out: str | Path, *, factors: Iterable[str] = (), outcomes: Iterable[str] = ()) -> pa.Table:
+    """``OUT/runs.parquet`` (ScenarioError when missing, unreadable, or another table: without
+    the key columns, the ``factors`` named, or any of the ``outcomes`` named)."""
     path = Path(out) / "runs.parquet"
     try:
-        return pq.read_table(path)
+        table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ScenarioError(f"{path}: cannot read the runs table ({exc}); run the sweep (again) first") from None
+    names = set(table.column_names)
+    missing = [c for c in (*RUNS_KEYS, *factors) if c not in names]
+    outcomes = list(outcomes)
+    if missing or (outcomes and not names & set(outcomes)):
+        what = f"no column {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}" if missing else \
+            "none of the experiment's outcomes"
+        shown = ", ".join(table.column_names[:5]) + (" ..." if table.num_columns > 5 else "")
+        raise ScenarioError(f"{path}: not the runs table of this folder's sweep ({what}; its columns: {shown or 'none'}); "
+                            "run the sweep again with the same --out to rebuild it from the journal")
+    return table
 
 
 def iter_stored(store: Store, keys: Iterable[Key]) -> Iterator[tuple[Key, dict[str, Any]]]:
