@@ -357,3 +357,78 @@ def test_an_impossible_port_is_refused(port: str, capsys: pytest.CaptureFixture[
         main(["app", "--port", port])
     assert info.value.code == 2
     assert "a port is a number from 1 to 65535" in one_line_error(capsys.readouterr().err)
+
+
+# --------------------------------------------------------------------------- reports on interrupted sweeps
+
+
+def _interrupted(tiny: Path, after: int) -> Path:
+    """The tiny experiment's sweep stopped by Ctrl-C after ``after`` finished runs (0: before the first)."""
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.executors import serial_executor
+
+    out = tiny.parent / f"stopped{after}"
+    done = []
+
+    def executor(jobs):  # noqa: ANN001, ANN202 - this process, interrupted like Ctrl-C
+        for record in serial_executor(jobs):
+            if len(done) == after:
+                raise KeyboardInterrupt
+            done.append(record.key)
+            yield record
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(load_experiment(tiny), out, executor=executor)
+    return out
+
+
+def test_report_on_half_a_sweep_says_so_and_gives_no_verdict_on_missing_points(tiny: Path) -> None:
+    import csv
+
+    from sim.analysis.report import report
+
+    out = _interrupted(tiny, 6)  # point 0 of 2, both scenarios, every seed: the rest never ran
+    rep = report(out, formats=("png",))
+    text = (rep.out / "report.md").read_text(encoding="utf-8")
+    assert "6 of 12 planned runs (incomplete)" in text and "none" not in text.split("## Warnings")[1].split("\n")[2]
+    assert "the sweep is incomplete: 6 of 12 runs are stored" in rep.warnings[0]
+    with (rep.out / "paired_effects.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    scenario = [r for r in rows if r["by"] == "scenario"]
+    assert scenario and all(r["verdict"].startswith("none: ") and r["verdict"].endswith(" of 6 pairs stored") for r in scenario)
+    assert any(r["verdict"] == "none: 3 of 6 pairs stored" for r in scenario)
+    assert any("no verdict on" in w and "scenario: b − a" in w for w in rep.warnings)
+    assert not any(r["verdict"] in ("higher", "lower") for r in rows)
+
+
+def test_report_on_a_sweep_stopped_before_its_first_run(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _interrupted(tiny, 0)
+    assert (out / "runs.parquet").exists()
+    assert main(["report", str(out)]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert "0 of 12 planned runs are stored, nothing to report yet" in line
+
+
+def test_report_on_a_whole_sweep_has_no_incomplete_warning(tiny: Path) -> None:
+    from sim.analysis.report import report
+    from sim.sweep.engine import run_experiment
+    from sim.sweep.executors import serial_executor
+
+    out = _interrupted(tiny, 6)
+    run_experiment(load_experiment(tiny), out, executor=serial_executor)  # the same command again finishes it
+    rep = report(out, formats=("png",))
+    assert not any("incomplete" in w or "no verdict" in w for w in rep.warnings)
+    assert "12 runs, 3 seeds per point" in (rep.out / "report.md").read_text(encoding="utf-8")
+
+
+def test_compare_counts_its_figures_in_the_free_space_check(tiny: Path, tmpfs: Path) -> None:
+    """1 MB free holds the journal of two runs, not the comparison's figures: refused before running."""
+    from sim.analysis.compare import output_bytes
+
+    assert output_bytes(2, ("pdf", "svg")) > 2 * 2**20 > output_bytes(2, None)
+    p = govsim("compare", str(tiny.parent / "a.yaml"), str(tiny.parent / "b.yaml"), "--seeds", "1", "--workers", "1",
+               "--out", str(tmpfs / "c"), "--quiet")
+    assert p.returncode == 2
+    line = one_line_error(p.stderr)
+    assert "MB free, the results need about" in line and "free some space or choose another folder" in line
+    assert not (tmpfs / "c" / "journal.jsonl").exists()

@@ -207,11 +207,12 @@ def default_executor(workers: int | None, plan: Plan, log: TextIO | None = None)
 
 def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | None = None, workers: int | None = None,
                    log: TextIO | None = None, quiet: bool = True, manifest: dict[str, Any] | None = None,
-                   on_done: Callable[[RunRecord], None] | None = None) -> SweepResult:
+                   on_done: Callable[[RunRecord], None] | None = None, extra_bytes: int = 0) -> SweepResult:
     """Run every job of ``exp`` not yet stored intact in ``out`` and write the tables.
 
-    Raises ScenarioError (one line) for a bad experiment or output folder, before anything
-    runs; :class:`Interrupted` on SIGTERM, KeyboardInterrupt on SIGINT (the stored runs are
+    ``extra_bytes``: what the caller writes into ``out`` afterwards (figures, tables), counted
+    in the free-space check. Raises ScenarioError (one line) for a bad experiment or output
+    folder, before anything runs; :class:`Interrupted` on SIGTERM, KeyboardInterrupt on SIGINT (the stored runs are
     kept and the tables written for them).
     """
     t0 = time.perf_counter()
@@ -220,7 +221,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
     if plan.size == 0:
         raise ScenarioError("nothing to run: the experiment has no runs (replications and samples must be at least 1)")
     per_run = 4_000 + 12 * len(exp.daily) * 400  # journal line; daily series (~400 days of float64, compressed)
-    describe = {"need_bytes": min(plan.size, 10_000) * per_run, "experiment": _experiment_record(exp),
+    describe = {"need_bytes": min(plan.size, 10_000) * per_run + extra_bytes, "experiment": _experiment_record(exp),
                 "manifest": {"experiment": _experiment_record(exp), "plan": {"runs": plan.size, "points": exp.n_points,
                              "scenarios": [s.name for s in exp.scenarios], "seeds": f"0..{exp.replications - 1}"},
                              **(manifest or {})}}
