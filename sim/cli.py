@@ -75,6 +75,10 @@ def _setting(text: str) -> tuple[str, str]:
         first = text.splitlines()[0] if text.splitlines() else ""
         raise argparse.ArgumentTypeError(f"a --set value must be one line, got a line break after {first!r}; give each "
                                          "setting its own --set KEY=VALUE, a list as [a, b]")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("a --set value must be UTF-8 text; it has a byte that is not") from None
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. population.residents=2000), got '{text}'")

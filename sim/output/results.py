@@ -236,14 +236,15 @@ def replacing_run(out: Path) -> Iterator[Path]:
     holds nothing else, else file by file, by renames that need no space), files of an
     earlier run that this one does not write are removed; on failure (a full disk, a kill)
     ``out`` keeps the earlier run whole and the temporary folder is removed."""
-    out = Path(out)
+    out = Path(out).absolute()
     tmp = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         yield tmp
         others = [f for f in out.iterdir() if f.name not in (*RUN_FILES, ".lock")] if out.is_dir() else []
-        if not others:
+        here = Path.cwd().resolve()
+        if not others and here != out.resolve() and out.resolve() not in here.parents:  # never rename the working folder
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             if (out / ".lock").exists():
                 os.replace(out / ".lock", tmp / ".lock")  # the held lock moves with the folder (same inode)
