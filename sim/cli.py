@@ -39,7 +39,46 @@ def _positive(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    value = _positive(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value} (1 runs in this process)")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {value} (e.g. --port 8765)")
+    return value
+
+
+def _unencodable(args: argparse.Namespace) -> str | None:
+    """The first path argument holding a byte that is not UTF-8, described on one line."""
+    for name, value in vars(args).items():
+        for path in value if isinstance(value, list) else [value]:
+            if not isinstance(path, Path):
+                continue
+            try:
+                str(path).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                byte = str(path)[exc.start].encode("utf-8", "surrogateescape")[0]
+                what = f"--{name.replace('_', '-')} " if name in ("out",) else ""
+                return (f"{what}{shown}: the path has a byte that is not UTF-8 (0x{byte:02x}); results record their paths "
+                        "as UTF-8 text: rename it or choose another path")
+    return None
+
+
 def _setting(text: str) -> tuple[str, str]:
+    if "\n" in text or "\r" in text:
+        first = text.splitlines()[0] if text.splitlines() else ""
+        raise argparse.ArgumentTypeError(f"a --set value must be one line, got a line break after {first!r}; give each "
+                                         "setting its own --set KEY=VALUE, a list as [a, b]")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("a --set value must be UTF-8 text; it has a byte that is not") from None
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. population.residents=2000), got '{text}'")
@@ -52,10 +91,11 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 
 def _add_execution(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=_workers, default=None, help="local worker processes (default: all cores; capped by "
+                   "cores and memory)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
-    g.add_argument("--dask-local", type=_positive, metavar="N", help="start a Dask LocalCluster of N worker processes")
+    g.add_argument("--dask-local", type=_workers, metavar="N", help="start a Dask LocalCluster of N worker processes")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -126,7 +166,7 @@ def _args_calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--publish", action="store_true", help="copy the results to results/curated/calibration/ and write "
                    "scenarios/calibrated/ (run from the repository root)")
     _add_set(p)
-    p.add_argument("--workers", type=_positive, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=_workers, default=None, help="local worker processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -137,7 +177,7 @@ def _args_app(p: argparse.ArgumentParser) -> None:
     from sim.app.server import DEFAULT_HOST, DEFAULT_PORT  # plain constants; solara loads only when serving
 
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
-    p.add_argument("--port", type=_positive, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
 
 
 def _sets(args: argparse.Namespace) -> dict[str, Any]:
@@ -157,15 +197,35 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def _is_experiment_file(path: Path) -> bool:
+    """Whether ``path`` reads as an experiment file (a top-level ``scenarios`` list, which no scenario has)."""
+    from sim.scenario.loading import read_yaml
+    from sim.schema import ScenarioConfig
+
+    try:
+        data = read_yaml(path).data
+    except ScenarioError:
+        return False  # the scenario loader reports it
+    return isinstance(data, dict) and "scenarios" in data and "scenarios" not in ScenarioConfig.model_fields
+
+
+def _notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario
 
     for path in args.scenarios:
-        if args.experiment:
+        recognised = not args.experiment and _is_experiment_file(path)
+        if args.experiment or recognised:
             from sim.sweep.experiment import load_experiment
 
             exp = load_experiment(path)
-            print(f"ok: {path} ({exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
+            _notes(exp.notes)
+            print(f"ok: {path} ({'an experiment file (it lists scenarios); ' if recognised else ''}"
+                  f"{exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
                   f"{len(exp.factors)} factors, {exp.design.method} design)")
             continue
         cfg = load_scenario(path)
@@ -189,21 +249,27 @@ def _run_out(args: argparse.Namespace, cfg: Any) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
-    from sim.output.results import check_output_dir, write_run
+    from sim.output.results import replacing_run, run_folder, write_run
     from sim.scenario.loading import load_scenario
 
+    if _is_experiment_file(args.scenario):
+        raise ScenarioError(f"{args.scenario}: is an experiment file (it lists scenarios), not a scenario; run it with "
+                            f"'govsim sweep {args.scenario}'")
     cfg = load_scenario(args.scenario, overrides=_overrides(args))
     out = _run_out(args, cfg)
     issues = cfg.issues.rate_per_resident_day * cfg.population.residents * cfg.days
-    check_output_dir(out, need_bytes=int((150 * issues + 3000 * cfg.days) * (2 if args.csv else 1)) + 2_000_000)
-    from sim.run import run
+    with run_folder(out, need_bytes=int((150 * issues + 3000 * cfg.days) * (2 if args.csv else 1)) + 2_000_000):
+        from sim.run import run
 
-    with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
-        result = run(cfg, progress=lambda _day: bar.update(1))
-    files = write_run(result, out, csv=args.csv)
-    from sim.analysis.plotting import plot_run
+        with _progress(total=cfg.days, desc=f"{cfg.name} (seed {cfg.seed})", quiet=args.quiet) as bar:
+            result = run(cfg, progress=lambda _day: bar.update(1))
+        from sim.analysis.plotting import plot_run
 
-    files.append(plot_run(result.daily, out / "run.png", title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
+        with replacing_run(out) as tmp:
+            written = write_run(result, tmp, csv=args.csv)
+            written.append(plot_run(result.daily, tmp / "run.png",
+                                    title=f"{cfg.name}, seed {cfg.seed}, {cfg.population.residents:,} residents"))
+        files = [out / f.name for f in written]
     h = result.headline
     shown = (*HEADLINE, *RESOURCE_USE)
     width = max(len(REGISTRY[k].label) for k in shown)
@@ -263,6 +329,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.sweep.experiment import load_experiment
 
     exp = load_experiment(args.experiment, sets=_sets(args), replications=args.replications)
+    _notes(exp.notes)
     out = args.out or Path("results") / safe_name(exp.name)
     with _executor(args) as executor:
         result = run_experiment(exp, out, executor=executor, workers=args.workers, quiet=args.quiet,
@@ -381,6 +448,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.output.results import describe_write_error
     from sim.sweep.engine import Interrupted
 
+    bad_path = _unencodable(args)
+    if bad_path:
+        print(f"error: {bad_path}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return COMMANDS[args.command].run(args)
     except ScenarioError as exc:

@@ -19,6 +19,7 @@ import pytest
 from sim.analysis import compare as cmp
 from sim.analysis.compare import COMPARED, COST_COLUMNS, CSV_COLUMNS, compare, comparison_experiment, default_out
 from sim.cli import main
+from sim.errors import ScenarioError
 from sim.scenario.loading import load_scenario
 from sim.sweep.engine import Plan
 from sim.sweep.executors import serial_executor
@@ -66,14 +67,16 @@ def test_plan_common_seeds_and_sorted(scenarios: list[Path]) -> None:
 
 
 def test_plan_unique_names(scenarios: list[Path], tmp_path: Path) -> None:
+    """Names are kept as written; a shared name becomes the file's stem, with a note; the same file twice is refused."""
     other = tmp_path / "other.yaml"
     other.write_text(BASE, encoding="utf-8")  # same name 'base', different file stem
-    assert [s.name for s in comparison_experiment([scenarios[0], other], 1).scenarios] == ["base", "other"]
-    names = [s.name for s in comparison_experiment([scenarios[1], scenarios[1], scenarios[0]], 1).scenarios]
-    assert names == ["loop", "loop-2", "base"]
+    exp = comparison_experiment([scenarios[0], other], 1)
+    assert [s.name for s in exp.scenarios] == ["base", "other"] and "named 'other' after its file" in exp.notes[0]
+    with pytest.raises(ScenarioError, match="the name 'loop' is already used by scenarios\\[0\\]"):
+        comparison_experiment([scenarios[1], scenarios[1], scenarios[0]], 1)
     odd = tmp_path / "odd.yaml"
     odd.write_text("name: 'a/b c'\npopulation: {residents: 300}\ndays: 5\n", encoding="utf-8")
-    assert comparison_experiment([odd], 1).scenarios[0].name == "a_b_c"
+    assert comparison_experiment([odd], 1).scenarios[0].name == "a/b c"
 
 
 def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:

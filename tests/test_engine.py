@@ -140,9 +140,10 @@ def test_no_process_left_behind(sig: signal.Signals, tmp_path: Path) -> None:
 def test_huge_plan_starts_at_once_and_stops_clean(tmp_path: Path) -> None:
     """``compare --seeds 100000000`` used to plan and hash every job before printing anything."""
     (tmp_path / "t.yaml").write_text(SCEN.format(name="t", residents=50, days=2, extra=""))
+    (tmp_path / "u.yaml").write_text(SCEN.format(name="u", residents=50, days=2, extra=""))  # one file twice is refused
     out = tmp_path / "out"
     t0 = time.monotonic()
-    p = govsim("compare", "t.yaml", "t.yaml", "--seeds", "100000000", "--out", str(out), "--workers", "2", cwd=tmp_path)
+    p = govsim("compare", "t.yaml", "u.yaml", "--seeds", "100000000", "--out", str(out), "--workers", "2", cwd=tmp_path)
     assert wait_for(lambda: journal_lines(out) >= 2, timeout=60), "no run finished"
     assert time.monotonic() - t0 < 60
     kids = descendants(p.pid)

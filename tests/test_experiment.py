@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.sweep.engine import Plan
-from sim.sweep.experiment import Experiment, design_matrix, design_points, load_experiment, point_lookup
+from sim.sweep.experiment import MIN_SAMPLES, Experiment, design_matrix, design_points, load_experiment, point_lookup
 from tests.strategies import factorial_factors, sampled_factors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +125,7 @@ def test_factorial_design_is_the_full_cross_in_order(factors: dict, reps: int) -
 @given(factors=sampled_factors(), method=st.sampled_from(["lhs", "sobol", "morris"]), samples=st.integers(2, 8),
        seed=st.integers(0, 1000))
 def test_sampled_designs_stay_in_range_and_have_their_size(factors: dict, method: str, samples: int, seed: int) -> None:
+    samples = max(samples, MIN_SAMPLES[method])
     exp = Experiment.build([BASE], factors=factors, design={"method": method, "samples": samples, "seed": seed}, replications=1)
     x = design_matrix(exp)
     k = len(factors)
@@ -142,7 +143,7 @@ def test_sampled_designs_stay_in_range_and_have_their_size(factors: dict, method
 
 
 def test_plan_is_lazy_and_states_its_size() -> None:
-    exp = Experiment.build([BASE, BASE], replications=100_000_000)
+    exp = Experiment.build([BASE, {"file": BASE, "name": "again"}], replications=100_000_000)
     plan = Plan(exp)
     assert plan.size == 200_000_000 and "200,000,000 runs" in plan.describe()
     first = list(itertools.islice(plan.jobs(), 3))

@@ -96,6 +96,19 @@ def default_out(exp: Experiment) -> Path:
     return Path("results") / f"compare-{exp.identity_hash()[:10]}"
 
 
+#: Largest size of one comparison figure by format (the daily panels of many scenarios; SVG keeps every point).
+FIGURE_BYTES = {"png": 1_000_000, "pdf": 1_000_000, "svg": 4_000_000}
+
+
+def output_bytes(n_scenarios: int, formats: Sequence[str] | None) -> int:
+    """Room the comparison's own files need beside the runs: its figures (the daily panels,
+    and the paired differences with more than one scenario, each a PNG plus ``formats``; None:
+    no figures) and tables."""
+    figures = 0 if formats is None else 1 + (n_scenarios > 1)
+    per_figure = sum(FIGURE_BYTES.get(f, 1_000_000) for f in {"png", *(formats or ())})
+    return figures * per_figure + 20_000 * max(1, n_scenarios)
+
+
 def compare(scenario_paths: Sequence[str | Path], seeds: int, out: str | Path | None = None, *,
             overrides: Mapping[str, Any] | None = None, workers: int | None = None, executor: Executor | None = None,
             quiet: bool = True, log: TextIO | None = None, plots: bool = True, formats: tuple[str, ...] = FORMATS) -> Comparison:
@@ -104,7 +117,10 @@ def compare(scenario_paths: Sequence[str | Path], seeds: int, out: str | Path | 
         raise ScenarioError("nothing to compare: give at least one seed (--seeds N with N >= 1)")
     exp = comparison_experiment(scenario_paths, seeds, overrides)
     out = Path(out) if out is not None else default_out(exp)
-    sweep = run_experiment(exp, out, executor=executor, workers=workers, quiet=quiet, log=log)
+    for note in exp.notes:
+        print(f"note: {note}", file=log or sys.stderr)
+    sweep = run_experiment(exp, out, executor=executor, workers=workers, quiet=quiet, log=log,
+                           extra_bytes=output_bytes(len(exp.scenarios), formats if plots else None))
     result = summarize(exp, out, plots=plots, formats=formats)
     result.sweep = sweep
     return result

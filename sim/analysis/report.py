@@ -82,6 +82,55 @@ def load_experiment_record(folder: Path) -> Experiment:
         raise ScenarioError(f"{path}: not a sweep or comparison folder ({exc}); give the --out folder of a sweep") from None
 
 
+def planned_runs(folder: Path, exp: Experiment) -> int:
+    """Runs the folder's experiment plans: design points × scenarios × seeds (from ``experiment.json``)."""
+    try:
+        scenarios = len(json.loads((folder / "experiment.json").read_text(encoding="utf-8"))["identity"]["scenarios"])
+    except (OSError, ValueError, KeyError, TypeError):
+        scenarios = 1
+    return exp.n_points * max(1, scenarios) * exp.replications
+
+
+def _expected_pairs(ctx: _Context, by: str) -> int:
+    """Pairs a paired effect of ``by`` (a scenario contrast or a factorial factor) has when every run is stored."""
+    n_scenarios = ctx.planned // max(1, ctx.exp.n_points * ctx.exp.replications)
+    if by == "scenario":
+        return ctx.exp.n_points * ctx.exp.replications
+    levels = dict(ctx.exp.factors).get(by)
+    n_levels = len(levels) if isinstance(levels, tuple) else 1
+    return ctx.exp.n_points // max(1, n_levels) * n_scenarios * ctx.exp.replications
+
+
+def _refuse_partial(ctx: _Context, effects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """On an incomplete sweep: no verdict on an effect missing some of its pairs (said in the
+    row and in the warnings), and a warning for each level or scenario with no runs at all."""
+    if ctx.complete:
+        return effects
+    kept = []
+    for r in effects:
+        want = _expected_pairs(ctx, r["by"])
+        if r["n"] < want:
+            r["verdict"] = f"none: {r['n']} of {want} pairs stored"
+        else:
+            kept.append(r)
+    missing: dict[str, set[str]] = {}
+    for r in effects:
+        if r["n"] < _expected_pairs(ctx, r["by"]):
+            missing.setdefault(r["contrast"], set()).add(r["outcome"])
+    if missing:
+        ctx.rep.warnings.append(f"no verdict on {len(missing)} contrast{'s' if len(missing) != 1 else ''} with runs missing: "
+                                + "; ".join(sorted(missing)[:6]) + (" ..." if len(missing) > 6 else ""))
+    present = {str(v) for v in ctx.cols["scenario"].tolist()}
+    try:
+        names = [s["name"] for s in json.loads((ctx.folder / "experiment.json").read_text(encoding="utf-8"))["identity"]["scenarios"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []
+    absent = [n for n in names if n not in present]
+    if absent:
+        ctx.rep.warnings.append(f"no runs of scenario{'s' if len(absent) != 1 else ''} {', '.join(absent)}: no effect or verdict on them")
+    return kept
+
+
 #: Captions of the LaTeX tables (``discovery_<outcome>`` tables are captioned with the outcome).
 CAPTIONS = {
     "factor_effects": "Outcomes per factor value (sampled designs: per quantile bin of the factor, at the bin's mean) and "
@@ -190,7 +239,10 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     better direction) and price them in ``per`` (a pool, ``hours`` or ``budget``)."""
     folder = Path(folder)
     exp = load_experiment_record(folder)
-    table = read_runs(folder)
+    table = read_runs(folder, factors=exp.factor_names, outcomes=exp.outcomes)
+    if table.num_rows == 0:
+        raise ScenarioError(f"{folder}: 0 of {planned_runs(folder, exp):,} planned runs are stored, nothing to report yet; "
+                            "run the same govsim sweep (or compare) again to finish it")
     cols = analysis.columns(table)
     outcomes = [o for o in (exp.outcomes or REGISTRY) if o in cols]
     shown = outcomes[:MAX_PANELS]
@@ -199,15 +251,19 @@ def report(folder: str | Path, out: str | Path | None = None, *, discover: list[
     rep = Report(out=Path(out) if out else folder / "report")
     rep.out.mkdir(parents=True, exist_ok=True)
     ext, fmt = "." + formats[0], tuple(formats[1:])
+    planned = planned_runs(folder, exp)
     n_seeds = len(set(cols["seed"].tolist()))
     title = f"{exp.name}: {table.num_rows:,} runs, {n_seeds} seeds per point"
-    if len(set(cols["seed"].tolist())) * len(set(zip(cols["point"].tolist(), cols["scenario"].tolist()))) != table.num_rows:
-        rep.warnings.append("the sweep is incomplete (not every point, scenario and seed is stored); run it again to finish")
+    complete = table.num_rows >= planned
+    if not complete:
+        title = f"{exp.name}: {table.num_rows:,} of {planned:,} planned runs (incomplete), up to {n_seeds} seeds per point"
+        rep.warnings.insert(0, f"the sweep is incomplete: {table.num_rows:,} of {planned:,} runs are stored; effects are "
+                               "shown without a verdict where runs are missing; run the same govsim sweep again to finish")
 
     from sim.analysis.plotting import scenario_styles
 
     styles = scenario_styles([str(s) for s in cols["scenario"].tolist()])  # one per scenario, in every figure
-    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title, styles)
+    ctx = _Context(folder, exp, cols, outcomes, shown, factors, factorial, rep, ext, fmt, title, styles, planned, complete)
     rep.answer = _decisions(ctx, rank_by, per)
     ranked = _sensitivity(ctx)
     _factor_figures(ctx, ranked)
@@ -289,6 +345,8 @@ class _Context:
     fmt: tuple[str, ...]
     title: str
     styles: dict[str, Any] = field(default_factory=dict)  #: scenario -> SeriesStyle, shared by every figure
+    planned: int = 0  #: runs the experiment plans
+    complete: bool = True  #: every planned run is stored
 
 
 def _sensitivity(ctx: _Context) -> list[str]:
@@ -299,7 +357,9 @@ def _sensitivity(ctx: _Context) -> list[str]:
         ctx.exp, ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.rep, ctx.ext, ctx.fmt, ctx.title, ctx.folder)
     method = exp.design.method
     ranked = factors
-    if method in ("sobol", "morris") and factors:
+    if method in ("sobol", "morris") and factors and not ctx.complete:
+        rep.warnings.append(f"no {method.capitalize()} indices: they need every design point, and the sweep is incomplete")
+    elif method in ("sobol", "morris") and factors:
         problem = salib_problem(exp)
         if method == "sobol":
             rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
@@ -351,8 +411,10 @@ def _effects(ctx: _Context) -> None:
     cols, outcomes, shown, factors, factorial, rep, ext, fmt, title = (
         ctx.cols, ctx.outcomes, ctx.shown, ctx.factors, ctx.factorial, ctx.rep, ctx.ext, ctx.fmt, ctx.title)
     effects = analysis.paired_effects(cols, outcomes, factors, factorial=factorial)
+    whole = _refuse_partial(ctx, effects)
     _save(effects, rep.out, "paired_effects", rep)
-    rep.files += _forest(effects, shown, rep.out / f"paired_effects{ext}", fmt, title, ctx.styles)
+    rep.files += _forest(whole, shown, rep.out / f"paired_effects{ext}", fmt, title, ctx.styles)
+    effects = whole
     adequacy = analysis.adequacy(effects)
     _save(adequacy, rep.out, "adequacy", rep)
     rep.warnings += [f"{r['contrast']}, {r['outcome']}: {r['warning']}" for r in adequacy if r["warning"]]
@@ -416,6 +478,9 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
         raise ScenarioError(f"--per {per}: the runs lack {exc.args[0]}; choose one of {pools}, and keep the experiment's "
                             "outcomes including the used_<pool> ones") from None
     rep.warnings += d.warnings
+    if not ctx.complete:  # like the paired effects: no verdict where runs are missing
+        for r in (*d.ranking, *d.effects):
+            r["verdict"] = f"none: {table_rows(ctx)} of {ctx.planned} planned runs stored"
     _save(d.effects, rep.out, "decision_effects", rep, tex=False)  # long: the CSV; the ranking is the table
     _save(d.ranking, rep.out, "ranking", rep, tex=("option", "diff", "ci_low", "ci_high", "cost_diff", "cost_low", "cost_high",
                                                    "per_cost", "per_cost_low", "per_cost_high"))
@@ -426,6 +491,10 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
         rep.files += dp.plot_interaction(d.effects, f, outcome, top, rep.out / f"interaction_{safe_name(f)}{ctx.ext}",
                                          formats=ctx.fmt, styles=ctx.styles)
     return _answer(d)
+
+
+def table_rows(ctx: _Context) -> int:
+    return len(ctx.cols["seed"])
 
 
 def _fmt(x: float) -> str:

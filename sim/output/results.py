@@ -12,7 +12,8 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,9 @@ from sim.output.provenance import check_publishable, config_hash, stable_metadat
 if TYPE_CHECKING:
     from sim.run import RunResult
 
-__all__ = ["OutputError", "atomic_write", "check_output_dir", "daily_table", "issues_table", "read", "safe_name",
-           "with_nulls", "write_json", "write_parquet", "write_run", "write_table"]
+__all__ = ["RUN_FILES", "OutputError", "atomic_write", "check_output_dir", "daily_table", "folder_kind", "issues_table",
+           "lock_folder", "read", "replacing_run", "safe_name", "with_nulls", "write_json", "write_parquet", "write_run",
+           "write_table"]
 
 
 class OutputError(ScenarioError):
@@ -239,3 +241,90 @@ def _json_or_text(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+# --------------------------------------------------------------------------- one kind of folder each
+
+#: What ``govsim run`` writes into its folder (and replaces as a whole).
+RUN_FILES = ("daily.parquet", "issues.parquet", "categories.csv", "resources.csv", "convergence.csv", "daily.csv",
+             "issues.csv", "scenario.json", "summary.json", "run.png")
+#: Files only an engine folder (a sweep or comparison) holds.
+SWEEP_FILES = ("experiment.json", "journal.jsonl", "runs.parquet")
+
+
+def folder_kind(path: Path) -> str | None:
+    """``'sweep'`` (a sweep's or comparison's folder), ``'run'`` (a ``govsim run`` folder) or None."""
+    path = Path(path)
+    if any((path / f).exists() for f in SWEEP_FILES):
+        return "sweep"
+    if (path / "summary.json").exists() and (path / "scenario.json").exists():
+        return "run"
+    return None
+
+
+def lock_folder(path: Path, *, holder: str, option: str = "--out") -> int:
+    """Take the folder's lock (``PATH/.lock``, an flock released when the process ends, even
+    by SIGKILL) and return its descriptor; an :class:`OutputError` line if another process holds it."""
+    import fcntl
+
+    fd = os.open(Path(path) / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        held = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+        os.close(fd)
+        raise OutputError(f"{option} {path}: in use by {held}; wait for it to finish or choose another {option}") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{holder} pid {os.getpid()}".encode())
+    return fd
+
+
+@contextmanager
+def replacing_run(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write a run's files into; on success the run's
+    files in ``out`` are replaced by them at once (the folder renamed into place when ``out``
+    holds nothing else, else file by file, by renames that need no space), files of an
+    earlier run that this one does not write are removed; on failure (a full disk, a kill)
+    ``out`` keeps the earlier run whole and the temporary folder is removed."""
+    out = Path(out).absolute()
+    tmp = out.parent / f".{out.name}.new-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+        others = [f for f in out.iterdir() if f.name not in (*RUN_FILES, ".lock")] if out.is_dir() else []
+        here = Path.cwd().resolve()
+        if not others and here != out.resolve() and out.resolve() not in here.parents:  # never rename the working folder
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            if (out / ".lock").exists():
+                os.replace(out / ".lock", tmp / ".lock")  # the held lock moves with the folder (same inode)
+            if out.exists():
+                os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            for name in RUN_FILES:
+                if (tmp / name).exists():
+                    os.replace(tmp / name, out / name)
+                elif (out / name).exists():
+                    (out / name).unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def run_folder(out: Path, *, need_bytes: int) -> Iterator[None]:
+    """Check and lock ``out`` for ``govsim run`` before anything is simulated: refused when it
+    holds a sweep or comparison, or another process holds its lock."""
+    if folder_kind(out) == "sweep":
+        raise OutputError(f"--out {out}: holds a sweep or comparison (experiment.json, journal.jsonl); a run would "
+                          "overwrite its tables: choose another --out")
+    check_output_dir(out, need_bytes=need_bytes)
+    fd = lock_folder(out, holder="govsim run")
+    try:
+        if folder_kind(out) == "sweep":  # became one before the lock was ours
+            raise OutputError(f"--out {out}: holds a sweep or comparison; choose another --out")
+        yield
+    finally:
+        with suppress(OSError):
+            os.close(fd)

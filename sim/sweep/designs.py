@@ -10,6 +10,7 @@ integer; the matrix itself stays unrounded.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterator
@@ -20,7 +21,8 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.sweep.experiment import Experiment, Scalar
 
-__all__ = ["design_matrix", "design_points", "design_size", "point_lookup", "salib_problem"]
+__all__ = ["design_bytes", "design_limit_bytes", "design_matrix", "design_points", "design_size", "point_lookup",
+           "salib_problem", "sampled_points"]
 
 
 def salib_problem(exp: Experiment) -> dict[str, Any]:
@@ -30,9 +32,27 @@ def salib_problem(exp: Experiment) -> dict[str, Any]:
 
 
 def design_matrix(exp: Experiment) -> np.ndarray:
-    """The sampled design (points × factors, unrounded) of an lhs, sobol or morris design."""
-    d, n = exp.design, exp.design.samples or 0
-    problem = salib_problem(exp)
+    """The sampled design (points × factors, unrounded) of an lhs, sobol or morris design,
+    built once per design (read-only; its size is checked when the experiment is loaded)."""
+    return _matrix(exp.design, tuple((k, r.low, r.high) for k, r in exp.factors))  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=2)
+def _matrix(d: Any, factors: tuple[tuple[str, float, float], ...]) -> np.ndarray:
+    n = d.samples or 0
+    problem = {"num_vars": len(factors), "names": [f[0] for f in factors], "bounds": [[f[1], f[2]] for f in factors]}
+    need, limit = design_bytes(d.method, n, len(factors), second_order=d.second_order), design_limit_bytes()
+    if need > limit:
+        from sim.errors import ScenarioError
+
+        raise ScenarioError(f"the {d.method} design of {n:,} samples over {len(factors)} factors needs about "
+                            f"{need / 2**20:,.0f} MB to build, more than the {limit / 2**20:,.0f} MB allowed; lower design.samples")
+    x = _build(d, n, problem)
+    x.flags.writeable = False
+    return x
+
+
+def _build(d: Any, n: int, problem: dict[str, Any]) -> np.ndarray:
     if d.method == "lhs":
         from scipy.stats import qmc
 
@@ -52,6 +72,32 @@ def design_matrix(exp: Experiment) -> np.ndarray:
         return np.asarray(morris.sample(problem, n, num_levels=d.levels, seed=d.seed))
 
 
+def sampled_points(method: str, samples: int, k: int, *, second_order: bool = False) -> int:
+    """Points of a sampled design of ``samples`` over ``k`` factors (from the parameters alone)."""
+    return {"lhs": samples, "sobol": samples * (2 * k + 2 if second_order else k + 2), "morris": samples * (k + 1)}[method]
+
+
+#: Peak memory of building a sampled design, per matrix cell: the float64 matrix and the
+#: sampler's temporaries (SALib's Sobol and Morris samplers peak near twice the matrix).
+DESIGN_BYTES_PER_CELL = 8 * 3
+#: Largest sampled design built (its peak memory; also never more than a quarter of what is available).
+MAX_DESIGN_BYTES = 512 * 2**20
+
+
+def design_bytes(method: str, samples: int, k: int, *, second_order: bool = False) -> int:
+    """Estimated peak memory of building a sampled design."""
+    return sampled_points(method, samples, k, second_order=second_order) * k * DESIGN_BYTES_PER_CELL
+
+
+def design_limit_bytes() -> int:
+    """The most memory a sampled design may take to build: :data:`MAX_DESIGN_BYTES`, or a
+    quarter of the available memory when that is less."""
+    from sim.scenario.loading import available_memory_bytes
+
+    have = available_memory_bytes()
+    return MAX_DESIGN_BYTES if have is None else min(MAX_DESIGN_BYTES, have // 4)
+
+
 def design_size(exp: Experiment) -> int:
     """Number of design points, without generating them."""
     if not exp.factors:
@@ -61,8 +107,7 @@ def design_size(exp: Experiment) -> int:
         return len(exp.factors[0][1])  # type: ignore[arg-type]
     if d.method == "factorial":
         return math.prod(len(v) for _, v in exp.factors)  # type: ignore[arg-type]
-    n = d.samples or 0
-    return {"lhs": n, "sobol": n * (2 * k + 2 if d.second_order else k + 2), "morris": n * (k + 1)}[d.method]
+    return sampled_points(d.method, d.samples or 0, k, second_order=d.second_order)
 
 
 def point_lookup(exp: Experiment) -> Callable[[int], dict[str, Scalar]]:

@@ -171,27 +171,58 @@ def _signals() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
-def default_executor(workers: int | None, plan: Plan) -> Executor:
-    """One worker: this process; more: local processes, capped by available memory."""
+#: Memory of one worker process before its first run: the interpreter with numpy, pyarrow,
+#: Mesa and the model imported (measured at about 180 MB; rounded up).
+WORKER_INTERPRETER_BYTES = 200 * 2**20
+
+
+def worker_count(requested: int | None, *, runs: int, cores: int, available: int | None,
+                 run_bytes: int) -> tuple[int, str | None]:
+    """How many local worker processes to start, and a line saying why when fewer than asked:
+    at most ``requested`` (default: every core), the number of cores, the number of runs, and
+    what the available memory holds when each worker needs its interpreter plus a run."""
+    if requested is not None and requested < 1:
+        raise ScenarioError(f"--workers {requested}: give at least 1 worker process (1 runs in this process)")
+    want = requested if requested is not None else cores
+    n, why = min(want, max(1, runs)), []
+    if n > cores:
+        n, why = cores, [f"{cores} core{'s' if cores != 1 else ''}"]
+    if n > 1 and available is not None:
+        each = WORKER_INTERPRETER_BYTES + run_bytes
+        fit = max(1, int(available // each))
+        if fit < n:
+            n = fit
+            why = [f"memory for {fit} (each worker ~{each / 2**20:,.0f} MB: interpreter {WORKER_INTERPRETER_BYTES / 2**20:.0f} MB"
+                   f" + a run {run_bytes / 2**20:,.0f} MB; {available / 2**30:.1f} GB available)"]
+    if not why or n >= want:
+        return n, None
+    asked = f"--workers {requested}" if requested is not None else f"{want} workers (one per core)"
+    return n, f"{asked}: using {n} worker process{'es' if n != 1 else ''}, as many as {why[0]} allow"
+
+
+def default_executor(workers: int | None, plan: Plan, log: TextIO | None = None) -> Executor:
+    """One worker: this process; more: local processes, capped by cores and by available memory
+    (each worker's interpreter and its run); a cap is said in one line on ``log``."""
     from sim.scenario.loading import available_memory_bytes, estimate_run_bytes
 
-    n = min(workers if workers is not None else (os.cpu_count() or 1), plan.size)
-    if n > 1:
-        have = available_memory_bytes()
-        if have is not None:
-            need = max(estimate_run_bytes(resolve(s.raw, plan.exp.overrides(i, next(design_points(plan.exp))), check_memory=False))
-                       for i, s in enumerate(plan.exp.scenarios))
-            n = max(1, min(n, int(have // max(1, need))))
+    point = next(design_points(plan.exp))
+    need = max(estimate_run_bytes(resolve(s.raw, plan.exp.overrides(i, point), check_memory=False))
+               for i, s in enumerate(plan.exp.scenarios))
+    n, note = worker_count(workers, runs=plan.size, cores=os.cpu_count() or 1, available=available_memory_bytes(),
+                           run_bytes=need)
+    if note:
+        print(f"note: {note}", file=log or sys.stderr, flush=True)
     return process_executor(n) if n > 1 else serial_executor
 
 
 def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | None = None, workers: int | None = None,
                    log: TextIO | None = None, quiet: bool = True, manifest: dict[str, Any] | None = None,
-                   on_done: Callable[[RunRecord], None] | None = None) -> SweepResult:
+                   on_done: Callable[[RunRecord], None] | None = None, extra_bytes: int = 0) -> SweepResult:
     """Run every job of ``exp`` not yet stored intact in ``out`` and write the tables.
 
-    Raises ScenarioError (one line) for a bad experiment or output folder, before anything
-    runs; :class:`Interrupted` on SIGTERM, KeyboardInterrupt on SIGINT (the stored runs are
+    ``extra_bytes``: what the caller writes into ``out`` afterwards (figures, tables), counted
+    in the free-space check. Raises ScenarioError (one line) for a bad experiment or output
+    folder, before anything runs; :class:`Interrupted` on SIGTERM, KeyboardInterrupt on SIGINT (the stored runs are
     kept and the tables written for them).
     """
     t0 = time.perf_counter()
@@ -201,7 +232,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
         raise ScenarioError("nothing to run: the experiment has no runs (replications and samples must be at least 1)")
     per_run = 4_000 + 12 * len(exp.daily) * 400  # journal line; daily series (~400 days of float64, compressed)
     per_run += 6_000 * len(exp.issues)  # kept issue columns (~3,000 issues a column, compressed)
-    describe = {"need_bytes": min(plan.size, 10_000) * per_run, "experiment": _experiment_record(exp),
+    describe = {"need_bytes": min(plan.size, 10_000) * per_run + extra_bytes, "experiment": _experiment_record(exp),
                 "manifest": {"experiment": _experiment_record(exp), "plan": {"runs": plan.size, "points": exp.n_points,
                              "scenarios": [s.name for s in exp.scenarios], "seeds": f"0..{exp.replications - 1}"},
                              **(manifest or {})}}
@@ -211,7 +242,7 @@ def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | Non
             print(f"planned: {plan.describe()} into {out}", file=log, flush=True)
             if store.dropped:
                 print(f"note: {store.dropped} damaged journal line(s) ignored; those runs are done again", file=log)
-        executor = executor or default_executor(workers, plan)
+        executor = executor or default_executor(workers, plan, log)
         status = "interrupted"
         try:
             with _signals(), _progress(plan.size, quiet, log) as bar:

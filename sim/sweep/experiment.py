@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,16 +48,33 @@ from sim.errors import ScenarioError
 from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
 from sim.output.datadict import ISSUE_COLUMNS
 from sim.output.provenance import canonical_json, config_hash, sha256_text
-from sim.output.results import safe_name
 from sim.scenario.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
-from sim.sweep.designs import design_matrix, design_points, design_size, point_lookup, salib_problem
+from sim.sweep.designs import design_bytes, design_limit_bytes, design_matrix, design_points, design_size, point_lookup, salib_problem
 
 __all__ = ["Design", "Experiment", "ExperimentFile", "Range", "Relative", "Scenario", "design_matrix", "design_points",
            "load_experiment", "point_lookup", "salib_problem"]
 
 Scalar = bool | int | float | str
+
+
+def _scenario_keys() -> frozenset[str]:
+    from sim.schema import ScenarioConfig
+
+    return frozenset(ScenarioConfig.model_fields) | {"extends"}
+
+
+_SCENARIO_KEYS = _scenario_keys()
 #: Outcomes kept when an experiment names none: the headline set and resource use by pool.
 DEFAULT_OUTCOMES: tuple[str, ...] = (*HEADLINE, *RESOURCE_USE)
+
+
+#: Fewest samples a sampled design accepts (below them its indices cannot be estimated).
+MIN_SAMPLES = {"sobol": 8, "morris": 2, "lhs": 2}
+MIN_SAMPLES_WHY = {
+    "sobol": "base samples: the bootstrap CIs of the Sobol indices resample them; 64 or more, a power of 2, for stable indices",
+    "morris": "trajectories: mu* and sigma need two elementary effects per factor",
+    "lhs": "points: one point is not a design",
+}
 
 
 class _Strict(BaseModel):
@@ -155,6 +173,7 @@ class Experiment:
     source: str = "<python>"
     description: str = ""
     integer_factors: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()  #: what a user should know about the file (e.g. a name taken from a file's stem)
 
     @classmethod
     def build(cls, scenarios: Sequence[str | Path | Mapping[str, Any]], *, name: str = "experiment",
@@ -225,10 +244,70 @@ def load_experiment(path: str | Path, *, sets: Mapping[str, Any] | None = None,
     return _from_raw(raw, Path(path).parent)
 
 
+#: The expected form of each experiment-file key, shown with every "must be" error about it.
+EXAMPLES: dict[str, str] = {
+    "name": "name: leadership",
+    "description": "description: what the experiment asks",
+    "scenarios": "scenarios: [../scenarios/community_system.yaml]",
+    "scenarios[]": "- ../scenarios/community_system.yaml  or  - {file: ../scenarios/community_system.yaml, name: strict, "
+                   "set: {mechanisms.supervision.enabled: true}}",
+    "scenarios[].file": "- {file: ../scenarios/community_system.yaml}",
+    "scenarios[].name": "- {file: ../scenarios/community_system.yaml, name: strict}",
+    "scenarios[].set": "- {file: ../scenarios/community_system.yaml, set: {mechanisms.supervision.enabled: true}}",
+    "set": "set: {population.residents: 3000}",
+    "factors": "factors: {capacity.routing_accuracy: [0.5, 0.9]}  or  {capacity.routing_accuracy: {low: 0.5, high: 0.9}}",
+    "design": "design: {method: factorial}",
+    "design.method": "design: {method: sobol, samples: 64}",
+    "design.samples": "design: {method: sobol, samples: 64}",
+    "design.seed": "design: {method: lhs, samples: 100, seed: 1}",
+    "design.levels": "design: {method: morris, samples: 10, levels: 4}",
+    "design.second_order": "design: {method: sobol, samples: 64, second_order: true}",
+    "replications": "replications: 10",
+    "outcomes": "outcomes: [trust_mean, resolution_rate]",
+    "outcomes[]": "outcomes: [trust_mean, resolution_rate]",
+    "daily": "daily: [trust_mean]  or  daily: true",
+    "daily[]": "daily: [trust_mean]",
+}
+_UNION_TAG = re.compile(r"\.(?:list\[[^\]]*\]|bool|str|ScenarioEntry|function-after\[[^\]]*\])(?=[.\s=:\[]|$)")
+
+
+def _example_for(key: str | None, detail: str) -> str | None:
+    """The expected form for an error about ``key`` (a dotted path such as ``scenarios[1].file``)."""
+    if not key:
+        return None
+    shape = _UNION_TAG.sub("", re.sub(r"\[\d+\]", "[]", key))
+    if shape == "design" and "'" in detail:
+        given = detail.split("'")[1]
+        if given in ("factorial", "lhs", "sobol", "morris"):
+            return f"design: {{method: {given}}}" if given == "factorial" else f"design: {{method: {given}, samples: 64}}"
+    return EXAMPLES.get(shape)
+
+
+def _validated(raw: RawScenario) -> ExperimentFile:
+    """``raw`` as an :class:`ExperimentFile`; a "must be" error also shows the expected form."""
+    try:
+        return validate_model(raw, ExperimentFile)
+    except ScenarioError as exc:
+        detail = exc.detail
+        if exc.key and exc.key.startswith("daily"):
+            detail = re.sub(r"must be a list \(and \d+ more problems?\)", "must be a list of outcome names or true/false",
+                            _UNION_TAG.sub("", detail))
+        if exc.key == "scenarios" and isinstance(raw.data.get("scenarios"), str):
+            detail = detail.replace("must be a list", "must be a list of files")
+        example = _example_for(exc.key, detail) if "must" in detail or "has no value" in detail else None
+        if example is None and detail == exc.detail:
+            raise
+        raise ScenarioError(detail + (f"; expected form: `{example}`" if example else ""), source=exc.source, line=exc.line,
+                            key=exc.key) from None
+
+
 def _from_raw(raw: RawScenario, base: Path) -> Experiment:
-    spec = validate_model(raw, ExperimentFile)
+    if "scenarios" not in raw.data and raw.data and set(raw.data) <= _SCENARIO_KEYS:
+        raise raw.error("this is a scenario file, not an experiment file (it has no 'scenarios' list); check it with "
+                        "'govsim validate FILE' without --experiment, or list it under 'scenarios:' of an experiment file")
+    spec = _validated(raw)
     _check_dotted(raw, spec)
-    scenarios = _scenarios(raw, spec, base)
+    scenarios, notes = _scenarios(raw, spec, base)
     first = scenarios[0]
     spec = spec.model_copy(update={"factors": _expand(raw, spec, first)})
 
@@ -250,7 +329,10 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
         sampled = spec.design.method not in ("factorial", "points")
         if sampled != isinstance(values, Range):
             want = "{low: ..., high: ...}" if sampled else "a list of values"
-            raise raw.error(f"factor '{key}': the {spec.design.method} design needs {want}", where)
+            form = f"{{{key}: {{low: 0.1, high: 0.9}}}}" if sampled else f"{{{key}: [0.1, 0.9]}}"
+            raise raw.error(f"factor '{key}': the {spec.design.method} design needs {want}; expected form: `factors: {form}`"
+                            + ("" if sampled else " (or choose a sampled design: `design: {method: lhs, samples: 100}`)"),
+                            where)
         if isinstance(values, Range):
             try:
                 current = _get(check(spec.set, where), key)
@@ -275,9 +357,19 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
                             f"got lengths {sorted(lengths)}", ("factors",))
     elif spec.design.method != "factorial":
         if not spec.factors:
-            raise raw.error(f"the {spec.design.method} design needs factors with {{low, high}}", ("design",))
+            raise raw.error(f"the {spec.design.method} design needs factors with {{low, high}}; expected form: "
+                            "`factors: {capacity.routing_accuracy: {low: 0.5, high: 0.9}}`", ("design",))
         if spec.design.samples is None:
-            raise raw.error(f"design.samples is required for the {spec.design.method} design", ("design",))
+            raise raw.error(f"design.samples is required for the {spec.design.method} design; expected form: "
+                            f"`design: {{method: {spec.design.method}, samples: 64}}`", ("design",))
+        least = MIN_SAMPLES.get(spec.design.method, 1)
+        typical = max(least, 64 if spec.design.method == "sobol" else 10)
+        if spec.design.samples < least:
+            raise raw.error(f"design.samples = {spec.design.samples}: the {spec.design.method} design needs at least {least} "
+                            f"({MIN_SAMPLES_WHY[spec.design.method]}); expected form: "
+                            f"`design: {{method: {spec.design.method}, samples: {typical}}}`",
+                            ("design", "samples"))
+        size_check(raw, spec)
     outcomes = tuple(spec.outcomes or DEFAULT_OUTCOMES)
     daily = tuple(REGISTRY) if spec.daily is True else tuple(spec.daily or ())
     for key, names in (("outcomes", outcomes), ("daily", daily)):
@@ -296,8 +388,20 @@ def _from_raw(raw: RawScenario, base: Path) -> Experiment:
         name=spec.name, description=spec.description, scenarios=scenarios, set=tuple(sorted(spec.set.items())),
         factors=tuple((k, v if isinstance(v, Range) else tuple(v)) for k, v in spec.factors.items()),
         design=spec.design, replications=spec.replications, outcomes=outcomes, daily=daily, issues=issues,
-        source=raw.source,
-        integer_factors=frozenset(integers))
+        source=raw.source, integer_factors=frozenset(integers), notes=notes)
+
+
+def size_check(raw: RawScenario, spec: ExperimentFile) -> None:
+    """Refuse, before anything is built or written, a sampled design too big to build: its
+    size follows from the method, the samples and the number of factors."""
+    d, k = spec.design, len(spec.factors)
+    need, limit = design_bytes(d.method, d.samples or 0, k, second_order=d.second_order), design_limit_bytes()
+    if need <= limit:
+        return
+    most = max(1, int(d.samples * limit / need)) if d.samples else 1
+    raise raw.error(f"design.samples = {d.samples:,}: the {d.method} design over {k} factors would need about "
+                    f"{need / 2**20:,.0f} MB to build, more than the {limit / 2**20:,.0f} MB allowed; lower design.samples "
+                    f"to at most {most:,}", ("design", "samples"))
 
 
 def _expand(raw: RawScenario, spec: ExperimentFile, first: Scenario) -> dict[str, Any]:
@@ -343,7 +447,8 @@ def _factor(raw: RawScenario, key: str, given: Any) -> tuple[Scalar, ...] | Rang
     if isinstance(given, list):
         bad = [v for v in given if isinstance(v, dict | list) or v is None]
         if bad:
-            raise raw.error(f"factor '{key}': values must be numbers, true/false or text, not {bad[0]!r}", where)
+            raise raw.error(f"factor '{key}': values must be numbers, true/false or text, not {bad[0]!r}; expected form: "
+                            f"`factors: {{{key}: [0.5, 0.9]}}`", where)
         return tuple(given)
     if isinstance(given, dict):
         model = Relative if "relative" in given else Range
@@ -353,7 +458,9 @@ def _factor(raw: RawScenario, key: str, given: Any) -> tuple[Scalar, ...] | Rang
             err = exc.errors(include_url=False)[0]
             loc = ".".join(str(p) for p in err["loc"])
             detail = err["msg"].removeprefix("Value error, ")
-            raise raw.error(f"factor '{key}'{': ' + loc if loc else ''}: {detail}", where) from None
+            form = f"{{{key}: {{relative: 0.5}}}}" if model is Relative else f"{{{key}: {{low: 0.1, high: 0.9}}}}"
+            raise raw.error(f"factor '{key}'{': ' + loc if loc else ''}: {detail}; expected form: `factors: {form}`",
+                            where) from None
     raise raw.error(f"factor '{key}': give a list of values, {{low: ..., high: ...}} or {{relative: ...}}", where)
 
 
@@ -375,7 +482,8 @@ def _check_dotted(raw: RawScenario, spec: ExperimentFile) -> None:
                 raise raw.error(f"{section}: {key!r} is not a dotted key path like 'population.residents'", (section, key))
 
 
-def _scenarios(raw: RawScenario, spec: ExperimentFile, base: Path) -> tuple[Scenario, ...]:
+def _scenarios(raw: RawScenario, spec: ExperimentFile, base: Path) -> tuple[tuple[Scenario, ...], tuple[str, ...]]:
+    """The scenarios with their names, kept as written, and notes on names taken from a file's stem."""
     entries = [ScenarioEntry(file=e) if isinstance(e, str) else e for e in spec.scenarios]
     out = []
     for i, entry in enumerate(entries):
@@ -383,26 +491,40 @@ def _scenarios(raw: RawScenario, spec: ExperimentFile, base: Path) -> tuple[Scen
         if not path.exists():
             raise raw.error(f"scenarios[{i}]: file not found: {path}", ("scenarios", i))
         sraw = load_raw(path)
-        name = entry.name or str(sraw.data.get("name") or path.stem)
-        out.append((name, path, tuple(sorted(entry.set.items())), sraw))
-    names = unique_names([n for n, *_ in out], [p.stem for _, p, *_ in out])
-    return tuple(Scenario(n, p, s, r) for n, (_, p, s, r) in zip(names, out))
+        name = entry.name if entry.name is not None else str(sraw.data.get("name") or path.stem)
+        out.append((name, entry.name is not None, path, tuple(sorted(entry.set.items())), sraw))
+    names, notes = scenario_names(raw, [(n, given, p) for n, given, p, *_ in out])
+    return tuple(Scenario(n, p, s, r) for n, (_, _, p, s, r) in zip(names, out)), notes
 
 
-def unique_names(names: Sequence[str], stems: Sequence[str]) -> list[str]:
-    """Folder-safe names, unique within an experiment: a name shared by several scenarios is
-    replaced by the file stem; names still shared get ``-2``, ``-3``, ... in order."""
-    safe = [safe_name(n) for n in names]
-    counts = {s: safe.count(s) for s in safe}
-    cand = [safe_name(stem) if counts[s] > 1 else s for s, stem in zip(safe, stems)]
-    out: list[str] = []
-    for c in cand:
-        name, k = c, 1
-        while name in out:
-            k += 1
-            name = f"{c}-{k}"
-        out.append(name)
-    return out
+def scenario_names(raw: RawScenario, entries: Sequence[tuple[str, bool, Path]]) -> tuple[list[str], tuple[str, ...]]:
+    """Each scenario's name in tables, never rewritten silently: a name given with ``name:``
+    is kept as written (``dp+pa`` stays ``dp+pa``) and must be unique; a name taken from the
+    scenario file that another scenario shares becomes the file's stem when that is unique,
+    with a note saying so; anything else is refused with the fix."""
+    names: list[str] = []
+    notes: list[str] = []
+    counts: dict[str, int] = {}
+    for name, _given, _path in entries:
+        counts[name] = counts.get(name, 0) + 1
+    for i, (name, given, path) in enumerate(entries):
+        where = ("scenarios", i)
+        if not name.strip() or any(not c.isprintable() for c in name):
+            raise raw.error(f"scenarios[{i}]: name {name!r} must be one line of printable text; expected form: "
+                            f"`- {{file: {path.name}, name: strict}}`", where)
+        chosen = name
+        if not given and counts[name] > 1:
+            stems = [p.stem for n, g, p in entries if n == name and not g]
+            if stems.count(path.stem) == 1 and path.stem not in counts:
+                chosen = path.stem
+                notes.append(f"scenarios[{i}] ({path}) is named '{chosen}' after its file: scenario '{name}' appears "
+                             "more than once; give it a name with `- {file: ..., name: ...}` to choose another")
+        if chosen in names:
+            j = names.index(chosen)
+            raise raw.error(f"scenarios[{i}]: the name '{chosen}' is already used by scenarios[{j}]; give each scenario "
+                            f"its own name, e.g. `- {{file: {path.name}, name: {chosen}-2}}`", where)
+        names.append(chosen)
+    return names, tuple(notes)
 
 
 def _get(cfg: Any, key: str) -> Any:

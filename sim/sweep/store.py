@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 from sim.errors import ScenarioError
 from sim.output.datadict import RUN_COLUMNS, TIMING_COLUMNS, column_metadata, outcome_metadata
 from sim.output.provenance import canonical_json, code_version, environment, file_sha256, sha256_text, stable_metadata
-from sim.output.results import OutputError, atomic_write, check_output_dir, write_json
+from sim.output.results import OutputError, atomic_write, check_output_dir, folder_kind, lock_folder, write_json
 
 Key = tuple[int, int, int]  #: (point, scenario, seed)
 ROW_GROUP = 4096
@@ -140,19 +140,11 @@ class Store:
             self._lock_fd = None
 
     def _lock(self) -> None:
-        import fcntl
-
-        path = self.out / ".lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
-            os.close(fd)
-            raise OutputError(f"--out {self.out}: in use by {holder}; wait for it to finish or choose another --out") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"govsim pid {os.getpid()}".encode())
-        self._lock_fd = fd
+        self._lock_fd = lock_folder(self.out, holder="govsim")
+        if folder_kind(self.out) == "run":
+            self.close()
+            raise OutputError(f"--out {self.out}: holds a single run (govsim run: summary.json, scenario.json); a sweep "
+                              "would mix its tables with it: choose another --out")
 
     # ------------------------------------------------------------------ journal
 
@@ -401,13 +393,28 @@ class _Writer:
             self.tmp.unlink()
 
 
-def read_runs(out: str | Path) -> pa.Table:
-    """``OUT/runs.parquet`` (ScenarioError when missing or unreadable)."""
+#: Columns every runs table has (besides its factors and outcomes).
+RUNS_KEYS = ("point", "scenario", "seed", "config_hash")
+
+
+def read_runs(out: str | Path, *, factors: Iterable[str] = (), outcomes: Iterable[str] = ()) -> pa.Table:
+    """``OUT/runs.parquet`` (ScenarioError when missing, unreadable, or another table: without
+    the key columns, the ``factors`` named, or any of the ``outcomes`` named)."""
     path = Path(out) / "runs.parquet"
     try:
-        return pq.read_table(path)
+        table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ScenarioError(f"{path}: cannot read the runs table ({exc}); run the sweep (again) first") from None
+    names = set(table.column_names)
+    missing = [c for c in (*RUNS_KEYS, *factors) if c not in names]
+    outcomes = list(outcomes)
+    if missing or (outcomes and not names & set(outcomes)):
+        what = f"no column {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}" if missing else \
+            "none of the experiment's outcomes"
+        shown = ", ".join(table.column_names[:5]) + (" ..." if table.num_columns > 5 else "")
+        raise ScenarioError(f"{path}: not the runs table of this folder's sweep ({what}; its columns: {shown or 'none'}); "
+                            "run the sweep again with the same --out to rebuild it from the journal")
+    return table
 
 
 def read_issues(out: str | Path, key: Key) -> pa.Table | None:
