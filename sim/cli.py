@@ -224,9 +224,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
             exp = load_experiment(path)
             _notes(exp.notes)
-            print(f"ok: {path} ({'an experiment file (it lists scenarios); ' if recognised else ''}"
-                  f"{exp.name}: {exp.n_runs:,} runs, {len(exp.scenarios)} scenarios, "
-                  f"{len(exp.factors)} factors, {exp.design.method} design)")
+            n_s, n_f = len(exp.scenarios), len(exp.factors)
+            print(f"ok: {path} ({'experiment file: ' if recognised else ''}{exp.name}, {exp.n_runs:,} runs, "
+                  f"{n_s} scenario{'s' if n_s != 1 else ''}, {n_f} factor{'s' if n_f != 1 else ''}, {exp.design.method} design)")
             continue
         cfg = load_scenario(path)
         on = [k for k, v in cfg.mechanisms if v.enabled]

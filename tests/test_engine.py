@@ -25,6 +25,7 @@ from sim.sweep.executors import process_executor, serial_executor
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.job import Job
 from sim.sweep.store import RunRecord
+from tests.conftest import mounted_tmpfs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = "name: {name}\npopulation: {{residents: {residents}}}\ndays: {days}\n{extra}"
@@ -249,16 +250,9 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 256 kB tmpfs mounted at a fresh folder (skipped where mounting is not allowed)."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
+    """A 256 kB tmpfs (tests/conftest.py)."""
+    with mounted_tmpfs(tmp_path, "256k") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 def test_read_only_output_found_before_simulating(tmp_path: Path, tmpfs: Path) -> None:

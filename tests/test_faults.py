@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.output.results import RUN_FILES
 from sim.sweep.experiment import load_experiment
+from tests.conftest import mounted_tmpfs
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")
@@ -278,19 +280,10 @@ def test_a_rerun_replaces_the_whole_run(tiny: Path) -> None:
 
 
 @pytest.fixture
-def tmpfs(tmp_path: Path):  # noqa: ANN201
-    """A 1 MB tmpfs mounted at a fresh folder (skipped where mounting is not allowed)."""
-    import os
-
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB tmpfs (tests/conftest.py)."""
+    with mounted_tmpfs(tmp_path, "1m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 def test_a_full_disk_during_a_rerun_keeps_the_earlier_run_whole(tmpfs: Path) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
 from sim.app.settings import APP_MAX_RESIDENTS, app_range
 from sim.errors import ScenarioError
+from sim.scenario.export import scenario_yaml
 from sim.scenario.loading import EXTENDS, MAX_FILE_BYTES, load_scenario, load_scenario_text
 from sim.schema import ScenarioConfig
 
@@ -141,13 +141,9 @@ def _check_size(cfg: ScenarioConfig, source: str) -> None:
 def export_yaml(cfg: ScenarioConfig) -> str:
     """The scenario as a self-contained YAML file: its name, description, seed and days,
     and every other key whose value differs from the schema's default."""
-    plain = cfg.model_dump(mode="json")
-    body: dict[str, Any] = {k: plain[k] for k in ("name", "description", "seed", "days")}
-    for key, value in _changes(cfg, ScenarioConfig(), plain).items():
-        body.setdefault(key, value)
     header = (f"# govsim scenario '{cfg.name}', exported from the browser app.\n"
               "# Keys not written here take the schema's defaults. Check it with: govsim validate <this file>\n")
-    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    return scenario_yaml(cfg, header)
 
 
 def export_filename(cfg: ScenarioConfig) -> str:
@@ -207,21 +203,3 @@ def named_after_changes(origin: ScenarioConfig, cfg: ScenarioConfig) -> Scenario
     note = f"Changed in the browser app from '{origin.name}': {lines}."
     description = f"{cfg.description.rstrip()}\n\n{note}" if cfg.description.strip() else note
     return cfg.model_copy(update={"name": name[:200], "description": description})
-
-
-def _changes(value: BaseModel, default: BaseModel, plain: dict[str, Any]) -> dict[str, Any]:
-    """Keys of ``value`` that differ from ``default``, as plain data (from ``plain``, the JSON
-    dump of ``value``). A sub-model is written key by key when all its keys have defaults,
-    else whole; a mapping writes only its changed entries (the loader merges mappings)."""
-    out: dict[str, Any] = {}
-    for name in type(value).model_fields:
-        v, d = getattr(value, name), getattr(default, name)
-        if v == d:
-            continue
-        if isinstance(v, BaseModel) and type(v) is type(d) and all(not f.is_required() for f in type(v).model_fields.values()):
-            out[name] = _changes(v, d, plain[name])
-        elif isinstance(v, dict) and isinstance(d, dict) and set(v) == set(d):
-            out[name] = {k: plain[name][k] for k in v if v[k] != d[k]}
-        else:
-            out[name] = plain[name]
-    return out

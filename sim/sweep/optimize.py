@@ -61,6 +61,7 @@ from sim.outcomes.registry import HEADLINE, REGISTRY, RESOURCE_USE
 from sim.output.provenance import canonical_json, config_hash, sha256_text
 from sim.output.results import atomic_write, check_output_dir, safe_name, write_json
 from sim.resources import BUDGET_POOLS, HOUR_POOLS, SPEC
+from sim.scenario.export import scenario_yaml
 from sim.scenario.loading import RawScenario, dotted, load_raw, read_yaml, resolve, validate_model
 from sim.schema import ScenarioConfig
 
@@ -723,33 +724,6 @@ def write_tables(result: OptimizeResult) -> list[Path]:
         table = _table(rs) if rs else _table([{k: None for k in rows[0]}]).slice(0, 0)
         files.append(atomic_write(result.out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p)))
     return files
-
-
-def scenario_yaml(cfg: ScenarioConfig, header: str) -> str:
-    """A scenario as a self-contained YAML file: name, description, seed and days, and every
-    other key whose value differs from the schema's default (loadable by ``govsim run``)."""
-    import yaml
-
-    plain = cfg.model_dump(mode="json")
-    body: dict[str, Any] = {k: plain[k] for k in ("name", "description", "seed", "days")}
-    for key, value in _changes(cfg, ScenarioConfig(), plain).items():
-        body.setdefault(key, value)
-    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _changes(value: BaseModel, default: BaseModel, plain: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in type(value).model_fields:
-        v, d = getattr(value, name), getattr(default, name)
-        if v == d:
-            continue
-        if isinstance(v, BaseModel) and type(v) is type(d) and all(not f.is_required() for f in type(v).model_fields.values()):
-            out[name] = _changes(v, d, plain[name])
-        elif isinstance(v, dict) and isinstance(d, dict) and set(v) == set(d):
-            out[name] = {k: plain[name][k] for k in v if v[k] != d[k]}
-        else:
-            out[name] = plain[name]
-    return out
 
 
 def write_scenarios(result: OptimizeResult) -> list[Path]:
