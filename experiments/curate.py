@@ -61,6 +61,8 @@ JOBS: dict[str, Job] = {
     "sensitivity-sobol": Job(commands=(("sweep", "experiments/sensitivity_sobol.yaml", "--out", "results/sensitivity-sobol",
                                         "--quiet"), ("report", "results/sensitivity-sobol")),
                              out="sensitivity-sobol", dest="sensitivity-sobol"),
+    "convergence": Job(commands=(("@experiments/convergence.py", "--out", "results/convergence"),), out="convergence", dest="",
+                       stdout="convergence.txt", files=("convergence.csv", "convergence.png", "convergence.pdf", "convergence.svg")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",
                                    "--out", "results/expectations"),),
                         out="expectations", dest="expectations", stdout="expectations.txt",

@@ -51,6 +51,11 @@ def test_the_answer_comes_first_in_report_md(analyst: Path) -> None:
     assert text.index("## Answer") < text.index("## Files")
     answer = text[text.index("## Answer"): text.index("## Files")]
     assert "per unit of hours of grid workers" in answer or "not shown to differ" in answer
+    ranking = rows(analyst / "report" / "ranking.csv")
+    helped = [r for r in ranking if r["verdict"] == "lower" and r["per_cost_low"] and float(r["cost_diff"]) > 0]
+    if helped:  # the cheapest drop in days per extra hour is named
+        cheapest = min(helped, key=lambda r: float(r["per_cost"]))
+        assert f"**Most per unit of cost:** {cheapest['option']}:" in answer
     assert "**Best:**" in answer and f"(`{STAFF}`):**" in answer and "mean trust" in answer
     options = {r["option"] for r in rows(analyst / "report" / "ranking.csv")}
     assert options == {"community_system +emotional_outreach", "community_system +service_closed_loop",

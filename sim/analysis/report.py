@@ -533,6 +533,15 @@ def _answer(d: Any) -> list[str]:
                  if costed else "")
               + ("" if best["note"] else f", {_ci(best['per_cost'], best['per_cost_low'], best['per_cost_high'])} {o.unit} "
                  f"per unit of {d.cost_label}") + (f"; {trade}" if trade else "") + "."]
+    better_dir = -1 if o.direction < 0 else 1
+    priced = [r for r in d.ranking if not r["note"] and math.isfinite(r["per_cost"]) and r["verdict"] == better
+              and r["cost_diff"] > 0]
+    if priced:  # the most effect per unit of extra cost, among options shown to help and to cost more
+        top = max(priced, key=lambda r: better_dir * r["per_cost"])
+        lines.append(f"**Most per unit of cost:** {top['option']}: "
+                     f"{_ci(top['per_cost'], top['per_cost_low'], top['per_cost_high'])} {o.unit} per unit of {d.cost_label} "
+                     f"({_ci(top['diff'], top['ci_low'], top['ci_high'])} {o.unit} for "
+                     f"{_ci(top['cost_diff'], top['cost_low'], top['cost_high'])} {d.cost_unit}).")
     for f in d.context:
         by = [e for e in d.effects if e["option"] == best["option"] and e["outcome"] == d.outcome and e["context"] != "all"]
         parts = [f"{_ci(e['diff'], e['ci_low'], e['ci_high'])} at {e['context']}" for e in by]
