@@ -59,7 +59,7 @@ def test_validate_recognises_an_experiment_file_and_run_points_to_sweep(tiny: Pa
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tiny)]) == 0
     out = capsys.readouterr().out
-    assert "unknown key" not in out and "an experiment file" in out and "12 runs" in out
+    assert "unknown key" not in out and "(experiment file: " in out and "12 runs" in out
     assert main(["run", str(tiny), "--out", str(tiny.parent / "o")]) == 2
     err = one_line_error(capsys.readouterr().err)
     assert "is an experiment file" in err and f"govsim sweep {tiny}" in err
