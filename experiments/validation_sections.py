@@ -94,7 +94,8 @@ def convergence(d: D) -> str:
             for r in d["convergence"]]
     return ("## 2 Warm-up convergence\n\nHow long the community system takes from its initial values to its steady "
             "state (`experiments/convergence.py`; ODD 7.9), which sets the library's `warmup_days` used by every run "
-            "below. Figure: [`results/curated/convergence.png`](../results/curated/convergence.png). The calibration's "
+            f"below (1,260 days; the latest settling day here is {max(r['settled_day'] for r in d['convergence']):,.0f}, "
+            "so they are a margin). Figure: [`results/curated/convergence.png`](../results/curated/convergence.png). The calibration's "
             "own convergence (posterior against the number of draws) is in section 4.\n\n"
             + table(["outcome", "day 0", "equilibrium", "noise", "half-life (days)", "settled (day)"], rows))
 
