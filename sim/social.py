@@ -51,10 +51,11 @@ def residents_of(model: GovernanceModel, units: np.ndarray) -> np.ndarray:
 def self_govern(model: GovernanceModel) -> None:
     """Residents resolve collective issues themselves (self-governance; the article, part 3(1)) with a
     daily probability = rate × coordination of their community × participating share of
-    their unit. Participants gain efficacy; issues taken over by the party are not theirs."""
+    their unit. Participants gain efficacy; issues taken over by the party are not theirs, and
+    requests outside the street's authority or policy are not within anyone's reach here."""
     iss, b = model.issues, model.config.behaviour
     cand = iss.ids_with(Status.LATENT, Status.QUEUED)
-    cand = cand[is_collective(iss.scope[cand]) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0)]
+    cand = cand[is_collective(iss.scope[cand]) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0) & ~iss.outside[cand]]
     if len(cand) == 0:
         return
     unit = unit_of(model, cand)
