@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.analysis.plotting import grid, save_figure, suptitle  # noqa: E402
 from sim.output.labels import outcome_label  # noqa: E402
-from sim.output.results import atomic_write, read  # noqa: E402
+from sim.output.results import OutputError, atomic_write, read  # noqa: E402
 
 TARGET, BAND = 0.53, 0.05
 MEASURED, REAL = "hotline_resolution_rate", "resolution_rate_reported"
@@ -38,7 +38,10 @@ MEASURED, REAL = "hotline_resolution_rate", "resolution_rate_reported"
 
 def summarise(folder: Path) -> tuple[list[str], list[dict[str, float]]]:
     """Factor names and one row per design point: factors, then the seed means of the outcomes."""
-    runs = read(folder, set_columns=False)
+    try:
+        runs = read(folder, set_columns=False)
+    except OutputError as exc:
+        raise SystemExit(f"error: {exc}") from None
     factors = [c for c in runs.columns if "." in c]
     if not factors or MEASURED not in runs.columns:
         raise SystemExit(f"error: {folder} is not a sweep of experiments/handler_record.yaml "
