@@ -493,18 +493,35 @@ def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np
 
 
 def experience(model: GovernanceModel, residents: np.ndarray, performance: np.ndarray,
-               ids: np.ndarray | None = None) -> None:
+               ids: np.ndarray | None = None, *, weight: float = 1.0) -> None:
     """Expectancy-disconfirmation: satisfaction = performance − expectation; trust moves by
-    it and expectation adapts toward performance (Van Ryzin 2004, 2006)."""
+    ``weight`` × it and expectation adapts toward performance (Van Ryzin 2004, 2006). The
+    outcome of a case (``ids``) also reaches the reporter's contacts (:func:`vicarious`)."""
     b, st = model.config.behaviour, model.state
     sat = performance - st.expectation[residents]
     if ids is not None:
         model.issues.satisfaction[ids] = sat
-    np.add.at(st.trust, residents, b.trust_learning_rate * sat)
-    np.add.at(st.personal, residents, b.trust_learning_rate * sat)
-    np.add.at(st.expectation, residents, b.expectation_adaptation * (performance - st.expectation[residents]))
+    rate = b.trust_learning_rate * weight
+    np.add.at(st.trust, residents, rate * sat)
+    np.add.at(st.personal, residents, rate * sat)
+    np.add.at(st.expectation, residents, b.expectation_adaptation * weight * (performance - st.expectation[residents]))
     for values in (st.trust, st.personal, st.expectation):  # only these residents changed
         values[residents] = np.clip(values[residents], 0.0, 1.0)
+    if ids is not None and b.vicarious_weight > 0 and len(residents):
+        vicarious(model, residents, sat)
+
+
+def vicarious(model: GovernanceModel, residents: np.ndarray, sat: np.ndarray) -> None:
+    """Neighbours' case outcomes travel over ties, not only their opinions: each contact j of a
+    reporter r moves its experience-based trust by α × ``behaviour.vicarious_weight`` × s_jr × S_r
+    (tie strength s, the reporter's satisfaction S; vicarious experience, Bandura 1977; model v2)."""
+    b, st = model.config.behaviour, model.state
+    told = np.bincount(residents, weights=sat, minlength=st.ties.shape[0])
+    heard = st.ties @ told
+    heard *= b.trust_learning_rate * b.vicarious_weight
+    reached = np.flatnonzero(heard)
+    for values in (st.trust, st.personal):
+        values[reached] = np.clip(values[reached] + heard[reached], 0.0, 1.0)
 
 
 # ---------------------------------------------------------------- abandonment

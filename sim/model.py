@@ -107,6 +107,7 @@ class GovernanceModel(mesa.Model):
         lifecycle.abandon(self)
         self._hooks("social")
         social.self_govern(self)
+        social.treatment(self)
         social.spread_trust(self)
         social.update_participation(self)
         social.relax(self)
