@@ -124,6 +124,19 @@ def test_a_zero_width_interval_is_not_a_verdict() -> None:
     assert d.ranking[0]["verdict"].startswith("no spread") and d.warnings
 
 
+def test_the_paired_effects_and_the_decision_views_give_one_verdict() -> None:
+    """One rule for the word on an effect: the paired-effects table and the ranking agree."""
+    cols = {"scenario": np.array(["a"] * 3 + ["b"] * 3, dtype=object), "seed": np.array([0, 1, 2] * 2),
+            "point": np.zeros(6, int), "resolution_days_median": np.array([5.0, 6.0, 7.0, 4.0, 5.0, 6.0]),
+            "trust_mean": np.array([0.5, 0.6, 0.4, 0.7, 0.75, 0.62]),
+            "used_grid_workers": np.array([1.0, 1.1, 0.9, 2.0, 2.2, 1.9])}
+    d = decide(cols, [], outcome="resolution_days_median", per="grid_workers")
+    paired = {r["outcome"]: r["verdict"] for r in analysis.paired_effects(cols, ["resolution_days_median", "trust_mean"], [],
+                                                                          factorial=False)}
+    assert paired["resolution_days_median"] == d.ranking[0]["verdict"] == "no spread over 3 seeds: not a verdict"
+    assert paired["trust_mean"] == d.ranking[0]["trust_mean_verdict"] == "higher"
+
+
 def test_prim_treats_mechanism_switches_as_levers(analyst: Path, tmp_path: Path) -> None:
     assert main(["report", str(analyst), "--out", str(tmp_path), "--formats", "png",
                  "--discover", "participation_rate>=0.0"]) == 0

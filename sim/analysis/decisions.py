@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.analysis.stats import CONFIDENCE, paired_difference
+from sim.analysis.stats import CONFIDENCE, paired_difference, verdict
 from sim.outcomes.registry import REGISTRY
 from sim.resources import BUDGET_POOLS, HOUR_POOLS
 
@@ -123,14 +123,6 @@ class Decision:
     warnings: list[str]
 
 
-def _verdict(low: float, high: float, n: int) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "n/a"
-    if low == high:
-        return f"no spread over {n} seeds: not a verdict"
-    return "higher" if low > 0 else "lower" if high < 0 else "no difference shown"
-
-
 def decide(cols: Columns, factors: Sequence[str], *, outcome: str, per: str = "hours",
            outcomes: Sequence[str] = (), require_cost: bool = True) -> Decision:
     """Cost-effectiveness, ranking and interaction views (module docstring) of runs ``cols``;
@@ -170,7 +162,7 @@ def decide(cols: Columns, factors: Sequence[str], *, outcome: str, per: str = "h
                 ratio, lo, hi, note = fieller(cols[o][ib] - cols[o][ia], dcost) if np.isfinite(dcost).any() else (
                     math.nan, math.nan, math.nan, "no cost in the runs")
                 effects.append({"option": name, "context": where, "outcome": o, "n": d.n, "diff": d.mean, "ci_low": d.low,
-                                "ci_high": d.high, "verdict": _verdict(d.low, d.high, d.n), "cost_diff": dc.mean,
+                                "ci_high": d.high, "verdict": verdict(d.low, d.high, d.n), "cost_diff": dc.mean,
                                 "cost_low": dc.low, "cost_high": dc.high, "per_cost": ratio, "per_cost_low": lo,
                                 "per_cost_high": hi, "note": note})
     pooled = {(e["option"], e["outcome"]): e for e in effects if e["context"] == "all"}

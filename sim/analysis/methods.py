@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import mean_ci, paired_difference
+from sim.analysis.stats import mean_ci, paired_difference, verdict
 
 #: Fewest seeds on which a verdict (a CI excluding 0) is trusted without a warning.
 MIN_SEEDS = 10
@@ -120,16 +120,8 @@ def paired_effects(cols: Columns, outcomes: Sequence[str], factors: Sequence[str
             rows += _paired(cols, outcomes, f, ["scenario", *rest, "seed"])
     for r, p in zip(rows, holm([r["p"] for r in rows])):
         r["p_holm"] = p
-        r["verdict"] = _verdict(r["ci_low"], r["ci_high"])
+        r["verdict"] = verdict(r["ci_low"], r["ci_high"], r["n"])
     return rows
-
-
-def _verdict(lo: float, hi: float) -> str:
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "n/a"
-    if lo == hi:  # every seed gave the same difference (whole-day medians over few seeds): no interval at all
-        return "no spread: not a verdict"
-    return "higher" if lo > 0 else "lower" if hi < 0 else "no difference shown"
 
 
 def adequacy(effects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -145,15 +137,15 @@ def adequacy(effects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         hw = (full.high - full.low) / 2 if math.isfinite(full.high) else math.nan
         target = 0.1 * abs(full.mean)
         need = math.ceil(full.n * (hw / target) ** 2) if target > 0 and math.isfinite(hw) else None
-        verdict, before = _verdict(full.low, full.high), _verdict(early.low, early.high)
+        said, before = verdict(full.low, full.high, full.n), verdict(early.low, early.high, early.n)
         warn = ""
-        if verdict in ("higher", "lower") and full.n < MIN_SEEDS:
+        if said in ("higher", "lower") and full.n < MIN_SEEDS:
             warn = f"verdict rests on {full.n} seeds (< {MIN_SEEDS})"
-        elif verdict != before:
+        elif verdict(full.low, full.high) != verdict(early.low, early.high):  # the word, whatever the seeds
             warn = f"verdict changes between {early.n} and {full.n} seeds"
         rows.append({"contrast": e["contrast"], "outcome": e["outcome"], "n": full.n, "diff": full.mean, "half_width": hw,
                      "half_width_half_seeds": (half.high - half.low) / 2 if math.isfinite(half.high) else math.nan,
-                     "seeds_for_10pct": need, "verdict": verdict, f"verdict_at_{k}_seeds": before, "warning": warn})
+                     "seeds_for_10pct": need, "verdict": said, f"verdict_at_{k}_seeds": before, "warning": warn})
     return rows
 
 
