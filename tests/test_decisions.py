@@ -4,7 +4,6 @@ extra grid-worker hour, what it does to trust, and how that changes with the num
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -21,17 +20,13 @@ from sim.sweep.engine import run_experiment
 from sim.sweep.executors import serial_executor
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import read_runs
+from tests.tables import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")
 OUTCOMES = ["resolution_days_rmst", "resolution_days_median", "resolution_rate", "trust_mean", "participation_rate", "trust_gap_gig",
             "used_grid_workers", "used_community_staff"]
 STAFF = "capacity.households_per_grid_worker"
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +15,12 @@ from sim.sweep.engine import run_experiment
 from sim.sweep.executors import serial_executor
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import RunRecord, _line, _parse
+from tests.tables import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")
 SMALL = {"population.residents": 150, "days": 15}
 OUTCOMES = ["trust_mean", "resolution_rate", "backlog", "participation_rate"]
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +141,16 @@ def test_report_survival_when_issue_columns_are_kept(factorial: Path, tmp_path: 
         (str(p), s, c) for p in (0, 1) for s in ("community_system", "summon") for c in ("all", "cross_department")}
     for r in got:
         assert int(r["n_seeds"]) == 2 and (r["rmst_diff"] == "") == (r["scenario"] == "community_system")
+
+
+def test_the_shared_csv_reader_reads_what_the_report_writes(tmp_path: Path) -> None:
+    """tests.tables.rows (used by the report, decision and optimiser tests) reads write_csv's cells
+    back as the writer meant them: UTF-8 text (the contrasts' minus sign), quoting, empty for NaN."""
+    from sim.output.tables import write_csv
+
+    written = [{"contrast": "scenario: strict − community_system", "note": 'a, "quoted" note', "diff": float("nan"), "n": 4},
+               {"contrast": "社区", "note": "", "diff": -0.25, "n": 3}]
+    got = rows(write_csv(written, None, tmp_path / "t.csv"))
+    assert [r["contrast"] for r in got] == ["scenario: strict − community_system", "社区"]
+    assert [r["note"] for r in got] == ['a, "quoted" note', ""]
+    assert [r["diff"] for r in got] == ["", "-0.25"] and [int(r["n"]) for r in got] == [4, 3]
