@@ -472,15 +472,12 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
                             + (f"; did you mean '{guess[0]}'?" if guess else f"; choose one of {', '.join(ctx.outcomes)}"))
     try:
         d = decide(cols, ctx.factors if ctx.factorial else [], outcome=outcome, per=per, outcomes=ctx.shown,
-                   require_cost=per_given)
+                   require_cost=per_given, planned=ctx.planned)
     except KeyError as exc:
         pools = ", ".join(["hours", "budget", *(c.removeprefix("used_") for c in COSTS["hours"] + COSTS["budget"])])
         raise ScenarioError(f"--per {per}: the runs lack {exc.args[0]}; choose one of {pools}, and keep the experiment's "
                             "outcomes including the used_<pool> ones") from None
     rep.warnings += d.warnings
-    if not ctx.complete:  # like the paired effects: no verdict where runs are missing
-        for r in (*d.ranking, *d.effects):
-            r["verdict"] = f"none: {table_rows(ctx)} of {ctx.planned} planned runs stored"
     _save(d.effects, rep.out, "decision_effects", rep, tex=False)  # long: the CSV; the ranking is the table
     _save(d.ranking, rep.out, "ranking", rep, tex=("option", "diff", "ci_low", "ci_high", "cost_diff", "cost_low", "cost_high",
                                                    "per_cost", "per_cost_low", "per_cost_high"))
@@ -491,10 +488,6 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
         rep.files += dp.plot_interaction(d.effects, f, outcome, top, rep.out / f"interaction_{safe_name(f)}{ctx.ext}",
                                          formats=ctx.fmt, styles=ctx.styles)
     return _answer(d)
-
-
-def table_rows(ctx: _Context) -> int:
-    return len(ctx.cols["seed"])
 
 
 def _fmt(x: float) -> str:
