@@ -93,6 +93,8 @@ def test_sobol_report_and_prim(tmp_path: Path) -> None:
     limits = rows(out / "discovery_resolution_rate.csv")
     assert {r["factor"] for r in limits} == {"capacity.routing_accuracy", "behaviour.trust_learning_rate"}
     assert (out / "sobol.png").exists() and (out / "discovery_resolution_rate.png").exists()
+    assert main(["report", str(tmp_path / "s"), "--out", str(tmp_path / "again"), "--formats", "png"]) == 0
+    assert (tmp_path / "again" / "sobol.csv").read_bytes() == (out / "sobol.csv").read_bytes()  # the same CIs
 
 
 def test_report_refuses_what_is_not_a_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,3 +156,36 @@ def test_the_shared_csv_reader_reads_what_the_report_writes(tmp_path: Path) -> N
     assert [r["contrast"] for r in got] == ["scenario: strict − community_system", "社区"]
     assert [r["note"] for r in got] == ['a, "quoted" note', ""]
     assert [r["diff"] for r in got] == ["", "-0.25"] and [int(r["n"]) for r in got] == [4, 3]
+
+
+def _salib_runs(method: str, seed: int) -> tuple[dict[str, np.ndarray], dict, np.ndarray]:
+    """Two seeds of a toy outcome on a Sobol or Morris design of two factors."""
+    from SALib.sample import morris, sobol
+
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
+    x = sobol.sample(problem, 16, calc_second_order=False, seed=seed) if method == "sobol" else morris.sample(
+        problem, 8, num_levels=4, seed=seed)
+    noise = np.random.default_rng(seed).normal(0, 0.05, (2, len(x)))
+    y = np.concatenate([x[:, 0] + 0.3 * x[:, 1] ** 2 + noise[s] for s in (0, 1)])
+    cols = {"scenario": np.array(["s"] * len(y), dtype=object), "point": np.tile(np.arange(len(x)), 2),
+            "seed": np.repeat([0, 1], len(x)), "o": y}
+    return cols, problem, x
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_the_same_runs_give_the_same_sensitivity_intervals(method: str) -> None:
+    """The bootstrap is seeded from the design's seed: the same runs, the same CIs, every time;
+    another design seed resamples differently."""
+    cols, problem, x = _salib_runs(method, seed=1)
+
+    def indices(design_seed: int) -> list[dict]:
+        if method == "sobol":
+            return analysis.sobol_indices(cols, problem, ["o"], n_points=len(x), second_order=False, design_seed=design_seed)
+        return analysis.morris_indices(cols, problem, x, ["o"], levels=4, design_seed=design_seed)
+
+    first, again, other = indices(1), indices(1), indices(2)
+    assert first == again and len(first) == 2
+    low = "S1_low" if method == "sobol" else "mu_star_low"
+    assert [r[low] for r in first] != [r[low] for r in other]
+    assert [r["S1" if method == "sobol" else "mu_star"] for r in first] == [r["S1" if method == "sobol" else "mu_star"] for r in other]
+    assert analysis.bootstrap_seed(0) != 0 and analysis.bootstrap_seed(1) == analysis.bootstrap_seed(1) != analysis.bootstrap_seed(2)
