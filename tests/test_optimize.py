@@ -250,3 +250,6 @@ def test_the_shipped_example_is_valid() -> None:
     assert opt.cost is not None and opt.cost.name == "hours"
     assert any(v.values == (False, True) for v in opt.variables) and any(not v.values for v in opt.variables)
     assert any(c.baseline for c in opt.constraints)
+    # it ranks by the restricted mean days (censored, continuous), not by whole-day medians
+    assert [o.name for o in opt.objectives if o.name.startswith("resolution_")] == ["resolution_days_rmst"]
+    assert {c.name for c in opt.constraints if c.name.startswith("resolution_")} == {"resolution_days_rmst"}
