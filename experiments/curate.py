@@ -63,6 +63,8 @@ JOBS: dict[str, Job] = {
                              out="sensitivity-sobol", dest="sensitivity-sobol"),
     "convergence": Job(commands=(("@experiments/convergence.py", "--out", "results/convergence"),), out="convergence", dest="",
                        stdout="convergence.txt", files=("convergence.csv", "convergence.png", "convergence.pdf", "convergence.svg")),
+    "rmst-tau": Job(commands=(("@experiments/rmst_tau.py", "--seeds", "10", "--residents", "10000", "--out", "results/rmst-tau"),),
+                    out="rmst-tau", dest="rmst_tau", files=("rmst_tau.csv", "rmst_tau.md")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",
                                    "--out", "results/expectations"),),
                         out="expectations", dest="expectations", stdout="expectations.txt",

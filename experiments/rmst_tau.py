@@ -13,7 +13,7 @@ out of the pairs, as :meth:`~sim.analysis.survival.KaplanMeier.rmst` says). Each
 ``resolution_days_rmst`` (the registry's τ = 28 over the same cohort) is reported beside them
 as a cross-check of the τ = 28 row.
 
-    python experiments/rmst_tau.py [--seeds 6] [--residents 5000] [--taus 14,28,60,90] [--out DIR]
+    python experiments/rmst_tau.py [--seeds 10] [--residents 10000] [--taus 14,28,60,90] [--out DIR]
 
 prints the table and writes ``OUT/rmst_tau.csv`` and ``OUT/rmst_tau.md`` (default OUT:
 ``results/rmst-tau``; curated through ``experiments/curate.py rmst-tau``).
@@ -100,8 +100,8 @@ def markdown(rows: Sequence[dict[str, Any]], *, seeds: int, residents: int, wall
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--seeds", type=int, default=6, help="seeds 0..N-1 per scenario (default 6)")
-    p.add_argument("--residents", type=int, default=5000, help="population (default 5,000; the headline has 10,000)")
+    p.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1 per scenario (default 10; the headline has 20)")
+    p.add_argument("--residents", type=int, default=10_000, help="population (default 10,000, the headline's)")
     p.add_argument("--taus", default=",".join(f"{t:g}" for t in TAUS), help="horizons in days (default 14,28,60,90)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: the engine's choice)")
     p.add_argument("--out", type=Path, default=ROOT / "results" / "rmst-tau", help="output folder (default results/rmst-tau)")

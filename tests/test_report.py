@@ -189,3 +189,24 @@ def test_the_same_runs_give_the_same_sensitivity_intervals(method: str) -> None:
     assert [r[low] for r in first] != [r[low] for r in other]
     assert [r["S1" if method == "sobol" else "mu_star"] for r in first] == [r["S1" if method == "sobol" else "mu_star"] for r in other]
     assert analysis.bootstrap_seed(0) != 0 and analysis.bootstrap_seed(1) == analysis.bootstrap_seed(1) != analysis.bootstrap_seed(2)
+
+
+def test_the_rmst_horizon_script_finds_a_sign_that_turns_with_tau() -> None:
+    """experiments/rmst_tau.py on made-up seeds: a rule that resolves half the issues on day 2
+    and leaves the rest open is faster within two weeks and slower within three months."""
+    from experiments.rmst_tau import COHORT, markdown, tau_rows
+    from sim.analysis.survival import Durations
+
+    rng = np.random.default_rng(1)
+    base = [Durations(rng.uniform(0, 40, 400), np.ones(400, bool)) for _ in range(4)]
+    party = []
+    for _ in range(4):
+        fast = rng.integers(180, 220)
+        time = np.r_[rng.uniform(1, 3, fast), np.full(400 - fast, 120.0)]
+        party.append(Durations(time, np.r_[np.ones(fast, bool), np.zeros(400 - fast, bool)]))
+    rows = tau_rows(base, party, [14, 90])
+    assert [r["source"] for r in rows] == [COHORT, COHORT] and [r["n_seeds"] for r in rows] == [4, 4]
+    assert rows[0]["sign"] == "− (CI excludes 0)" and rows[1]["sign"] == "+ (CI excludes 0)"
+    assert rows[0]["ci_low"] <= rows[0]["diff"] <= rows[0]["ci_high"] < 0 < rows[1]["ci_low"]
+    text = markdown(rows, seeds=4, residents=0, wall=0)
+    assert "not stable across τ: 14: −, 90: +" in text and "excludes 0 at τ = 14, 90" in text
