@@ -44,7 +44,8 @@ class Job:
 
 
 COMPARE = ("compare", "scenarios/community_system.yaml", "scenarios/party_led_full.yaml",
-           "scenarios/controls/party_led_full_control.yaml", "--seeds", "20", "--out", "results/compare", "--quiet")
+           "scenarios/controls/party_led_full_control.yaml", "scenarios/controls/realised/party_led_full_realised.yaml",
+           "scenarios/nulls/party_led_full_null.yaml", "--seeds", "20", "--out", "results/compare", "--quiet")
 JOBS: dict[str, Job] = {
     "comparison": Job(commands=(COMPARE,), out="compare", dest="", stdout="comparison.txt",
                       files=tuple(f"{n}.{e}" for n in ("comparison", "comparison_summary") for e in ("png", "pdf", "svg"))

@@ -90,11 +90,15 @@ def report_probability(model: GovernanceModel, residents: np.ndarray, severity: 
 
 
 def detect(model: GovernanceModel) -> None:
-    """Grid workers patrol (a planned duty, the first draw on their hours each day); residents
-    report latent issues; the patrols find some of the rest (DeciUrban-style inspection)."""
+    """Grid workers patrol (a planned duty, the first draw on their hours each day), with party
+    volunteers where a scenario gives them patrol hours; residents report latent issues; the
+    patrols find some of the rest (DeciUrban-style inspection)."""
     iss, rng, pop, cap = model.issues, model.streams.detection, model.pop, model.config.capacity
     workers = model.workers_per_community
     patrol = model.pools["grid_workers"].draw_upto(workers * cap.patrol_hours_per_day, "patrol")
+    if cap.volunteer_patrol_hours_per_day > 0:
+        patrol = patrol + model.pools["party_volunteers"].draw_upto(
+            np.full(pop.n_communities, cap.volunteer_patrol_hours_per_day), "patrol")
     latent = iss.ids_with(Status.LATENT)
     if len(latent) == 0:
         return

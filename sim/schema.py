@@ -208,6 +208,7 @@ class CapacityConfig(Strict):
 
     grid_worker_hours_per_day: float = Field(4.0, ge=0, le=24, description="Hours a grid worker has per day for residents' issues (patrols, follow-up calls, visits); the rest of the working day goes to administrative tasks (assumption).")
     patrol_hours_per_day: float = Field(2.0, ge=0, le=24, description="Hours of a grid worker's day planned for patrolling (a duty drawn first each day).")
+    volunteer_patrol_hours_per_day: float = Field(0.0, ge=0, le=1000, description="Hours a day of each community's active party members' volunteer time spent patrolling with the grid workers (志愿巡逻; a planned duty drawn with the patrols; 0 in the library's scenarios: their volunteer time goes to the mechanisms that use it; the realised-use control spends the extra volunteer hours of a package this way).")
     patrol_households_per_hour: float = Field(15.0, ge=0, le=500, description="Households a patrol passes per hour.")
     households_per_grid_worker: float = Field(400.0, ge=50, le=5000, description="Households per grid worker (real ratio 300-500).")
     community_staff_hours_per_day: float = Field(8.0, ge=0, le=10_000, description="Hours a community committee's staff give residents' requests per day: cases, meetings, sessions, lists (about one full-time post; most staff time goes to administrative tasks from above, 上面千条线; assumption).")

@@ -62,3 +62,73 @@ def test_split_follows_the_baselines_use() -> None:
     assert controls.split(8.0, base_use, controls.HOUR_KEYS) == {"community_staff": 6.0, "street_staff": 2.0,
                                                                   "departments": 0.0}
     assert sum(controls.split(-5.0, base_use, controls.HOUR_KEYS).values()) == 0.0
+
+
+# --------------------------------------------------------------------------- realised-use controls
+from experiments import realised_controls  # noqa: E402
+from sim.model import GovernanceModel  # noqa: E402
+from sim.resources import HOUR_POOLS  # noqa: E402
+from sim.run import run  # noqa: E402
+
+REALISED = json.loads((realised_controls.REALISED / "derivation.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("package", realised_controls.PACKAGES, ids=lambda p: p.stem)
+def test_the_full_regime_has_a_realised_use_control(package: Path) -> None:
+    name = f"{load_scenario(package).name}_realised.yaml"
+    assert name in REALISED and (realised_controls.REALISED / name).is_file(), (
+        f"no realised-use control for {package.relative_to(ROOT)}: run python experiments/realised_controls.py")
+
+
+@pytest.mark.parametrize("name", sorted(REALISED))
+def test_realised_control_gives_each_pool_what_the_package_used_of_it(name: str) -> None:
+    """Every hour pool's positive extra is added to that pool, and patrols or hours per case take it."""
+    record = REALISED[name]
+    base = load_scenario(controls.BASELINE)
+    ctrl = load_scenario(realised_controls.REALISED / name)
+    assert ctrl.model_dump(exclude={"capacity", "name", "description"}) == base.model_dump(
+        exclude={"capacity", "name", "description"})
+    rate = {}
+    for cfg in (base, ctrl):
+        model = GovernanceModel(cfg.model_copy(update={"warmup_days": 0}))
+        rate[cfg.name] = {p: float(model.pools[p].rate.sum()) for p in HOUR_POOLS}
+    for pool, given in record["given_hours_by_pool"].items():
+        assert given == pytest.approx(max(record["extra_by_pool"][pool], 0.0)) or given == 0.0
+        # Party members are drawn per seed; the control pays for their expected number.
+        rel = 0.06 if pool == "party_volunteers" else 1e-3
+        assert rate[ctrl.name][pool] - rate[base.name][pool] == pytest.approx(given, rel=rel, abs=1e-3), pool
+    grid = record["given_hours_by_pool"]["grid_workers"]
+    assert ctrl.capacity.patrol_hours_per_day - base.capacity.patrol_hours_per_day == pytest.approx(
+        ctrl.capacity.grid_worker_hours_per_day - base.capacity.grid_worker_hours_per_day, abs=1e-6)
+    assert (grid > 0) == (ctrl.capacity.patrol_hours_per_day > base.capacity.patrol_hours_per_day)
+
+
+def test_volunteer_patrols_spend_volunteers_hours_and_find_issues() -> None:
+    from tests.measures import spent
+    from tests.strategies import tiny
+
+    cfg = tiny(days=90, population={"residents": 1500})
+    base = run(cfg)
+    patrols = run(cfg.model_copy(update={"capacity": cfg.capacity.model_copy(update={
+        "volunteer_patrol_hours_per_day": 3.0, "member_hours_per_year": 200.0})}))
+    assert spent(base, "party_volunteers", "patrol") == 0.0
+    assert spent(patrols, "party_volunteers", "patrol") == pytest.approx(3.0 * 90, rel=1e-6)
+    assert patrols.outcomes["patrol_detection_share"] > base.outcomes["patrol_detection_share"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(REALISED))
+def test_realised_control_spends_nine_tenths_of_its_extra_hours(name: str) -> None:
+    """At test scale (one community, 180 days after the library's warm-up, two seeds) the control
+    uses at least 90% of the extra hours its pools were given (issue 15: 'fair controls')."""
+    base_cfg = load_scenario(controls.BASELINE, overrides={"population.residents": 2900, "days": 180})
+    ctrl_cfg = load_scenario(realised_controls.REALISED / name, overrides={"population.residents": 2900, "days": 180})
+    given = sum(float(GovernanceModel(ctrl_cfg.model_copy(update={"warmup_days": 0})).pools[p].rate.sum())
+                - float(GovernanceModel(base_cfg.model_copy(update={"warmup_days": 0})).pools[p].rate.sum())
+                for p in HOUR_POOLS)
+    spent = []
+    for seed in (0, 1):
+        b = run(base_cfg.model_copy(update={"seed": seed}), detail=False).outcomes
+        c = run(ctrl_cfg.model_copy(update={"seed": seed}), detail=False).outcomes
+        spent.append(sum(c[f"used_{p}"] - b[f"used_{p}"] for p in HOUR_POOLS))
+    assert given > 0 and min(spent) >= 0.9 * given, f"spent {spent} of {given:.1f} extra hours a day"

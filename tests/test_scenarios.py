@@ -102,3 +102,12 @@ def test_the_mechanisms_sweep_lists_every_mechanism_and_its_control(key: str) ->
     assert listed[0] == "../scenarios/community_system.yaml"
     for entry in (f"../scenarios/mechanisms/{key}.yaml", f"../scenarios/controls/{key}_control.yaml"):
         assert entry in listed, f"experiments/mechanisms.yaml does not list {entry}: add it under scenarios"
+
+
+def test_the_null_regime_nulls_every_mechanism_of_the_full_regime() -> None:
+    full = load_scenario(SCENARIOS / "party_led_full.yaml")
+    null = load_scenario(SCENARIOS / "nulls" / "party_led_full_null.yaml")
+    assert _enabled(null) == _enabled(full)
+    assert all(getattr(null.mechanisms, k).null_variant for k in _enabled(null))
+    assert null.model_dump(exclude={"mechanisms", "name", "description"}) == full.model_dump(
+        exclude={"mechanisms", "name", "description"})
