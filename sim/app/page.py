@@ -16,14 +16,16 @@ import solara
 import solara.lab
 
 from sim.app.i18n import LANGS, tr
-from sim.app.ui_common import TABS, AppState, use_app_state
+from sim.app.ui_about import AboutView
+from sim.app.ui_common import TABS, AppState, run_jobs, use_app_state
 from sim.app.ui_compare import CompareView
+from sim.app.ui_distribution import DistributionView
 from sim.app.ui_file import FileCard
 from sim.app.ui_mechanisms import MechanismsView
 from sim.app.ui_sidebar import RunCard, ScenarioCard, SettingsCard
 from sim.app.ui_views import IssuesView, NeighbourhoodView, OutcomesView, ResidentView
 
-__all__ = ["FRAME_SECONDS", "LanguageSwitch", "Main", "Page", "SidebarCards", "play"]
+__all__ = ["FRAME_SECONDS", "Builder", "LanguageSwitch", "Main", "Page", "SidebarCards", "play"]
 
 #: Time between redraws while playing (the model steps in between).
 FRAME_SECONDS = 0.12
@@ -49,10 +51,11 @@ CSS = """
   .v-tabs-bar .v-tab--active { border-bottom: 2px solid currentColor; }
   .v-navigation-drawer .v-btn__content { white-space: normal; flex-shrink: 1; }
 }
+.govsim-hover rect:hover { fill-opacity: 0.07; }
 @media (max-width: 599px) { .v-app-bar .v-toolbar__title { font-size: 14px; min-width: 0; } }
 """
-VIEWS = {"outcomes": OutcomesView, "issues": IssuesView, "neighbourhood": NeighbourhoodView, "resident": ResidentView,
-         "mechanisms": MechanismsView, "compare": CompareView}
+VIEWS = {"outcomes": OutcomesView, "distribution": DistributionView, "issues": IssuesView, "neighbourhood": NeighbourhoodView,
+         "resident": ResidentView, "mechanisms": MechanismsView, "compare": CompareView, "about": AboutView}
 
 
 def play(state: AppState, cancel: threading.Event) -> None:
@@ -110,13 +113,26 @@ def SidebarCards(state: AppState) -> None:
 
 @solara.component
 def Main(state: AppState) -> None:
-    """The message line and the tabs (only the open tab's view is drawn)."""
+    """The message line, the builder's progress and the tabs (only the open tab's view is drawn)."""
     Messages(state)
+    Builder(state)
     with solara.lab.Tabs(value=state.tab):
         for name in TABS:
             with solara.lab.Tab(state.t(f"tab.{name}"), classes=[f"govsim-tab-{name}"]):
                 if TABS[state.tab.value] == name:
                     VIEWS[name](state)
+
+
+@solara.component
+def Builder(state: AppState) -> None:
+    """Runs slow actions (a population to build) in a thread, with a progress bar and what is
+    being built meanwhile; the rest of the page stays usable."""
+    solara.use_thread(lambda cancel: run_jobs(state) if state.pending.value else None, dependencies=[state.pending.value],
+                      intrusive_cancel=False)
+    if state.building.value:
+        with solara.Column(gap="2px", classes=["govsim-building"]):
+            solara.ProgressLinear(True)
+            solara.Info(state.building.value, dense=True, classes=["govsim-building-text"])
 
 
 @solara.component

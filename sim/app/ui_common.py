@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import solara
 
 from sim.app.i18n import tr
 from sim.app.scenario_io import load_named
-from sim.app.session import Explorer
+from sim.app.session import Explorer, needs_build
+from sim.schema import ScenarioConfig
 
 __all__ = ["DEFAULT_SCENARIO", "SPEEDS", "TABS", "AppState", "Help", "Md", "use_app_state"]
 
@@ -20,7 +21,7 @@ log = logging.getLogger("govsim.app")
 #: The scenario a new session starts with.
 DEFAULT_SCENARIO = "community_system.yaml"
 #: The main tabs, in order.
-TABS: tuple[str, ...] = ("outcomes", "issues", "neighbourhood", "resident", "mechanisms", "compare")
+TABS: tuple[str, ...] = ("outcomes", "distribution", "issues", "neighbourhood", "resident", "mechanisms", "compare", "about")
 #: Play speeds offered, in simulated days per second (0: as fast as the machine goes).
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 0)
 
@@ -39,6 +40,9 @@ class AppState:
     notice: solara.Reactive[str]  #: one-line message about the last successful load ("": none)
     tab: solara.Reactive[int]
     resident: solara.Reactive[int]  #: the resident being inspected
+    building: solara.Reactive[str]  #: what is being built in the background ("": nothing)
+    pending: solara.Reactive[int]  #: bumped when a slow action is queued (the builder thread starts)
+    jobs: list[Callable[[], object]] = field(default_factory=list)  #: slow actions waiting for the builder
 
     def t(self, key: str, **values: object) -> str:
         """Page text ``key`` in the session's language."""
@@ -58,10 +62,18 @@ class AppState:
             log.error("browser app action failed", exc_info=exc)
         self.error.set(str(exc) if isinstance(exc, (ScenarioError, SettingError)) else one_line(f"{type(exc).__name__}: {exc}"))
 
-    def act(self, action: Callable[[], object]) -> bool:
+    def act(self, action: Callable[[], object], *, builds: ScenarioConfig | None = None) -> bool:
         """Run a user action that changes settings or restarts the run (play pauses first);
-        a refused input becomes the page's one-line error, never a traceback."""
+        a refused input becomes the page's one-line error, never a traceback. An action that
+        ``builds`` a model whose warm state is not cached (``needs_build``) runs in the
+        background while the page says what is being built (:func:`run_jobs`)."""
         self.playing.set(False)
+        if builds is not None and needs_build(builds):
+            self.error.set("")
+            self.jobs.append(action)
+            self.building.set(self.t("build.busy", residents=f"{builds.population.residents:,}", days=f"{builds.warmup_days:,}"))
+            self.pending.set(self.pending.value + 1)
+            return True
         try:
             with self.explorer.lock:
                 action()
@@ -72,6 +84,13 @@ class AppState:
         self.revision.set(self.revision.value + 1)
         self.advanced()
         return True
+
+
+def run_jobs(state: AppState) -> None:
+    """The builder thread: run the queued slow actions in turn, then clear the message."""
+    while state.jobs:
+        state.act(state.jobs.pop(0))
+    state.building.set("")
 
 
 _READY: list[Explorer] = []
@@ -108,6 +127,9 @@ def use_app_state() -> AppState:
         notice=solara.use_reactive(""),
         tab=solara.use_reactive(0),
         resident=solara.use_reactive(0),
+        building=solara.use_reactive(""),
+        pending=solara.use_reactive(0),
+        jobs=solara.use_memo(list, []),
     )
 
 

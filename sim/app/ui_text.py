@@ -14,6 +14,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab.resident": ("Resident", "居民"),
     "tab.mechanisms": ("Mechanisms", "机制"),
     "tab.compare": ("Side by side", "对照"),
+    "tab.distribution": ("Distribution", "分布"),
+    "tab.about": ("About", "说明"),
     # scenario
     "scenario.title": ("Scenario", "情景"),
     "scenario.pick": ("Scenario file under scenarios/", "scenarios/ 下的情景文件"),
@@ -57,9 +59,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.all": ("all residents", "全体居民"),
     "chart.empty": ("Press Play or Step to simulate.", "点击“播放”或“单步”开始模拟。"),
     "chart.missing": ("Outcome '{name}' is not in this model's outcome registry.", "此模型的结果登记表中没有“{name}”。"),
+    "chart.day": ("day", "天"),
+    "chart.reference": ("before the change", "修改前"),
+    "chart.reference_note": ("Faint dashed line: the run before the last change of settings (since then: {name}). "
+                             "It keeps the same seed, so the two runs differ only by the change and its consequences.",
+                             "浅色虚线：上次修改设置之前的运行（此后的修改：{name}）。两次运行随机种子相同，差别只来自修改本身及其后果。"),
+    "chart.forget": ("Hide the earlier run", "隐藏修改前的运行"),
+    "chart.csv": ("Download these series (CSV)", "下载这些序列（CSV）"),
+    "chart.hover": ("Hover over a chart to read every line's value on that day. Each y-axis spans at least a tenth "
+                    "of its scale (5 days, 20 issues), so a small change looks small.",
+                    "把鼠标移到图上可读出当天每条线的数值。纵轴至少覆盖量表的十分之一（或 5 天、20 件），小的变化看起来也小。"),
     "outcomes.note": ("Resolution time is the median over issues resolved in the last {window} days. Backlog and "
                       "resolution time by group follow the group of the resident who had the issue.",
                       "解决天数为近 {window} 天内解决的诉求的中位数。分群体的积压与解决天数按提出诉求居民所属群体统计。"),
+    # distribution
+    "dist.trust": ("Trust by group, day {day}", "各群体的信任分布（第 {day} 天）"),
+    "dist.efficacy": ("Efficacy by group, day {day}", "各群体的效能感分布（第 {day} 天）"),
+    "dist.trust_axis": ("trust (0–1 scale)", "信任（0–1 量表）"),
+    "dist.efficacy_axis": ("efficacy (0–1 scale)", "效能感（0–1 量表）"),
+    "dist.share": ("share of the group", "占该群体比例"),
+    "dist.legend": ("{group} (mean {mean})", "{group}（均值 {mean}）"),
+    "dist.participation": ("Taking part today, share of each group (day {day})", "今日参与者占各群体的比例（第 {day} 天）"),
+    "dist.note": ("Each line is one group's residents spread over the bins (it sums to 1 over a chart); the bins cover the "
+                  "values present today. Hover over a bin to read every group's share.",
+                  "每条线是一个群体的居民在各区间的分布（一张图内合计为 1）；区间覆盖今天出现的数值。鼠标移到区间上可读出各群体的比例。"),
     # issues
     "issues.lifecycle": ("Where the issues are now", "诉求当前所处阶段"),
     "issues.total": ("{n} issues have arisen in the {day} days since day 0.", "第 0 天以来的 {day} 天里共产生 {n} 件诉求。"),
@@ -134,4 +157,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmp.b": ("B: {name}", "B：{name}"),
     "cmp.diff": ("B − A", "B − A"),
     "cmp.seed": ("Both on seed {seed}.", "两者的随机种子均为 {seed}。"),
+    "cmp.change": ("Or: these settings plus one change (B)", "或：当前设置再加一项修改（B）"),
+    "cmp.change_none": ("(pick a change)", "（选择一项修改）"),
+    "cmp.plus": ("these settings + {change}", "当前设置 + {change}"),
+    "cmp.now": ("these settings", "当前设置"),
+    "cmp.diff_note": ("The difference chart's y-axis spans at least a tenth of the outcome's scale around zero: a "
+                      "difference that looks small is small.",
+                      "差值图的纵轴围绕零至少覆盖该结果量表的十分之一：看起来小的差别确实小。"),
+    # one change, in words
+    "change.on": ("on", "开启"),
+    "change.off": ("off", "关闭"),
+    "change.switch": ("{name}: {value}", "{name}：{value}"),
+    "change.param": ("{name}: {param} = {value}", "{name}：{param} = {value}"),
+    "change.run": ("{param} = {value}", "{param} = {value}"),
+    "change.none": ("no settings changed", "设置未变"),
+    "change.sep": ("; ", "；"),
+    "change.more": (" and {n} more", "等另 {n} 项"),
+    # building a population
+    "build.busy": ("Building the street for these settings: {residents} residents and {days} days of warm-up "
+                   "(once; later visits take it from the cache). This can take a minute.",
+                   "正在为这些设置构建街道：{residents} 名居民，预热 {days} 天（只需一次，之后从缓存读取）。可能需要一分钟。"),
 }

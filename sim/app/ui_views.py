@@ -12,7 +12,10 @@ import solara
 from sim.app import i18n, svg
 from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colours
 from sim.app.resident import profile
-from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, issues_since, lifecycle_counts
+from sim.app.changes import describe_all
+from sim.app.scenario_io import export_filename, named_after_changes
+from sim.app.series import CHARTS, STAGES, Chart, History, axis, channel_counts, issues_since, lifecycle_counts, series_csv
+from sim.app.session import Explorer
 from sim.app.ui_common import TABS, AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
@@ -29,32 +32,69 @@ STAGE_COLOURS = {"latent": "#bdbdbd", "reported": "#fdd0a2", "queued": "#fd8d3c"
 CHANNEL_COLOUR = "#3182bd"
 
 
-def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str) -> str:
-    """One outcome chart: overall (thick) and by resident group."""
+REFERENCE_COLOUR = "#555555"
+
+
+def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str,
+              reference: History | None = None) -> str:
+    """One outcome chart: overall (thick) and by resident group; ``reference``: the run before
+    the last change, drawn faintly (overall only, as far as the new run has gone or further)."""
     title = i18n.outcome_label(chart.outcome, lang)
     if not chart.available:
         return svg.line_chart(days=np.zeros(0), lines=[], title=title, empty=missing.format(name=chart.outcome))
+    days = history.days
     lines = [svg.Line(i18n.tr("chart.all", lang), history.overall(chart.key), ALL_COLOUR, 2.4)]
     for g, name in enumerate(GROUPS):
         values = history.group(chart.key, g)
         if np.isfinite(values).any():
             lines.append(svg.Line(i18n.group(name, lang), values, GROUP_COLOURS[g % len(GROUP_COLOURS)], 1.3))
-    return svg.line_chart(days=history.days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty)
+    if reference is not None and history.n:
+        n = max(history.n, min(reference.n, history.n))
+        ref = np.full(n, np.nan)
+        m = min(n, reference.n)
+        ref[:m] = reference.overall(chart.key)[:m]
+        lines.append(svg.Line(i18n.tr("chart.reference", lang), ref, REFERENCE_COLOUR, 2.0, dash="5,3", opacity=0.45))
+    ax = axis(chart.outcome)
+    return svg.line_chart(days=days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty,
+                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang))
 
 
 @solara.component
 def OutcomesView(state: AppState) -> None:
-    """Trust, participation, resolution time and backlog, overall and by group."""
+    """Trust, participation, resolution time and backlog, overall and by group; the run before
+    the last change faintly; the series as CSV."""
     state.tick.value  # noqa: B018
     lang = state.lang.value
-    with state.explorer.lock:
-        history = state.explorer.a.history
-        charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"))
-                  for c in CHARTS]
+    ex = state.explorer
+    with ex.lock:
+        history, reference = ex.a.history, ex.reference
+        charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"),
+                            reference=reference) for c in CHARTS]
+        csv_name = export_filename(named_after_changes(ex.origin, ex.config)).removesuffix(".yaml") + "_series.csv"
     with solara.ColumnsResponsive(12, large=6):
         for c, text in zip(CHARTS, charts):
             solara.HTML(unsafe_innerHTML=text, classes=["govsim-chart-box", f"govsim-chart-{c.key}"])
+    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        with solara.Div(classes=["govsim-csv"]):
+            solara.FileDownload(lambda: _csv(ex), filename=csv_name, label=state.t("chart.csv"), mime_type="text/csv")
+        if reference is not None:
+            solara.Button(state.t("chart.forget"), on_click=lambda: (ex.forget_reference(), state.advanced()), text=True,
+                          small=True, classes=["govsim-forget"], style={"text-transform": "none"})
+    if reference is not None:
+        Help(state.t("chart.reference_note", name=_reference_name(state)), classes=["govsim-help", "govsim-reference-note"])
+    Help(state.t("chart.hover"))
     Help(state.t("outcomes.note", window=WINDOW))
+
+
+def _csv(ex: Explorer) -> str:
+    with ex.lock:
+        return series_csv(ex.a.history)
+
+
+def _reference_name(state: AppState) -> str:
+    """What changed since the faint line's run (the settings now against its settings)."""
+    ex = state.explorer
+    return "" if ex.reference_config is None else describe_all(ex.reference_config, ex.config, state.lang.value)
 
 
 @solara.component
