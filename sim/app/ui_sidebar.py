@@ -175,7 +175,7 @@ def ControlSwitch(state: AppState, control: Control, value: bool, *, label: str)
             state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
 
     with solara.Tooltip(i18n.mechanism_tip(control.path[1], state.lang.value)):
-        with solara.Div(classes=["govsim-switch-box"]):
+        with solara.Div(classes=["govsim-tip"]):
             solara.Switch(label=label, value=value, on_value=apply, classes=["govsim-switch", f"govsim-switch-{control.path[1]}"])
 
 
