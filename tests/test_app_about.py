@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("solara")
 
 from sim.app.texts_about import ABOUT, OUTCOME_DEFS, PHASES, TIPS, TRIES  # noqa: E402
-from sim.app.ui_common import TABS  # noqa: E402
 from sim.app.ui_about import ABOUT_OUTCOMES, outcomes_table, phase_mechanisms, phases_svg  # noqa: E402
+from sim.app.ui_common import TABS  # noqa: E402
 from sim.mechanisms import PHASES as MECHANISM_PHASES  # noqa: E402
 from sim.mechanisms import REGISTRY  # noqa: E402
 from sim.outcomes.registry import REGISTRY as OUTCOMES  # noqa: E402

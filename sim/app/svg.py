@@ -190,7 +190,6 @@ def histogram(*, edges: np.ndarray, series: Sequence[Line], title: str, xlabel: 
     """Distributions over the bins ``edges`` as step outlines, one per series (its ``values``:
     the share of that series in each bin), with hover columns per bin."""
     finite = [ln for ln in series if len(ln.values) and np.isfinite(ln.values).any()]
-    centres = (edges[:-1] + edges[1:]) / 2
     if not finite:
         return line_chart(days=np.zeros(0), lines=[], title=title, empty=empty, width=width, height=height, css=css)
     left, right, top, bottom = 52, 10, 26, 54
@@ -229,7 +228,7 @@ def histogram(*, edges: np.ndarray, series: Sequence[Line], title: str, xlabel: 
         out.append(f"<polyline points='{' '.join(pts)}' fill='none' stroke='{ln.colour}' stroke-width='{ln.width}' "
                    f"class='govsim-hist-line'><title>{escape(ln.label)}</title></polyline>")
     out.append("<g class='govsim-hover'>")
-    for k, c in enumerate(centres):
+    for k in range(len(edges) - 1):
         readout = "; ".join(f"{ln.label} {_fmt(float(ln.values[k]))}" for ln in finite if math.isfinite(float(ln.values[k])))
         x = float(sx(edges[k]))
         out.append(f"<rect x='{x:.1f}' y='{top}' width='{float(sx(edges[k + 1])) - x:.1f}' height='{ph}' fill='#000' "

@@ -73,7 +73,7 @@ def phases_svg(lang: str, on: set[str] | None = None) -> str:
     for phase, name, what in PHASES:
         names = [_short_name(k, lang) + (" ✓" if k in on else "") for k in acting[phase]]
         lines = _wrap(names, width - box_w - 60, lang)
-        rows.append((phase, name, what, lines, [k for k in acting[phase]]))
+        rows.append((phase, name, what, lines))
     out, y = [], 10
     # the agents
     x = x0
@@ -88,7 +88,7 @@ def phases_svg(lang: str, on: set[str] | None = None) -> str:
         out.append(shape + f"<text x='{x + 22}' y='{y + 12}' {FONT} font-size='11' fill='#333'>{escape(label)}</text>")
         x += 32 + sum(11 if ord(ch) >= 0x2E80 else 6 for ch in label)
     y += 30
-    for k, (phase, name, what, lines, keys) in enumerate(rows):
+    for k, (phase, name, what, lines) in enumerate(rows):
         h = max(44, 16 + 14 * len(lines))
         label = name[1] if lang == "zh" else name[0]
         desc = what[1] if lang == "zh" else what[0]

@@ -100,15 +100,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "nb.node": ("Resident {id} ({group}): click to inspect", "居民 {id}（{group}）：点击查看"),
     "nb.worker": ("Grid worker of grid cell {cell}", "网格 {cell} 的网格员"),
     "nb.summary": ("{inside} residents of the unit (solid), {outside} of their contacts outside it (faded), {workers} grid "
-                   "worker(s) serving it. Laid out once; colours follow the simulation.",
+                   "worker(s) serving it. Laid out once; colours follow the simulation. Click a resident to inspect them.",
                    "本单元居民 {inside} 人（实色），其单元外联系人 {outside} 人（浅色），服务该单元的网格员 {workers} 人。"
-                   "布局只计算一次，颜色随模拟更新。"),
-    "nb.legend_trust": ("Colour: trust from red (low) through yellow to blue (high). Circles are residents, diamonds "
-                        "party members, squares grid workers; darker lines are stronger ties. Click a resident to inspect them.",
-                        "颜色表示信任：红（低）—黄—蓝（高）。圆点为居民，菱形为党员，方块为网格员；线越深关系越强。点击居民可查看详情。"),
-    "nb.legend_participation": ("Colour: green takes part today, grey does not. Circles are residents, diamonds party "
-                                "members, squares grid workers; darker lines are stronger ties. Click a resident to inspect them.",
-                                "颜色表示参与：绿色为今日参与，灰色为未参与。圆点为居民，菱形为党员，方块为网格员；线越深关系越强。点击居民可查看详情。"),
+                   "布局只计算一次，颜色随模拟更新。点击居民可查看详情。"),
+    "nb.node_member": (", party member", "，党员"),
+    "nb.tip": (" · trust {trust} · {part}", " · 信任 {trust} · {part}"),
+    "nb.tip_part": ("takes part today", "今日参与"),
+    "nb.tip_no_part": ("does not take part today", "今日未参与"),
+    "nb.zoom_in": ("Zoom in", "放大"),
+    "nb.zoom_out": ("Zoom out", "缩小"),
+    "nb.reset": ("Whole view", "全图"),
+    "nb.hint": ("Wheel to zoom, drag to move, hover a resident for their trust.", "滚轮缩放，拖动平移，鼠标停在居民上可看其信任。"),
+    "nb.scale_title": ("Trust colour scale", "信任颜色刻度"),
+    "nb.scale": ("The colours run over {lo}–{hi}, the range of trust in this drawing today (from {min} to {max}; the full "
+                 "scale is 0–1), so differences between neighbours show.",
+                 "颜色覆盖 {lo}–{hi}，即今天图中居民信任的范围（{min} 至 {max}；完整量表为 0–1），以便看出邻里之间的差别。"),
+    "nb.legend.resident": ("resident of the unit, coloured by trust", "本单元居民，颜色表示信任"),
+    "nb.legend.part": ("takes part today", "今日参与"),
+    "nb.legend.no_part": ("does not take part today", "今日未参与"),
+    "nb.legend.outside": ("contact living outside the unit (faded)", "居住在本单元外的联系人（浅色）"),
+    "nb.legend.member": ("party member (diamond, pink outline; filled as any resident)", "党员（菱形、粉色边框；填色同其他居民）"),
+    "nb.legend.worker": ("grid worker serving the unit", "服务本单元的网格员"),
+    "nb.legend.tie": ("strong tie: a social contact (household, neighbours, friends)", "强关系：社会联系（同户、邻居、朋友）"),
+    "nb.legend.weak": ("weak tie (the fainter, the weaker)", "弱关系（越浅越弱）"),
+    "nb.legend.service": ("grid worker to the households of their grid cell", "网格员与其网格内住户"),
     # resident
     "res.pick": ("Resident number (0–{max})", "居民编号（0–{max}）"),
     "res.busiest": ("Show the resident with most issues", "查看诉求最多的居民"),

@@ -1,29 +1,27 @@
-"""The main views: outcome charts, the issue lifecycle and channels, a neighbourhood, one
-resident. Each redraws when the simulation changes (``state.tick``)."""
+"""The main views: outcome charts, the issue lifecycle and channels, one resident (the
+neighbourhood is ``ui_neighbourhood``). Each redraws when the simulation changes (``state.tick``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import solara
 
 from sim.app import i18n, svg
-from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colours
-from sim.app.resident import profile
 from sim.app.changes import describe_all
+from sim.app.resident import profile
 from sim.app.scenario_io import export_filename, named_after_changes
 from sim.app.series import CHARTS, STAGES, Chart, History, axis, channel_counts, issues_since, lifecycle_counts, series_csv
 from sim.app.session import Explorer
-from sim.app.ui_common import TABS, AppState, Help, Md
+from sim.app.ui_common import AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
 
 if TYPE_CHECKING:
-    from sim.graph import Population
+    pass
 
-__all__ = ["IssuesView", "NeighbourhoodView", "OutcomesView", "ResidentView", "chart_svg"]
+__all__ = ["IssuesView", "OutcomesView", "ResidentView", "chart_svg"]
 
 ALL_COLOUR = "#222222"
 GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
@@ -120,75 +118,6 @@ def IssuesView(state: AppState) -> None:
                                    (state.t("issues.channels_recent", window=WINDOW), recent, "govsim-channels-recent")):
             bars = [svg.Bar(i18n.channel(name, lang), n, CHANNEL_COLOUR) for name, n in counts.items()]
             solara.HTML(unsafe_innerHTML=svg.hbars(bars=bars, title=title, css=f"govsim-bars {css}"), classes=[f"govsim-issues-{css}"])
-
-
-@solara.component_vue("network.vue")
-def NetworkSvg(nodes: list, colours: list, edges: list, service: list, width: float, height: float,
-               event_pick: Callable[[int], None] | None = None) -> None:
-    """The neighbourhood drawing: fixed geometry, colours that change, clickable nodes."""
-
-
-def _geometry(nb: Neighbourhood, pop: Population, lang: str, t: Callable[..., str]) -> tuple[list, list, list]:
-    """Nodes (position, shape, tooltip), ties and grid workers' service lines: drawn once."""
-    nodes = []
-    for k, (i, (x, y)) in enumerate(zip(nb.residents.tolist(), nb.xy.round(1).tolist())):
-        title = t("nb.node", id=i, group=i18n.group(GROUPS[int(pop.group[i])], lang))
-        nodes.append({"i": i, "x": x, "y": y, "o": 1.0 if nb.inside[k] else 0.55, "s": "p" if pop.party_member[i] else "r", "t": title})
-    service = []
-    for cell, x, y, served in nb.workers:
-        nodes.append({"i": -1 - cell, "x": round(x, 1), "y": round(y, 1), "o": 1.0, "s": "g", "t": t("nb.worker", cell=cell)})
-        service += [[x, y, *nb.xy[k].round(1).tolist()] for k in served]
-    xy = nb.xy.round(1)
-    edges = [[*xy[a].tolist(), *xy[b].tolist(), round(float(s), 2)] for (a, b), s in zip(nb.edges, nb.strength)]
-    return nodes, edges, service
-
-
-@solara.component
-def NeighbourhoodView(state: AppState) -> None:
-    """A building (or compound) and the ties around it, coloured by trust or participation."""
-    state.revision.value  # noqa: B018 - a new population needs a new layout
-    unit, set_unit = solara.use_state("building")
-    index, set_index = solara.use_state(0)
-    colour_by, set_colour_by = solara.use_state("trust")
-    ex = state.explorer
-    pop = ex.a.model.pop
-    count = int((pop.building if unit == "building" else pop.compound).max()) + 1
-    asked, index = index, max(0, min(index, count - 1))
-    key = (ex.config.seed, ex.config.population.model_dump_json(), unit, index)
-    nb = solara.use_memo(lambda: build(pop, [w.cell for w in ex.a.model.grid_workers], unit=unit, index=index), [key])
-    geometry = solara.use_memo(lambda: _geometry(nb, pop, state.lang.value, state.t), [nb, state.lang.value])
-    units = {state.t("nb.building"): "building", state.t("nb.compound"): "compound"}
-    colours = {state.t("nb.trust"): "trust", state.t("nb.participation"): "participation"}
-    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=next(k for k, v in units.items() if v == unit), values=list(units),
-                                   on_value=lambda label: set_unit(units[label]), classes=["govsim-nb-unit"])
-        solara.InputInt(state.t("nb.index", max=count - 1), value=index, on_value=lambda v: set_index(int(v)),
-                        classes=["govsim-nb-index"], style={"max-width": "140px"})
-        solara.ToggleButtonsSingle(value=next(k for k, v in colours.items() if v == colour_by), values=list(colours),
-                                   on_value=lambda label: set_colour_by(colours[label]), classes=["govsim-nb-colour"])
-    if asked != index:
-        Help(state.t("nb.clamped", asked=asked, shown=index, max=count - 1), classes=["govsim-help", "govsim-clamped"])
-    NetworkPanel(state, nb, geometry, colour_by)
-    Help(state.t("nb.summary", inside=int(nb.inside.sum()), outside=int((~nb.inside).sum()), workers=len(nb.workers)))
-    Help(state.t("nb.legend_trust" if colour_by == "trust" else "nb.legend_participation"))
-
-
-@solara.component
-def NetworkPanel(state: AppState, nb: Neighbourhood, geometry: tuple[list, list, list], colour_by: str) -> None:
-    """The drawing, recoloured every step by today's trust or participation."""
-    state.tick.value  # noqa: B018
-    nodes, edges, service = geometry
-    with state.explorer.lock:
-        st = state.explorer.a.model.state
-        values = st.participating[nb.residents] if colour_by == "participation" else st.trust[nb.residents]
-    colours = node_colours(values, binary=colour_by == "participation") + ["#6a3d9a"] * len(nb.workers)
-
-    def pick(i: int) -> None:
-        if i >= 0:
-            state.resident.set(int(i))
-            state.tab.set(TABS.index("resident"))
-
-    NetworkSvg(nodes=nodes, colours=colours, edges=edges, service=service, width=WIDTH, height=HEIGHT, event_pick=pick)
 
 
 @solara.component
