@@ -22,8 +22,8 @@ from sim.app.ui_compare import CompareView
 from sim.app.ui_distribution import DistributionView
 from sim.app.ui_file import FileCard
 from sim.app.ui_mechanisms import MechanismsView
-from sim.app.ui_sidebar import RunCard, ScenarioCard, SettingsCard
 from sim.app.ui_neighbourhood import NeighbourhoodView
+from sim.app.ui_sidebar import RunCard, ScenarioCard, SettingsCard
 from sim.app.ui_views import IssuesView, OutcomesView, ResidentView
 
 __all__ = ["FRAME_SECONDS", "Builder", "LanguageSwitch", "Main", "Page", "SidebarCards", "play"]

@@ -13,8 +13,19 @@ import numpy as np
 import solara
 
 from sim.app import i18n
-from sim.app.neighbourhood import (HEIGHT, MEMBER_COLOUR, NOT_PARTICIPATING_COLOUR, PARTICIPATING_COLOUR, WIDTH, WORKER_COLOUR,
-                                   Neighbourhood, build, colour_range, node_colours, scale_colour)
+from sim.app.neighbourhood import (
+    HEIGHT,
+    MEMBER_COLOUR,
+    NOT_PARTICIPATING_COLOUR,
+    PARTICIPATING_COLOUR,
+    WIDTH,
+    WORKER_COLOUR,
+    Neighbourhood,
+    build,
+    colour_range,
+    node_colours,
+    scale_colour,
+)
 from sim.app.ui_common import TABS, AppState, Help
 from sim.vocab import GROUPS
 
