@@ -82,7 +82,7 @@ class Page:
     def settle(self, timeout: float = 180.0) -> None:
         """Wait for the page's background builds (a population not in the cache) to finish."""
         deadline = time.monotonic() + timeout
-        while self.state.building.value or self.state.jobs:
+        while self.state.building.value or self.state.jobs or self.all("govsim-building"):  # and the page redrawn
             assert time.monotonic() < deadline, "the build did not finish"
             time.sleep(0.05)
 
