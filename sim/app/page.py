@@ -34,6 +34,14 @@ CSS = """
 .govsim-md table { border-collapse: collapse; margin: 4px 0 8px; }
 .govsim-md th, .govsim-md td { border-bottom: 1px solid #e0e0e0; padding: 2px 10px 2px 0; text-align: left; }
 .govsim-md p { margin-bottom: 6px; }
+/* The tabs wrap onto two rows when they do not fit, instead of scrolling sideways behind arrows. */
+.v-tabs > .v-tabs-bar { height: auto !important; }
+.v-tabs-bar .v-slide-group__wrapper { width: 100%; min-width: 0; }
+.v-tabs-bar .v-slide-group__content { flex-wrap: wrap; flex: 1 1 auto; width: 100%; min-width: 0; transform: none !important; }
+.v-tabs-bar .v-slide-group__prev, .v-tabs-bar .v-slide-group__next { display: none !important; }
+.v-tabs-bar .v-tab { min-width: 0 !important; padding: 0 12px; height: 42px; text-transform: none; letter-spacing: 0; font-size: 15px; }
+.v-tabs-bar .v-tabs-slider-wrapper { display: none; }
+.v-tabs-bar .v-tab--active { border-bottom: 2px solid currentColor; }
 /* Phones and tablets: the sidebar opens below the app bar (hamburger and language switch stay
    reachable), never wider than the screen less a margin to tap it closed. */
 @media (max-width: 959px) {
@@ -42,15 +50,8 @@ CSS = """
   .v-app-bar.v-app-bar--fixed { z-index: 7 !important; }
   .v-app-bar .v-toolbar__title { font-size: 16px; }
   .v-navigation-drawer .v-btn { max-width: 100%; }
-  /* the tabs wrap onto two rows instead of scrolling sideways behind arrows */
-  .v-tabs > .v-tabs-bar { height: auto !important; }
-  .v-tabs-bar .v-slide-group__wrapper { width: 100%; min-width: 0; }
-  .v-tabs-bar .v-slide-group__content { flex-wrap: wrap; flex: 1 1 auto; width: 100%; min-width: 0; transform: none !important; }
-  .v-tabs-bar .v-slide-group__prev, .v-tabs-bar .v-slide-group__next { display: none !important; }
-  .v-tabs-bar .v-tab { min-width: 0 !important; padding: 0 10px; height: 40px; flex: 1 1 auto; }
-  .v-tabs-bar .v-tabs-slider-wrapper { display: none; }
-  .v-tabs-bar .v-tab--active { border-bottom: 2px solid currentColor; }
   .v-navigation-drawer .v-btn__content { white-space: normal; flex-shrink: 1; }
+  .v-tabs-bar .v-tab { padding: 0 10px; height: 40px; flex: 1 1 auto; }
 }
 .govsim-hover rect:hover { fill-opacity: 0.07; }
 @media (max-width: 599px) { .v-app-bar .v-toolbar__title { font-size: 14px; min-width: 0; } }

@@ -42,7 +42,7 @@ class AppState:
     resident: solara.Reactive[int]  #: the resident being inspected
     building: solara.Reactive[str]  #: what is being built in the background ("": nothing)
     pending: solara.Reactive[int]  #: bumped when a slow action is queued (the builder thread starts)
-    jobs: list[Callable[[], object]] = field(default_factory=list)  #: slow actions waiting for the builder
+    jobs: list[tuple[Callable[[], object], Callable[[], object] | None]] = field(default_factory=list)  #: slow actions waiting
 
     def t(self, key: str, **values: object) -> str:
         """Page text ``key`` in the session's language."""
@@ -62,15 +62,17 @@ class AppState:
             log.error("browser app action failed", exc_info=exc)
         self.error.set(str(exc) if isinstance(exc, (ScenarioError, SettingError)) else one_line(f"{type(exc).__name__}: {exc}"))
 
-    def act(self, action: Callable[[], object], *, builds: ScenarioConfig | None = None) -> bool:
-        """Run a user action that changes settings or restarts the run (play pauses first);
-        a refused input becomes the page's one-line error, never a traceback. An action that
-        ``builds`` a model whose warm state is not cached (``needs_build``) runs in the
-        background while the page says what is being built (:func:`run_jobs`)."""
+    def act(self, action: Callable[[], object], *, builds: ScenarioConfig | None = None,
+            then: Callable[[], object] | None = None) -> bool:
+        """Run a user action that changes settings or restarts the run (play pauses first),
+        then ``then`` if it succeeded; a refused input becomes the page's one-line error,
+        never a traceback. An action that ``builds`` a model whose warm state is not cached
+        (``needs_build``) runs in the background while the page says what is being built
+        (:func:`run_jobs`); it returns True at once."""
         self.playing.set(False)
         if builds is not None and needs_build(builds):
             self.error.set("")
-            self.jobs.append(action)
+            self.jobs.append((action, then))
             self.building.set(self.t("build.busy", residents=f"{builds.population.residents:,}", days=f"{builds.warmup_days:,}"))
             self.pending.set(self.pending.value + 1)
             return True
@@ -83,13 +85,16 @@ class AppState:
         self.error.set("")
         self.revision.set(self.revision.value + 1)
         self.advanced()
+        if then is not None:
+            then()
         return True
 
 
 def run_jobs(state: AppState) -> None:
     """The builder thread: run the queued slow actions in turn, then clear the message."""
     while state.jobs:
-        state.act(state.jobs.pop(0))
+        action, then = state.jobs.pop(0)
+        state.act(action, then=then)
     state.building.set("")
 
 
