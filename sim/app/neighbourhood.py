@@ -107,7 +107,8 @@ def build(pop: Population, grid_cells: list[int], *, unit: Unit, index: int) -> 
     inside = np.isin(nodes, core)
     g = to_networkx(pop, nodes)
     start = _initial_layout(pop, nodes, inside)
-    raw = nx.spring_layout(g, pos=start, iterations=40, seed=1, weight="strength") if len(nodes) else {}
+    spread = 2.0 / np.sqrt(max(len(nodes), 1))  # twice networkx's default spacing: fewer overlaps
+    raw = nx.spring_layout(g, pos=start, k=spread, iterations=40, seed=1, weight="strength") if len(nodes) else {}
     xy = np.array([raw[int(i)] for i in nodes], dtype=np.float64).reshape(-1, 2)
     xy = _fit(xy)
     index_of = {int(r): k for k, r in enumerate(nodes)}
@@ -124,9 +125,15 @@ def build(pop: Population, grid_cells: list[int], *, unit: Unit, index: int) -> 
 
 
 def _fit(xy: np.ndarray) -> np.ndarray:
-    """Scale positions into the drawing area, keeping the aspect ratio."""
+    """Scale positions into the drawing area, keeping the aspect ratio; the few outermost
+    residents (beyond the 3rd and 97th percentiles) are pulled in to its edge, so that they
+    do not squeeze everyone else into the middle."""
     if len(xy) == 0:
         return xy
+    if len(xy) >= 20:
+        lo, hi = np.percentile(xy, 3, axis=0), np.percentile(xy, 97, axis=0)
+        pad = 0.08 * (hi - lo)
+        xy = np.clip(xy, lo - pad, hi + pad)
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     span = np.maximum(hi - lo, 1e-9)
     scale = min((WIDTH - 2 * PAD) / span[0], (HEIGHT - 2 * PAD - 30) / span[1])

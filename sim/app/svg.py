@@ -109,6 +109,7 @@ def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str
     y = 0 line and includes it in the range; the y-axis spans at least ``min_span`` (inside
     ``floor`` and ``ceiling``); ``empty`` is shown when there is no data."""
     left, right, top, bottom = 52, 10, 26, 54
+    bottom += 14 * (len(_legend_rows(lines, left, width)) - 1)
     pw, ph = width - left - right, height - top - bottom
     head = (f"<svg class='{css}' viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' "
             f"xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}'>"
@@ -155,13 +156,35 @@ def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str
         out.append(f"<path d='{_path(sx(xs), sy(ys))}' fill='none' stroke='{ln.colour}' stroke-width='{ln.width}'{dash}{fade}>"
                    f"<title>{escape(ln.label)}</title></path>")
     out.append(_hover(days, lines, sx, top, ph, xlabel))
+    out.append(_legend(lines, left, width, height))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend_rows(lines: Sequence[Line], left: float, width: float) -> list[list[tuple[float, Line]]]:
+    """The legend's entries (x, line), in rows that fit the chart's width."""
+    rows: list[list[tuple[float, Line]]] = [[]]
     x = left
     for ln in lines:
-        fade = f" fill-opacity='{ln.opacity:g}'" if ln.opacity < 1 else ""
-        out.append(f"<rect x='{x}' y='{height - 14}' width='12' height='3' fill='{ln.colour}'{fade}/>"
-                   f"<text x='{x + 15}' y='{height - 10}' {FONT} font-size='10' fill='#333'>{escape(ln.label)}</text>")
-        x += 24 + _text_width(ln.label)
-    out.append("</svg>")
+        w = 24 + _text_width(ln.label)
+        if rows[-1] and x + w - 10 > width:
+            rows.append([])
+            x = left
+        rows[-1].append((x, ln))
+        x += w
+    return rows
+
+
+def _legend(lines: Sequence[Line], left: float, width: float, height: float) -> str:
+    """The legend under the plot, wrapped onto as many rows as it needs (the last at the bottom)."""
+    rows = _legend_rows(lines, left, width)
+    out = []
+    for r, row in enumerate(rows):
+        y = height - 14 - 14 * (len(rows) - 1 - r)
+        for x, ln in row:
+            fade = f" fill-opacity='{ln.opacity:g}'" if ln.opacity < 1 else ""
+            out.append(f"<rect x='{x:.0f}' y='{y}' width='12' height='3' fill='{ln.colour}'{fade}/>"
+                       f"<text x='{x + 15:.0f}' y='{y + 4}' {FONT} font-size='10' fill='#333'>{escape(ln.label)}</text>")
     return "".join(out)
 
 
@@ -193,6 +216,7 @@ def histogram(*, edges: np.ndarray, series: Sequence[Line], title: str, xlabel: 
     if not finite:
         return line_chart(days=np.zeros(0), lines=[], title=title, empty=empty, width=width, height=height, css=css)
     left, right, top, bottom = 52, 10, 26, 54
+    bottom += 14 * (len(_legend_rows(finite, left, width)) - 1)
     pw, ph = width - left - right, height - top - bottom
     hi = max(float(np.nanmax(ln.values)) for ln in finite) or 1.0
     ticks = nice_ticks(0.0, hi)
@@ -235,11 +259,7 @@ def histogram(*, edges: np.ndarray, series: Sequence[Line], title: str, xlabel: 
                    f"fill-opacity='0'><title>{escape(xlabel)} {_fmt(float(edges[k]))}–{_fmt(float(edges[k + 1]))}: "
                    f"{escape(readout)}</title></rect>")
     out.append("</g>")
-    x = left
-    for ln in finite:
-        out.append(f"<rect x='{x}' y='{height - 14}' width='12' height='3' fill='{ln.colour}'/>"
-                   f"<text x='{x + 15}' y='{height - 10}' {FONT} font-size='10' fill='#333'>{escape(ln.label)}</text>")
-        x += 24 + _text_width(ln.label)
+    out.append(_legend(finite, left, width, height))
     out.append("</svg>")
     return "".join(out)
 

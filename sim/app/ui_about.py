@@ -4,6 +4,7 @@ page, things to notice, and things to try, each a button that loads the change s
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import solara
@@ -49,13 +50,31 @@ def _short_name(key: str, lang: str) -> str:
     return i18n.mechanism_name(key, lang).split("（")[0]
 
 
+def _px(text: str, size: float = 10.5) -> float:
+    """Rough width of ``text`` in pixels at font size ``size`` (CJK characters about twice as wide)."""
+    return sum(size * (1.05 if ord(c) >= 0x2E80 else 0.55) for c in text)
+
+
+def _wrap_text(text: str, width: float) -> list[str]:
+    """``text`` in lines of about ``width`` pixels: at spaces, or anywhere in Chinese."""
+    tokens = re.findall(r"\S+\s*", text) if " " in text else list(text)
+    lines, line = [], ""
+    for tok in tokens:
+        if line and _px(line + tok.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = tok
+        else:
+            line += tok
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
 def _wrap(names: list[str], width: float, lang: str) -> list[str]:
     """Names joined with commas into lines of about ``width`` pixels."""
     sep = "、" if lang == "zh" else ", "
     lines, line = [], ""
     for name in names:
         piece = name if not line else line + sep + name
-        if line and sum(11 if ord(c) >= 0x2E80 else 6 for c in piece) > width:
+        if line and _px(piece) > width:
             lines.append(line + sep.strip(" "))
             line = name
         else:
@@ -63,60 +82,49 @@ def _wrap(names: list[str], width: float, lang: str) -> list[str]:
     return [*lines, line] if line else lines
 
 
+def _agent_mark(mark: str, x: float, y: float) -> str:
+    c = MARKS[mark]
+    return {"resident": f"<circle cx='{x + 7}' cy='{y + 8}' r='6' fill='{c}' stroke='#333' stroke-width='0.6'/>",
+            "member": f"<polygon points='{x + 7},{y} {x + 15},{y + 8} {x + 7},{y + 16} {x - 1},{y + 8}' fill='#fff' "
+                      f"stroke='{c}' stroke-width='2.2'/>",
+            "worker": f"<rect x='{x + 1}' y='{y + 2}' width='12' height='12' fill='{c}' stroke='#333'/>",
+            "handler": f"<rect x='{x}' y='{y + 2}' width='16' height='12' rx='3' fill='{c}' stroke='#333'/>"}[mark]
+
+
 def phases_svg(lang: str, on: set[str] | None = None) -> str:
-    """The agents in a row, then the day's phases top to bottom with the mechanisms acting in
-    each (those ``on`` now ticked)."""
+    """The agents (two to a row), then the day's phases top to bottom, each with what happens
+    in it and the mechanisms acting in it (those ``on`` now ticked)."""
     on = on or set()
     acting = phase_mechanisms()
-    width, box_w, x0 = 760, 300, 10
-    rows = []
-    for phase, name, what in PHASES:
-        names = [_short_name(k, lang) + (" ✓" if k in on else "") for k in acting[phase]]
-        lines = _wrap(names, width - box_w - 60, lang)
-        rows.append((phase, name, what, lines))
-    out, y = [], 10
-    # the agents
-    x = x0
-    for mark, en, zh in AGENTS:
-        label = zh if lang == "zh" else en
-        c = MARKS[mark]
-        shape = {"resident": f"<circle cx='{x + 7}' cy='{y + 8}' r='6' fill='{c}' stroke='#333' stroke-width='0.6'/>",
-                 "member": f"<polygon points='{x + 7},{y} {x + 15},{y + 8} {x + 7},{y + 16} {x - 1},{y + 8}' fill='#fff' "
-                           f"stroke='{c}' stroke-width='2.2'/>",
-                 "worker": f"<rect x='{x + 1}' y='{y + 2}' width='12' height='12' fill='{c}' stroke='#333'/>",
-                 "handler": f"<rect x='{x}' y='{y + 2}' width='16' height='12' rx='3' fill='{c}' stroke='#333'/>"}[mark]
-        out.append(shape + f"<text x='{x + 22}' y='{y + 12}' {FONT} font-size='11' fill='#333'>{escape(label)}</text>")
-        x += 32 + sum(11 if ord(ch) >= 0x2E80 else 6 for ch in label)
-    y += 30
-    for k, (phase, name, what, lines) in enumerate(rows):
-        h = max(44, 16 + 14 * len(lines))
+    width, box_w, x0 = 760, 380, 10
+    out, y = [], 6
+    for k, (mark, en, zh) in enumerate(AGENTS):
+        x = x0 + (k % 2) * (width / 2)
+        out.append(_agent_mark(mark, x, y) + f"<text x='{x + 22}' y='{y + 12}' {FONT} font-size='11.5' fill='#333'>"
+                   f"{escape(zh if lang == 'zh' else en)}</text>")
+        if k % 2 == 1:
+            y += 22
+    y += 14
+    for k, (phase, name, what) in enumerate(PHASES):
         label = name[1] if lang == "zh" else name[0]
-        desc = what[1] if lang == "zh" else what[0]
+        desc = _wrap_text(what[1] if lang == "zh" else what[0], box_w - 16)
+        names = _wrap([_short_name(m, lang) + (" ✓" if m in on else "") for m in acting[phase]], width - box_w - 40, lang)
+        h = max(24 + 14 * len(desc), 10 + 14 * len(names))
         out.append(f"<g class='govsim-phase govsim-phase-{phase}'>"
                    f"<rect x='{x0}' y='{y}' width='{box_w}' height='{h}' rx='6' fill='#eef4fa' stroke='#0072B2'/>"
-                   f"<text x='{x0 + 8}' y='{y + 16}' {FONT} font-size='12' font-weight='600'>{k + 1}. {escape(label)}</text>"
-                   f"<text x='{x0 + 8}' y='{y + 32}' {FONT} font-size='10.5' fill='#333'>{escape(_fit(desc, box_w - 16))}</text>")
-        for j, line in enumerate(lines):
+                   f"<text x='{x0 + 8}' y='{y + 16}' {FONT} font-size='12' font-weight='600'>{k + 1}. {escape(label)}</text>")
+        for j, line in enumerate(desc):
+            out.append(f"<text x='{x0 + 8}' y='{y + 31 + 14 * j}' {FONT} font-size='10.5' fill='#333'>{escape(line)}</text>")
+        for j, line in enumerate(names):
             out.append(f"<text x='{x0 + box_w + 16}' y='{y + 16 + 14 * j}' {FONT} font-size='10.5' fill='#555'>{escape(line)}</text>")
         out.append("</g>")
-        if k + 1 < len(rows):
+        if k + 1 < len(PHASES):
             out.append(f"<path d='M{x0 + 40},{y + h} v12' stroke='#0072B2' stroke-width='1.5' marker-end='url(#govsim-arrow)'/>")
         y += h + 14
     head = (f"<svg class='govsim-phases' viewBox='0 0 {width} {y}' width='100%' style='max-width:{width}px' "
             f"xmlns='http://www.w3.org/2000/svg' role='img'><defs><marker id='govsim-arrow' viewBox='0 0 8 8' refX='4' refY='4' "
             f"markerWidth='6' markerHeight='6' orient='auto'><path d='M0,0 L8,4 L0,8 z' fill='#0072B2'/></marker></defs>")
     return head + "".join(out) + "</svg>"
-
-
-def _fit(text: str, width: float) -> str:
-    """``text`` cut (with …) to about ``width`` pixels at font size 10.5."""
-    out, w = "", 0.0
-    for ch in text:
-        w += 11 if ord(ch) >= 0x2E80 else 5.6
-        if w > width:
-            return out.rstrip() + "…"
-        out += ch
-    return out
 
 
 def outcomes_table(lang: str) -> str:

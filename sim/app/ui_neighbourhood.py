@@ -71,7 +71,7 @@ def colour_bar(lo: float, hi: float, *, title: str, width: int = 420) -> str:
     """The trust scale from ``lo`` to ``hi`` as a bar with its ends and middle labelled."""
     stops = scale_colour(np.linspace(0, 1, 11))
     grad = "".join(f"<stop offset='{k / 10:.1f}' stop-color='{c}'/>" for k, c in enumerate(stops))
-    x0, bw = 10, width - 20
+    x0, bw = 24, width - 48
     labels = "".join(f"<text x='{x0 + f * bw:.1f}' y='44' text-anchor='middle' {FONT} font-size='11' fill='#333'>{v:.2f}</text>"
                      for f, v in ((0, lo), (0.5, (lo + hi) / 2), (1, hi)))
     return (f"<svg class='govsim-colour-bar' viewBox='0 0 {width} 50' width='100%' style='max-width:{width}px' "
