@@ -144,5 +144,8 @@ def test_a_population_not_in_the_cache_builds_in_the_background_with_a_message(p
     field.v_model = "4242"
     field.fire_event("focusout", None)
     assert page.all("govsim-building") and "Building the street for these settings: 10,000 residents" in page.text("govsim-building-text")
+    page.open("issues")  # the page goes on drawing the old run meanwhile (the build does not hold the session's lock)
+    page.one("govsim-step").click()
+    assert page.all("govsim-issues-lifecycle") and page.state.building.value and page.state.explorer.config.seed == cfg.seed
     page.settle()
     assert page.state.explorer.config.seed == 4242 and not page.all("govsim-building") and not page.all("govsim-error")

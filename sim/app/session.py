@@ -91,17 +91,21 @@ class Explorer:
 
     def configure(self, config: ScenarioConfig, *, source: str | None = None) -> None:
         """Explore ``config`` from day 0 (the side-by-side run restarts on its seed); with a
-        ``source``, ``config`` is a newly loaded scenario (its settings are the defaults)."""
+        ``source``, ``config`` is a newly loaded scenario (its settings are the defaults).
+        The new models are built outside the lock (the page goes on drawing the old ones
+        meanwhile), then swapped in."""
+        with self.lock:
+            b_config = None if self.b is None else (self._plus_change(config) if self.b_change else self.b.config)
+        a = Run(config)
+        b = None if b_config is None else Run(b_config.model_copy(update={"seed": config.seed}))
         with self.lock:
             old = self.a
-            self.a = Run(config)
+            self.a, self.b = a, b
             if config != old.config and old.day > 0:  # a run that never stepped leaves the older reference
                 self.reference, self.reference_config = old.history, old.config
             if source is not None:
                 self.source = source
                 self.origin = config
-            if self.b is not None:
-                self.b = Run(self.paired(self._plus_change(config) if self.b_change else self.b.config))
 
     def forget_reference(self) -> None:
         """Stop drawing the earlier run."""
@@ -124,19 +128,25 @@ class Explorer:
     def compare_with(self, config: ScenarioConfig | None, *, source: str = "") -> None:
         """Run ``config`` side by side on ``a``'s seed (None: stop comparing); both restart."""
         with self.lock:
-            self.b = None if config is None else Run(self.paired(config))
+            a_config = self.a.config
+        b = None if config is None else Run(self.paired(config))
+        a = Run(a_config)
+        with self.lock:
+            self.a, self.b = a, b
             self.b_source = source if config is not None else ""
             self.b_change = None
-            self.a = Run(self.a.config)
 
     def compare_change(self, path: tuple[str, ...], value: Any) -> None:
         """Run ``a``'s settings with ``path`` set to ``value`` side by side (and keep it so when
         ``a``'s settings change); both restart. SettingError if the schema refuses it."""
         with self.lock:
+            a_config = self.a.config
+        b_config = with_value(a_config, path, value)
+        b, a = Run(self.paired(b_config)), Run(a_config)
+        with self.lock:
+            self.a, self.b = a, b
             self.b_change = (path, value)
-            self.b = Run(self.paired(self._plus_change(self.a.config)))
             self.b_source = ""
-            self.a = Run(self.a.config)
 
     def _plus_change(self, config: ScenarioConfig) -> ScenarioConfig:
         assert self.b_change is not None

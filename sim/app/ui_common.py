@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ class AppState:
     building: solara.Reactive[str]  #: what is being built in the background ("": nothing)
     pending: solara.Reactive[int]  #: bumped when a slow action is queued (the builder thread starts)
     jobs: list[tuple[Callable[[], object], Callable[[], object] | None]] = field(default_factory=list)  #: slow actions waiting
+    builder: threading.Lock = field(default_factory=threading.Lock)  #: one builder thread at a time
 
     def t(self, key: str, **values: object) -> str:
         """Page text ``key`` in the session's language."""
@@ -76,8 +78,16 @@ class AppState:
             self.building.set(self.t("build.busy", residents=f"{builds.population.residents:,}", days=f"{builds.warmup_days:,}"))
             self.pending.set(self.pending.value + 1)
             return True
+        return self._apply(action, then, hold_lock=True)
+
+    def _apply(self, action: Callable[[], object], then: Callable[[], object] | None, *, hold_lock: bool) -> bool:
+        """Run ``action`` (under the explorer's lock, or not: a background build takes it only to
+        swap its models in), then the page's bookkeeping and ``then``."""
         try:
-            with self.explorer.lock:
+            if hold_lock:
+                with self.explorer.lock:
+                    action()
+            else:
                 action()
         except Exception as exc:  # noqa: BLE001 - the page must stay alive; fail() logs the unexpected
             self.fail(exc)
@@ -91,11 +101,13 @@ class AppState:
 
 
 def run_jobs(state: AppState) -> None:
-    """The builder thread: run the queued slow actions in turn, then clear the message."""
-    while state.jobs:
-        action, then = state.jobs.pop(0)
-        state.act(action, then=then)
-    state.building.set("")
+    """The builder thread: run the queued slow actions in turn, then clear the message (a
+    second thread started meanwhile waits, and finds the queue empty)."""
+    with state.builder:
+        while state.jobs:
+            action, then = state.jobs.pop(0)
+            state._apply(action, then, hold_lock=False)
+        state.building.set("")
 
 
 _READY: list[Explorer] = []
@@ -135,6 +147,7 @@ def use_app_state() -> AppState:
         building=solara.use_reactive(""),
         pending=solara.use_reactive(0),
         jobs=solara.use_memo(list, []),
+        builder=solara.use_memo(threading.Lock, []),
     )
 
 
