@@ -82,7 +82,7 @@ def network_redraw(page: Page, tries: int = 5) -> tuple[int, float, float]:
     page.wait_for_selector(".govsim-network .govsim-node")
     page.locator(".govsim-nb-unit button").nth(1).click()  # a compound: more residents than are drawn
     count_js = "document.querySelectorAll('.govsim-network .govsim-node, .govsim-network .govsim-member').length"
-    page.wait_for_function(f"{count_js} >= 250")
+    page.wait_for_function(f"{count_js} >= 200")
     drawn = int(page.evaluate(count_js))
     field = page.locator(".govsim-nb-index input")
     draws, colours = [], []

@@ -59,8 +59,9 @@ def _unit_members(pop: Population, unit: Unit, index: int) -> np.ndarray:
     if len(ids) <= MAX_NODES:
         return ids
     households = np.unique(pop.household[ids])
-    stride = -(-len(ids) // MAX_NODES)
-    members = ids[np.isin(pop.household[ids], households[::stride])]
+    share = int(len(households) * MAX_NODES / len(ids))  # about as many households as fill the cap
+    picked = households[np.unique(np.linspace(0, len(households) - 1, max(share, 1)).round().astype(int))]
+    members = ids[np.isin(pop.household[ids], picked)]
     # drop whole households from the end until the cap holds
     while len(members) > MAX_NODES:
         members = members[pop.household[members] != pop.household[members[-1]]]
