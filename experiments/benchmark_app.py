@@ -65,13 +65,15 @@ def play_speed(page: Page, scenario: str, seconds: float) -> tuple[float, float]
     return (end_day - start_day) / elapsed, redraws / elapsed
 
 
-#: Starts timing: ``window.__redraw`` resolves with the milliseconds from now to the network
-#: drawing's next change (and the frame after it, so the change is on screen).
+#: Starts timing: ``window.__redraw`` resolves with the milliseconds from now to the first change
+#: inside the network drawing (and the frame after it, so the change is on screen).
 WATCH_JS = """() => { window.__redraw = new Promise((resolve, reject) => {
-  const box = document.querySelector('.govsim-network').parentNode.parentNode;
   const t0 = performance.now();
-  const obs = new MutationObserver(() => { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); });
-  obs.observe(box, {attributes: true, subtree: true, childList: true, characterData: true});
+  const inDrawing = (n) => n && n.nodeType === 1 && (n.closest('.govsim-network') || n.querySelector('.govsim-network'));
+  const obs = new MutationObserver((records) => {
+    if (!records.some(r => inDrawing(r.target) || [...r.addedNodes].some(inDrawing))) return;
+    obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); });
+  obs.observe(document.body, {attributes: true, subtree: true, childList: true});
   setTimeout(() => { obs.disconnect(); reject(new Error('no redraw within 30 s')); }, 30000);
 }); }"""
 
