@@ -82,24 +82,26 @@ def network_redraw(page: Page, tries: int = 5) -> tuple[int, float, float]:
     """Residents drawn, median seconds to draw another compound and to recolour the drawing."""
     page.click(".govsim-tab-neighbourhood")
     page.wait_for_selector(".govsim-network .govsim-node")
-    page.locator(".govsim-nb-unit button").nth(1).click()  # a compound: more residents than are drawn
     count_js = "document.querySelectorAll('.govsim-network .govsim-node, .govsim-network .govsim-member').length"
-    page.wait_for_function(f"{count_js} >= 200")
-    drawn = int(page.evaluate(count_js))
+    building = int(page.evaluate(count_js))
+    page.locator(".govsim-nb-unit button").nth(1).click()  # a compound: more residents than are drawn
+    page.wait_for_function(f"{count_js} >= 200 && {count_js} != {building}")
     field = page.locator(".govsim-nb-index input")
-    draws, colours = [], []
+    draws, colours, drawn = [], [], []
     for k in range(tries):
         page.evaluate(WATCH_JS)
         field.fill(str(k + 1))
         field.press("Enter")
         draws.append(page.evaluate("window.__redraw"))
         page.wait_for_timeout(300)
+        drawn.append(int(page.evaluate(count_js)))
+        page.wait_for_timeout(300)
         page.evaluate(WATCH_JS)
         page.locator(".govsim-nb-colour button").nth((k + 1) % 2).click()
         colours.append(page.evaluate("window.__redraw"))
         page.wait_for_timeout(300)
     page.click(".govsim-tab-outcomes")
-    return drawn, statistics.median(draws) / 1000, statistics.median(colours) / 1000
+    return int(statistics.median(drawn)), statistics.median(draws) / 1000, statistics.median(colours) / 1000
 
 
 def listening_address(pid: int, port: int) -> str:

@@ -149,3 +149,22 @@ def test_a_population_not_in_the_cache_builds_in_the_background_with_a_message(p
     assert page.all("govsim-issues-lifecycle") and page.state.building.value and page.state.explorer.config.seed == cfg.seed
     page.settle()
     assert page.state.explorer.config.seed == 4242 and not page.all("govsim-building") and not page.all("govsim-error")
+
+
+def test_the_optional_spread_over_more_seeds_shades_a_band(page: Page) -> None:
+    ex = page.state.explorer
+    page.one("govsim-spread").v_model = True
+    page.settle()  # three more streets, on seeds not in the cache: built in the background
+    assert [r.config.seed for r in ex.spread] == [ex.config.seed + k for k in (1, 2, 3)]
+    assert all(r.config.mechanisms == ex.config.mechanisms for r in ex.spread)
+    steps(page, 3)
+    assert all(r.day == 3 for r in ex.spread)
+    chart = page.html("govsim-chart-trust")
+    assert chart.count("class='govsim-band'") == 1 and "range over 4 seeds" in chart
+    all_runs = np.vstack([r.history.overall("trust") for r in (ex.a, *ex.spread)])
+    assert len(np.unique(all_runs[:, -1])) > 1  # other seeds, other streets
+    page.one("govsim-switch-supervision").v_model = True  # a change keeps the spread, with the change
+    assert len(ex.spread) == 3 and all(r.config.mechanisms.supervision.enabled for r in ex.spread) and ex.day == 0
+    page.one("govsim-spread").v_model = False
+    steps(page, 1)
+    assert ex.spread == [] and "govsim-band" not in page.html("govsim-chart-trust")

@@ -19,7 +19,15 @@ from sim.outcomes.daily import daily_row
 from sim.schema import ScenarioConfig
 from sim.warmup import MAX_CACHED_RESIDENTS, warm_model, warmup_key
 
-__all__ = ["Explorer", "Run", "needs_build"]
+__all__ = ["SPREAD_SEEDS", "Explorer", "Run", "needs_build", "spread_configs"]
+
+#: Extra seeds the optional spread runs (each a whole street more to warm up and step).
+SPREAD_SEEDS = 3
+
+
+def spread_configs(config: ScenarioConfig, k: int = SPREAD_SEEDS) -> list[ScenarioConfig]:
+    """``config`` on the ``k`` seeds after its own (the spread's runs)."""
+    return [config.model_copy(update={"seed": config.seed + j}) for j in range(1, k + 1)]
 
 
 def needs_build(config: ScenarioConfig) -> bool:
@@ -73,6 +81,7 @@ class Explorer:
         self.b_change: tuple[tuple[str, ...], Any] | None = None  #: B is A's settings with this key set so
         self.reference: History | None = None  #: the run before the last change of settings (None: none yet)
         self.reference_config: ScenarioConfig | None = None
+        self.spread: list[Run] = []  #: ``a``'s settings on :data:`SPREAD_SEEDS` more seeds (empty: off)
 
     @property
     def config(self) -> ScenarioConfig:
@@ -87,7 +96,18 @@ class Explorer:
         return self.a.finished or (self.b is not None and self.b.finished)
 
     def runs(self) -> list[Run]:
-        return [self.a] if self.b is None else [self.a, self.b]
+        """Every run stepped together: ``a``, ``b`` if comparing, the spread's if on."""
+        return [self.a, *([self.b] if self.b is not None else []), *self.spread]
+
+    def set_spread(self, on: bool) -> None:
+        """Run ``a``'s settings on :data:`SPREAD_SEEDS` more seeds beside it (or stop); every
+        run restarts from day 0 so that all stay on the same day."""
+        with self.lock:
+            config, b_config = self.a.config, None if self.b is None else self.b.config
+        spread = [Run(c) for c in spread_configs(config)] if on else []
+        a, b = Run(config), None if b_config is None else Run(b_config)
+        with self.lock:
+            self.a, self.b, self.spread = a, b, spread
 
     def configure(self, config: ScenarioConfig, *, source: str | None = None) -> None:
         """Explore ``config`` from day 0 (the side-by-side run restarts on its seed); with a
@@ -98,9 +118,10 @@ class Explorer:
             b_config = None if self.b is None else (self._plus_change(config) if self.b_change else self.b.config)
         a = Run(config)
         b = None if b_config is None else Run(b_config.model_copy(update={"seed": config.seed}))
+        spread = [Run(c) for c in spread_configs(config)] if self.spread else []
         with self.lock:
             old = self.a
-            self.a, self.b = a, b
+            self.a, self.b, self.spread = a, b, spread
             if config != old.config and old.day > 0:  # a run that never stepped leaves the older reference
                 self.reference, self.reference_config = old.history, old.config
             if source is not None:
@@ -131,8 +152,9 @@ class Explorer:
             a_config = self.a.config
         b = None if config is None else Run(self.paired(config))
         a = Run(a_config)
+        spread = [Run(c) for c in spread_configs(a_config)] if self.spread else []
         with self.lock:
-            self.a, self.b = a, b
+            self.a, self.b, self.spread = a, b, spread
             self.b_source = source if config is not None else ""
             self.b_change = None
 
@@ -143,8 +165,9 @@ class Explorer:
             a_config = self.a.config
         b_config = with_value(a_config, path, value)
         b, a = Run(self.paired(b_config)), Run(a_config)
+        spread = [Run(c) for c in spread_configs(a_config)] if self.spread else []
         with self.lock:
-            self.a, self.b = a, b
+            self.a, self.b, self.spread = a, b, spread
             self.b_change = (path, value)
             self.b_source = ""
 

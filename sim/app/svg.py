@@ -13,7 +13,7 @@ from html import escape
 
 import numpy as np
 
-__all__ = ["HOVER_COLUMNS", "MAX_POINTS", "Bar", "Line", "hbars", "histogram", "line_chart", "nice_ticks", "y_range"]
+__all__ = ["HOVER_COLUMNS", "MAX_POINTS", "Band", "Bar", "Line", "hbars", "histogram", "line_chart", "nice_ticks", "y_range"]
 
 #: Most points drawn per line (longer series are thinned evenly, keeping the last day).
 MAX_POINTS = 400
@@ -33,6 +33,17 @@ class Line:
     width: float = 1.5
     dash: str = ""
     opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded range between ``lo`` and ``hi`` day by day (a spread over seeds), with its legend label."""
+
+    label: str
+    lo: np.ndarray
+    hi: np.ndarray
+    colour: str
+    opacity: float = 0.18
 
 
 @dataclass(frozen=True)
@@ -103,19 +114,23 @@ def _path(xs: np.ndarray, ys: np.ndarray) -> str:
 
 def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str = "", zero: bool = False,
                empty: str = "", width: int = 460, height: int = 240, css: str = "govsim-chart", min_span: float = 0.0,
-               floor: float | None = None, ceiling: float | None = None, xlabel: str = "day") -> str:
+               floor: float | None = None, ceiling: float | None = None, xlabel: str = "day", band: Band | None = None) -> str:
     """A line chart of ``lines`` over ``days`` with axes, whole-day ticks labelled ``xlabel``, a
     legend and hover columns reading out every line's value on a day; ``zero`` draws the
     y = 0 line and includes it in the range; the y-axis spans at least ``min_span`` (inside
-    ``floor`` and ``ceiling``); ``empty`` is shown when there is no data."""
+    ``floor`` and ``ceiling``); ``band`` is shaded under the lines; ``empty`` is shown when
+    there is no data."""
     left, right, top, bottom = 52, 10, 26, 54
-    bottom += 14 * (len(_legend_rows(lines, left, width)) - 1)
+    keyed = [*lines, Line(band.label, np.zeros(0), band.colour, 6.0, opacity=0.35)] if band is not None else list(lines)
+    bottom += 14 * (len(_legend_rows(keyed, left, width)) - 1)
     pw, ph = width - left - right, height - top - bottom
     head = (f"<svg class='{css}' viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' "
             f"xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}'>"
             f"<text x='{left}' y='16' {FONT} font-size='13' font-weight='600'>{escape(title)}"
             f"<tspan font-weight='400' fill='#666'>{'  (' + escape(unit) + ')' if unit else ''}</tspan></text>")
     finite = [v[np.isfinite(v)] for v in (ln.values for ln in lines)]
+    if band is not None:
+        finite += [band.lo[np.isfinite(band.lo)], band.hi[np.isfinite(band.hi)]]
     finite = [f for f in finite if len(f)]
     if len(days) == 0 or not finite:
         return (head + f"<text x='{width / 2}' y='{height / 2}' text-anchor='middle' {FONT} font-size='12' fill='#888'>"
@@ -149,6 +164,8 @@ def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str
                    f"class='govsim-xtick'>{_fmt(t)}</text>")
     out.append(f"<text x='{left + pw / 2:.1f}' y='{top + ph + 26}' text-anchor='middle' {FONT} font-size='10' fill='#555' "
                f"class='govsim-xlabel'>{escape(xlabel)}</text>")
+    if band is not None:
+        out.append(_band(days, band, sx, sy))
     for ln in lines:
         xs, ys = _thin(np.asarray(days, dtype=np.float64), np.asarray(ln.values, dtype=np.float64))
         dash = f" stroke-dasharray='{ln.dash}'" if ln.dash else ""
@@ -156,9 +173,22 @@ def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str
         out.append(f"<path d='{_path(sx(xs), sy(ys))}' fill='none' stroke='{ln.colour}' stroke-width='{ln.width}'{dash}{fade}>"
                    f"<title>{escape(ln.label)}</title></path>")
     out.append(_hover(days, lines, sx, top, ph, xlabel))
-    out.append(_legend(lines, left, width, height))
+    out.append(_legend(keyed, left, width, height))
     out.append("</svg>")
     return "".join(out)
+
+
+def _band(days: np.ndarray, band: Band, sx: Callable[[np.ndarray], np.ndarray], sy: Callable[[np.ndarray], np.ndarray]) -> str:
+    """The band as one polygon over the days where both ends are known."""
+    d = np.asarray(days, dtype=np.float64)
+    n = min(len(d), len(band.lo), len(band.hi))
+    ok = np.isfinite(band.lo[:n]) & np.isfinite(band.hi[:n])
+    xs, lo, hi = _thin(d[:n][ok], band.lo[:n][ok])[0], _thin(d[:n][ok], band.lo[:n][ok])[1], _thin(d[:n][ok], band.hi[:n][ok])[1]
+    if len(xs) == 0:
+        return ""
+    pts = [f"{x:.1f},{y:.1f}" for x, y in zip(sx(xs), sy(lo))] + [f"{x:.1f},{y:.1f}" for x, y in zip(sx(xs[::-1]), sy(hi[::-1]))]
+    return (f"<polygon class='govsim-band' points='{' '.join(pts)}' fill='{band.colour}' fill-opacity='{band.opacity:g}' "
+            f"stroke='none'><title>{escape(band.label)}</title></polygon>")
 
 
 def _legend_rows(lines: Sequence[Line], left: float, width: float) -> list[list[tuple[float, Line]]]:

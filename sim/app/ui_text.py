@@ -65,6 +65,13 @@ TEXT: dict[str, tuple[str, str]] = {
                              "It keeps the same seed, so the two runs differ only by the change and its consequences.",
                              "浅色虚线：上次修改设置之前的运行（此后的修改：{name}）。两次运行随机种子相同，差别只来自修改本身及其后果。"),
     "chart.forget": ("Hide the earlier run", "隐藏修改前的运行"),
+    "chart.spread": ("Spread over {n} more seeds", "再用 {n} 个随机种子显示波动范围"),
+    "chart.spread_band": ("range over {n} seeds", "{n} 个随机种子的范围"),
+    "chart.spread_note": ("The shaded band is the lowest to highest of all residents' line over this seed and {n} more, "
+                          "day by day: how much of a difference luck alone makes. Each seed is another street to simulate, "
+                          "so play slows to about a quarter of its speed.",
+                          "阴影带是本随机种子和另外 {n} 个种子下“全体居民”曲线每天的最低到最高值：仅凭运气会有多大差别。"
+                          "每个种子都要多模拟一个街道，所以播放速度会降到约四分之一。"),
     "chart.csv": ("Download these series (CSV)", "下载这些序列（CSV）"),
     "chart.hover": ("Hover over a chart to read every line's value on that day. Each y-axis spans at least a tenth "
                     "of its scale (5 days, 20 issues), so a small change looks small.",

@@ -13,7 +13,7 @@ from sim.app.changes import describe_all
 from sim.app.resident import profile
 from sim.app.scenario_io import export_filename, named_after_changes
 from sim.app.series import CHARTS, STAGES, Chart, History, axis, channel_counts, issues_since, lifecycle_counts, series_csv
-from sim.app.session import Explorer
+from sim.app.session import SPREAD_SEEDS, Explorer, spread_configs
 from sim.app.ui_common import AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
@@ -34,9 +34,10 @@ REFERENCE_COLOUR = "#555555"
 
 
 def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str,
-              reference: History | None = None) -> str:
+              reference: History | None = None, spread: list[History] | None = None) -> str:
     """One outcome chart: overall (thick) and by resident group; ``reference``: the run before
-    the last change, drawn faintly (overall only, as far as the new run has gone or further)."""
+    the last change, drawn faintly (overall only); ``spread``: the same settings on more seeds,
+    shaded from the lowest to the highest overall value of all the seeds day by day."""
     title = i18n.outcome_label(chart.outcome, lang)
     if not chart.available:
         return svg.line_chart(days=np.zeros(0), lines=[], title=title, empty=missing.format(name=chart.outcome))
@@ -52,9 +53,20 @@ def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing:
         m = min(n, reference.n)
         ref[:m] = reference.overall(chart.key)[:m]
         lines.append(svg.Line(i18n.tr("chart.reference", lang), ref, REFERENCE_COLOUR, 2.0, dash="5,3", opacity=0.45))
+    band = None
+    if spread:
+        n = history.n
+        stack = np.full((1 + len(spread), n), np.nan)
+        stack[0] = history.overall(chart.key)
+        for k, h in enumerate(spread, start=1):
+            m = min(n, h.n)
+            stack[k, :m] = h.overall(chart.key)[:m]
+        with np.errstate(all="ignore"):
+            lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+        band = svg.Band(i18n.tr("chart.spread_band", lang, n=1 + len(spread)), lo, hi, ALL_COLOUR)
     ax = axis(chart.outcome)
     return svg.line_chart(days=days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty,
-                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang))
+                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang), band=band)
 
 
 @solara.component
@@ -65,9 +77,9 @@ def OutcomesView(state: AppState) -> None:
     lang = state.lang.value
     ex = state.explorer
     with ex.lock:
-        history, reference = ex.a.history, ex.reference
+        history, reference, spread = ex.a.history, ex.reference, [r.history for r in ex.spread]
         charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"),
-                            reference=reference) for c in CHARTS]
+                            reference=reference, spread=spread) for c in CHARTS]
         csv_name = export_filename(named_after_changes(ex.origin, ex.config)).removesuffix(".yaml") + "_series.csv"
     with solara.ColumnsResponsive(12, large=6):
         for c, text in zip(CHARTS, charts):
@@ -75,12 +87,15 @@ def OutcomesView(state: AppState) -> None:
     with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
         with solara.Div(classes=["govsim-csv"]):
             solara.FileDownload(lambda: _csv(ex), filename=csv_name, label=state.t("chart.csv"), mime_type="text/csv")
+        solara.Switch(label=state.t("chart.spread", n=SPREAD_SEEDS), value=bool(spread), classes=["govsim-spread"],
+                      on_value=lambda on: state.act(lambda: ex.set_spread(on), builds=spread_configs(ex.config)[-1] if on else None))
         if reference is not None:
             solara.Button(state.t("chart.forget"), on_click=lambda: (ex.forget_reference(), state.advanced()), text=True,
                           small=True, classes=["govsim-forget"], style={"text-transform": "none"})
     if reference is not None:
         Help(state.t("chart.reference_note", name=_reference_name(state)), classes=["govsim-help", "govsim-reference-note"])
     Help(state.t("chart.hover"))
+    Help(state.t("chart.spread_note", n=SPREAD_SEEDS), classes=["govsim-help", "govsim-spread-note"])
     Help(state.t("outcomes.note", window=WINDOW))
 
 
