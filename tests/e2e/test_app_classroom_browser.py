@@ -158,3 +158,11 @@ def test_a_new_population_shows_progress_while_it_builds(page: Page) -> None:
     wait_day(page, 0)
     page.click(".govsim-file .v-expansion-panel-header")
     assert "seed: 4321" in page.inner_text(".govsim-yaml")
+
+
+def test_the_spread_over_more_seeds_draws_a_band(page: Page) -> None:
+    page.click(".govsim-spread")
+    page.wait_for_selector(".govsim-building", state="detached", timeout=300_000)  # three more streets, if not cached
+    step(page, 2)
+    page.wait_for_selector(".govsim-chart-trust .govsim-band")
+    assert "range over 4 seeds" in page.inner_html(".govsim-chart-trust")
