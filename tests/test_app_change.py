@@ -168,3 +168,13 @@ def test_the_optional_spread_over_more_seeds_shades_a_band(page: Page) -> None:
     page.one("govsim-spread").v_model = False
     steps(page, 1)
     assert ex.spread == [] and "govsim-band" not in page.html("govsim-chart-trust")
+
+
+def test_hover_readouts_are_left_out_while_playing_and_back_on_pause(page: Page) -> None:
+    steps(page, 3)
+    assert page.html("govsim-chart-trust").count("data-day=") == 3
+    page.state.playing.set(True)  # (no play loop in this rendering: the frame is what play would send)
+    playing = page.html("govsim-chart-trust")
+    assert "data-day=" not in playing and playing.count("<path ") == 5
+    page.state.playing.set(False)
+    assert page.html("govsim-chart-trust").count("data-day=") == 3

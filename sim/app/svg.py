@@ -114,12 +114,14 @@ def _path(xs: np.ndarray, ys: np.ndarray) -> str:
 
 def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str = "", zero: bool = False,
                empty: str = "", width: int = 460, height: int = 240, css: str = "govsim-chart", min_span: float = 0.0,
-               floor: float | None = None, ceiling: float | None = None, xlabel: str = "day", band: Band | None = None) -> str:
+               floor: float | None = None, ceiling: float | None = None, xlabel: str = "day", band: Band | None = None,
+               hover: bool = True) -> str:
     """A line chart of ``lines`` over ``days`` with axes, whole-day ticks labelled ``xlabel``, a
     legend and hover columns reading out every line's value on a day; ``zero`` draws the
     y = 0 line and includes it in the range; the y-axis spans at least ``min_span`` (inside
-    ``floor`` and ``ceiling``); ``band`` is shaded under the lines; ``empty`` is shown when
-    there is no data."""
+    ``floor`` and ``ceiling``); ``band`` is shaded under the lines; ``hover``: with the hover
+    columns (left out while playing: they are most of a frame's bytes); ``empty`` is shown
+    when there is no data."""
     left, right, top, bottom = 52, 10, 26, 54
     keyed = [*lines, Line(band.label, np.zeros(0), band.colour, 6.0, opacity=0.35)] if band is not None else list(lines)
     bottom += 14 * (len(_legend_rows(keyed, left, width)) - 1)
@@ -172,7 +174,8 @@ def line_chart(*, days: np.ndarray, lines: Sequence[Line], title: str, unit: str
         fade = f" stroke-opacity='{ln.opacity:g}'" if ln.opacity < 1 else ""
         out.append(f"<path d='{_path(sx(xs), sy(ys))}' fill='none' stroke='{ln.colour}' stroke-width='{ln.width}'{dash}{fade}>"
                    f"<title>{escape(ln.label)}</title></path>")
-    out.append(_hover(days, lines, sx, top, ph, xlabel))
+    if hover:
+        out.append(_hover(days, lines, sx, top, ph, xlabel))
     out.append(_legend(keyed, left, width, height))
     out.append("</svg>")
     return "".join(out)

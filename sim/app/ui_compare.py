@@ -19,8 +19,9 @@ __all__ = ["CompareView", "compare_svgs"]
 A_COLOUR, B_COLOUR, DIFF_COLOUR = "#1f77b4", "#d62728", "#444444"
 
 
-def compare_svgs(chart: Chart, ex: Explorer, lang: str, *, labels: tuple[str, str, str], empty: str) -> tuple[str, str]:
-    """The overlay of A and B and the chart of B − A, for one outcome."""
+def compare_svgs(chart: Chart, ex: Explorer, lang: str, *, labels: tuple[str, str, str], empty: str,
+                 hover: bool = True) -> tuple[str, str]:
+    """The overlay of A and B and the chart of B − A, for one outcome (``hover``: with readouts)."""
     assert ex.b is not None
     title = i18n.outcome_label(chart.outcome, lang)
     if not chart.available:
@@ -33,10 +34,10 @@ def compare_svgs(chart: Chart, ex: Explorer, lang: str, *, labels: tuple[str, st
     ax, day = axis(chart.outcome), i18n.tr("chart.day", lang)
     top = svg.line_chart(days=days, title=title, unit=unit, empty=empty, css="govsim-chart govsim-compare-overlay",
                          lines=[svg.Line(labels[0], va, A_COLOUR, 2), svg.Line(labels[1], vb, B_COLOUR, 2)],
-                         min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=day)
+                         min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=day, hover=hover)
     diff = svg.line_chart(days=days, title=f"{title}: {labels[2]}", unit=unit, empty=empty, zero=True, height=170,
                           css="govsim-chart govsim-compare-diff", lines=[svg.Line(labels[2], vb - va, DIFF_COLOUR, 1.6)],
-                          min_span=ax.min_span, xlabel=day)
+                          min_span=ax.min_span, xlabel=day, hover=hover)
     return top, diff
 
 
@@ -91,7 +92,8 @@ def CompareCharts(state: AppState) -> None:
         names = (ex.a.config.name, ex.b.config.name)
     labels = (state.t("cmp.a", name=names[0]), state.t("cmp.b", name=names[1]), state.t("cmp.diff"))
     with ex.lock:
-        pairs = [compare_svgs(c, ex, lang, labels=labels, empty=state.t("chart.empty")) for c in CHARTS]
+        pairs = [compare_svgs(c, ex, lang, labels=labels, empty=state.t("chart.empty"), hover=not state.playing.value)
+                 for c in CHARTS]
     with solara.ColumnsResponsive(12, large=6):
         for c, (top, diff) in zip(CHARTS, pairs):
             with solara.Column(gap="0px", classes=[f"govsim-compare-{c.key}"]):

@@ -11,17 +11,17 @@ import solara
 
 from sim.app import i18n, svg
 from sim.app.ui_common import AppState, Help
+from sim.app.ui_views import GROUP_COLOURS
 from sim.vocab import GROUPS
 
 __all__ = ["BINS", "Distribution", "DistributionView", "distribution", "group_colour"]
 
 #: Bins of a histogram (over the range the values take, rounded out to 0.05, at least 0.1 wide).
 BINS = 20
-#: The outcome charts' group colours (``sim.app.ui_views.GROUP_COLOURS``, kept in step by a test).
-GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 
 
 def group_colour(g: int) -> str:
+    """Group ``g``'s colour, as on the outcome charts."""
     return GROUP_COLOURS[g % len(GROUP_COLOURS)]
 
 

@@ -3,8 +3,6 @@ neighbourhood is ``ui_neighbourhood``). Each redraws when the simulation changes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import solara
 
@@ -18,9 +16,6 @@ from sim.app.ui_common import AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = ["IssuesView", "OutcomesView", "ResidentView", "chart_svg"]
 
 ALL_COLOUR = "#222222"
@@ -28,13 +23,11 @@ GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2
 STAGE_COLOURS = {"latent": "#bdbdbd", "reported": "#fdd0a2", "queued": "#fd8d3c", "handled": "#e6550d",
                  "resolved": "#31a354", "false_closed": "#756bb1", "abandoned": "#636363"}
 CHANNEL_COLOUR = "#3182bd"
-
-
 REFERENCE_COLOUR = "#555555"
 
 
 def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str,
-              reference: History | None = None, spread: list[History] | None = None) -> str:
+              reference: History | None = None, spread: list[History] | None = None, hover: bool = True) -> str:
     """One outcome chart: overall (thick) and by resident group; ``reference``: the run before
     the last change, drawn faintly (overall only); ``spread``: the same settings on more seeds,
     shaded from the lowest to the highest overall value of all the seeds day by day."""
@@ -66,20 +59,22 @@ def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing:
         band = svg.Band(i18n.tr("chart.spread_band", lang, n=1 + len(spread)), lo, hi, ALL_COLOUR)
     ax = axis(chart.outcome)
     return svg.line_chart(days=days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty,
-                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang), band=band)
+                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang), band=band,
+                          hover=hover)
 
 
 @solara.component
 def OutcomesView(state: AppState) -> None:
     """Trust, participation, resolution time and backlog, overall and by group; the run before
-    the last change faintly; the series as CSV."""
+    the last change faintly; optionally the spread over more seeds; the series as CSV."""
     state.tick.value  # noqa: B018
     lang = state.lang.value
     ex = state.explorer
+    hover = not state.playing.value  # redrawn with the readouts on pause
     with ex.lock:
         history, reference, spread = ex.a.history, ex.reference, [r.history for r in ex.spread]
         charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"),
-                            reference=reference, spread=spread) for c in CHARTS]
+                            reference=reference, spread=spread, hover=hover) for c in CHARTS]
         csv_name = export_filename(named_after_changes(ex.origin, ex.config)).removesuffix(".yaml") + "_series.csv"
     with solara.ColumnsResponsive(12, large=6):
         for c, text in zip(CHARTS, charts):
