@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 
 MB = 2**20
 COUNT_REDRAWS_JS = """() => { window.__redraws = 0; const box = document.querySelector('.govsim-chart-trust');
-  new MutationObserver(() => { window.__redraws += 1; }).observe(box, {childList: true, subtree: true}); }"""
+  if (window.__observer) window.__observer.disconnect();  // one counter: an earlier one would count again
+  window.__observer = new MutationObserver(() => { window.__redraws += 1; });
+  window.__observer.observe(box, {childList: true, subtree: true}); }"""
 
 
 def load(context: BrowserContext, url: str) -> tuple[Page, float]:
