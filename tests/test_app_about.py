@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import textwrap
 
 import pytest
 
 pytest.importorskip("solara")
 
-from sim.app.texts_about import ABOUT, OUTCOME_DEFS, PHASES, TIPS, TRIES  # noqa: E402
+from sim.app.texts_about import ABOUT, OUTCOME_DEFS, PHASES, STEP_CALLS, TIPS, TRIES  # noqa: E402
 from sim.app.ui_about import ABOUT_OUTCOMES, outcomes_table, phase_mechanisms, phases_svg  # noqa: E402
 from sim.app.ui_common import TABS  # noqa: E402
 from sim.mechanisms import PHASES as MECHANISM_PHASES  # noqa: E402
 from sim.mechanisms import REGISTRY  # noqa: E402
+from sim.model import GovernanceModel  # noqa: E402
 from sim.outcomes.registry import REGISTRY as OUTCOMES  # noqa: E402
 from tests.test_app_page import Page, walk  # noqa: E402
 
@@ -54,6 +58,16 @@ def test_the_phases_picture_follows_the_models_step_and_the_registry() -> None:
     en, zh = phases_svg("en", {"supervision"}), phases_svg("zh")
     assert en.count("govsim-phase govsim-phase-") == len(PHASES) == zh.count("govsim-phase govsim-phase-")
     assert "Supervision and accountability ✓" in en and "监督问责" in zh and "✓" not in zh
+
+
+def test_the_phases_picture_covers_every_statement_of_the_models_day_in_order() -> None:
+    (step,) = ast.parse(textwrap.dedent(inspect.getsource(GovernanceModel.step))).body
+    statements = [ast.unparse(x) for x in step.body if not (isinstance(x, ast.Expr) and isinstance(x.value, ast.Constant))]
+    drawn = [call for phase, _, _ in PHASES for call in STEP_CALLS[phase]]
+    assert list(STEP_CALLS) == [p for p, _, _ in PHASES]
+    assert drawn == [x for x in statements if x in drawn], "the picture's phases are out of the model's order"
+    missing = [x for x in statements if x not in drawn]
+    assert not missing, f"GovernanceModel.step does what the About tab's phases do not show: {missing}"
 
 
 def test_the_outcomes_are_explained_from_the_registry() -> None:

@@ -65,6 +65,20 @@ PHASES: tuple[tuple[str, tuple[str, str], tuple[str, str]], ...] = (
                                              "ties and moods drift back.",
                                              "居民自治，信任沿关系传播，每人决定是否参与；关系和情绪逐渐回落。")),
 )
+#: Phase -> the statements of ``GovernanceModel.step`` it stands for, as ``ast.unparse`` writes
+#: them (``tests/test_app_about.py`` checks that every statement of the model's day is in one
+#: phase, in the model's order, so a change to the day asks for its line here).
+STEP_CALLS: dict[str, tuple[str, ...]] = {
+    "new_day": ("self._new_day()",),
+    "events": ("self._hooks('events')",),
+    "arrive": ("lifecycle.arrive(self)",),
+    "detect": ("lifecycle.detect(self)", "self._hooks('detect')"),
+    "route": ("self._hooks('route')", "lifecycle.route(self)"),
+    "handle": ("self._hooks('handle')", "lifecycle.handle(self)"),
+    "close": ("self._hooks('close')", "lifecycle.feedback_and_experience(self)", "lifecycle.abandon(self)"),
+    "social": ("self._hooks('social')", "social.self_govern(self)", "social.spread_trust(self)",
+               "social.update_participation(self)", "social.relax(self)"),
+}
 #: Decision points of ``sim.mechanisms.base.DECISIONS`` -> the phase they are taken in.
 DECISION_PHASE: dict[str, str] = {"routing_accuracy": "route", "case_hours": "handle", "joint_work": "handle",
                                   "coordinate": "handle", "failed_fix": "handle", "shortfall": "handle", "adopt": "close"}
