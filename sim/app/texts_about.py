@@ -48,22 +48,26 @@ TIPS: dict[str, tuple[str, str]] = {
 #: The day's phases in the order ``GovernanceModel.step`` runs them: (core phase or
 #: mechanism phase, name, what happens); the mechanisms acting in each come from the registry.
 PHASES: tuple[tuple[str, tuple[str, str], tuple[str, str]], ...] = (
-    ("new_day", ("New day", "新的一天"), ("Hours and budgets are refilled; casework hours are held back first.",
-                                           "工时和预算补足，先预留办案工时。")),
+    ("new_day", ("New day", "新的一天"), ("Hours and budgets are refilled; duties handed down from above take their "
+                                           "first share (if the scenario sets any); casework hours are held back.",
+                                           "工时和预算补足；上级交办任务先占去一部分工时（如情景设定）；再预留办案工时。")),
     ("events", ("Events", "外部事件"), ("Outside events on the timeline act, if any.", "时间线上的外部事件起作用（如有）。")),
     ("arrive", ("Issues arise", "产生诉求"), ("New issues arise for residents: latent, nobody knows yet.",
                                               "居民产生新的诉求：潜在状态，尚无人知晓。")),
     ("detect", ("Detect", "发现"), ("Grid workers patrol, residents report, mechanisms find more.",
                                     "网格员巡查，居民报告，各机制发现更多诉求。")),
     ("route", ("Route", "派单"), ("Reports go to a handler, now and then the wrong one.", "报告派给处置方，偶尔派错。")),
-    ("handle", ("Handle", "处置"), ("Handlers work their queues with the hours and budget they have.",
-                                    "处置方用现有工时和预算处理排队的诉求。")),
+    ("handle", ("Handle", "处置"), ("Handlers work their queues with the hours and budget they have; the rest of "
+                                    "the duties from above take what casework left.",
+                                    "处置方用现有工时和预算处理排队的诉求；其余上级交办任务再用办案剩下的工时。")),
     ("close", ("Close and feel", "办结与体验"), ("Residents compare what they got with what they expected: trust and "
                                                  "efficacy move; some give up waiting.",
                                                  "居民把所得与期望相比，信任和效能感随之变化；有人不再等待。")),
-    ("social", ("Social life", "社会生活"), ("Self-governance, trust spreads along ties, each decides to take part; "
-                                             "ties and moods drift back.",
-                                             "居民自治，信任沿关系传播，每人决定是否参与；关系和情绪逐渐回落。")),
+    ("social", ("Social life", "社会生活"), ("Self-governance; being visited or attending a meeting counts as how one "
+                                             "is treated (if the scenario weights it); trust spreads along ties, each "
+                                             "decides to take part; ties and moods drift back.",
+                                             "居民自治；被走访或出席会议也算一次受到怎样对待的体验（如情景设定权重）；"
+                                             "信任沿关系传播，每人决定是否参与；关系和情绪逐渐回落。")),
 )
 #: Phase -> the statements of ``GovernanceModel.step`` it stands for, as ``ast.unparse`` writes
 #: them (``tests/test_app_about.py`` checks that every statement of the model's day is in one
@@ -74,9 +78,9 @@ STEP_CALLS: dict[str, tuple[str, ...]] = {
     "arrive": ("lifecycle.arrive(self)",),
     "detect": ("lifecycle.detect(self)", "self._hooks('detect')"),
     "route": ("self._hooks('route')", "lifecycle.route(self)"),
-    "handle": ("self._hooks('handle')", "lifecycle.handle(self)"),
+    "handle": ("self._hooks('handle')", "lifecycle.handle(self)", "lifecycle.serve_duties(self, before_cases=False)"),
     "close": ("self._hooks('close')", "lifecycle.feedback_and_experience(self)", "lifecycle.abandon(self)"),
-    "social": ("self._hooks('social')", "social.self_govern(self)", "social.spread_trust(self)",
+    "social": ("self._hooks('social')", "social.self_govern(self)", "social.treatment(self)", "social.spread_trust(self)",
                "social.update_participation(self)", "social.relax(self)"),
 }
 #: Decision points of ``sim.mechanisms.base.DECISIONS`` -> the phase they are taken in.
