@@ -9,6 +9,9 @@ Prints, with the targets of the issue:
 * speed: simulated days per second at 10,000 residents while playing as fast as possible
   with the charts on screen, and how many times a second the charts were redrawn
   (``community_system`` and ``party_led_full``, both 10,000 residents);
+* the neighbourhood view: seconds from asking for another compound (drawn capped at 300
+  residents) to the drawing being redrawn, and from switching its colours (trust to
+  participation and back) to the drawing recoloured; medians of a few tries;
 * sessions: N browser contexts each with its own session; each is stepped a different
   number of days and one switches a mechanism: every session must still show its own day
   and settings; the server's resident memory per session (growth over N sessions / N);
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from typing import TYPE_CHECKING
 
@@ -31,7 +35,9 @@ if TYPE_CHECKING:
 
 MB = 2**20
 COUNT_REDRAWS_JS = """() => { window.__redraws = 0; const box = document.querySelector('.govsim-chart-trust');
-  new MutationObserver(() => { window.__redraws += 1; }).observe(box, {childList: true, subtree: true}); }"""
+  if (window.__observer) window.__observer.disconnect();  // one counter: an earlier one would count again
+  window.__observer = new MutationObserver(() => { window.__redraws += 1; });
+  window.__observer.observe(box, {childList: true, subtree: true}); }"""
 
 
 def load(context: BrowserContext, url: str) -> tuple[Page, float]:
@@ -59,6 +65,45 @@ def play_speed(page: Page, scenario: str, seconds: float) -> tuple[float, float]
     page.click(".govsim-play")
     page.click(".govsim-reset")
     return (end_day - start_day) / elapsed, redraws / elapsed
+
+
+#: Starts timing: ``window.__redraw`` resolves with the milliseconds from now to the first change
+#: inside the network drawing (and the frame after it, so the change is on screen).
+WATCH_JS = """() => { window.__redraw = new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  const inDrawing = (n) => n && n.nodeType === 1 && (n.closest('.govsim-network') || n.querySelector('.govsim-network'));
+  const obs = new MutationObserver((records) => {
+    if (!records.some(r => inDrawing(r.target) || [...r.addedNodes].some(inDrawing))) return;
+    obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); });
+  obs.observe(document.body, {attributes: true, subtree: true, childList: true});
+  setTimeout(() => { obs.disconnect(); reject(new Error('no redraw within 30 s')); }, 30000);
+}); }"""
+
+
+def network_redraw(page: Page, tries: int = 5) -> tuple[int, float, float]:
+    """Residents drawn, median seconds to draw another compound and to recolour the drawing."""
+    page.click(".govsim-tab-neighbourhood")
+    page.wait_for_selector(".govsim-network .govsim-node")
+    count_js = "document.querySelectorAll('.govsim-network .govsim-node, .govsim-network .govsim-member').length"
+    building = int(page.evaluate(count_js))
+    page.locator(".govsim-nb-unit button").nth(1).click()  # a compound: more residents than are drawn
+    page.wait_for_function(f"{count_js} >= 200 && {count_js} != {building}")
+    field = page.locator(".govsim-nb-index input")
+    draws, colours, drawn = [], [], []
+    for k in range(tries):
+        page.evaluate(WATCH_JS)
+        field.fill(str(k + 1))
+        field.press("Enter")
+        draws.append(page.evaluate("window.__redraw"))
+        page.wait_for_timeout(300)
+        drawn.append(int(page.evaluate(count_js)))
+        page.wait_for_timeout(300)
+        page.evaluate(WATCH_JS)
+        page.locator(".govsim-nb-colour button").nth((k + 1) % 2).click()
+        colours.append(page.evaluate("window.__redraw"))
+        page.wait_for_timeout(300)
+    page.click(".govsim-tab-outcomes")
+    return int(statistics.median(drawn)), statistics.median(draws) / 1000, statistics.median(colours) / 1000
 
 
 def listening_address(pid: int, port: int) -> str:
@@ -107,6 +152,9 @@ def main() -> int:
                 dps, fps = play_speed(page, scenario, args.play_seconds)
                 rows.append((f"days per second at 10,000 residents, {scenario}", f"{dps:.1f}", "≥ 10", dps >= 10))
                 rows.append((f"chart redraws per second, {scenario}", f"{fps:.1f}", "charts update", fps >= 1))
+            drawn, draw_s, colour_s = network_redraw(page)
+            rows.append((f"neighbourhood view: another compound drawn ({drawn} residents)", f"{draw_s:.2f} s", "", True))
+            rows.append((f"neighbourhood view: recoloured ({drawn} residents)", f"{colour_s:.2f} s", "", True))
             first.close()
 
             n = args.sessions

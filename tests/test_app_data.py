@@ -12,7 +12,7 @@ pytest.importorskip("solara")
 
 from sim.app import svg  # noqa: E402
 from sim.app.article import part, rule_text  # noqa: E402
-from sim.app.neighbourhood import HEIGHT, MAX_NODES, WIDTH, build, node_colours  # noqa: E402
+from sim.app.neighbourhood import HEIGHT, MAX_NODES, PARTICIPATING_COLOUR, WIDTH, build, colour_range, node_colours  # noqa: E402
 from sim.app.resident import TIE_KINDS, profile  # noqa: E402
 from sim.mechanisms import REGISTRY  # noqa: E402
 from sim.model import GovernanceModel  # noqa: E402
@@ -54,9 +54,18 @@ def test_a_compound_too_large_to_draw_is_cut_to_whole_households(model: Governan
         assert set(np.flatnonzero(pop.household == h)) <= set(nb.residents.tolist())
 
 
-def test_node_colours_scale_trust_and_mark_participation() -> None:
-    assert node_colours(np.array([0.0, 0.5, 1.0]), binary=False) == ["#d73027", "#fee090", "#4575b4"]
-    assert node_colours(np.array([True, False]), binary=True) == ["#1b9e77", "#d9d9d9"]
+def test_node_colours_scale_trust_over_the_range_shown_and_mark_participation() -> None:
+    assert node_colours(np.array([0.0, 0.5, 1.0]), binary=False) == ["#00204d", "#7e7c74", "#ffea46"]  # cividis
+    stretched = node_colours(np.array([0.41, 0.485, 0.56]), binary=False, scale=(0.41, 0.56))
+    assert stretched[0] == "#00204d" and stretched[-1] == "#ffea46"  # the values present use the whole scale
+    assert node_colours(np.array([True, False]), binary=True) == [PARTICIPATING_COLOUR, "#d9d9d9"]
+
+
+def test_the_colour_range_is_the_values_present_rounded_out_and_not_too_narrow() -> None:
+    assert colour_range(np.array([0.412, 0.556, 0.48])) == (0.41, 0.56)
+    assert colour_range(np.array([0.50, 0.51])) == (0.48, 0.53)  # at least MIN_COLOUR_SPAN wide
+    assert colour_range(np.array([0.99, 1.0])) == (0.95, 1.0)  # inside [0, 1]
+    assert colour_range(np.array([])) == (0.0, 1.0)
 
 
 def test_a_residents_profile_reads_the_model(model: GovernanceModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -30,8 +31,11 @@ def walk(widget: object, seen: set[int] | None = None) -> Iterator[Widget]:
         for name in widget.keys:
             value = getattr(widget, name, None)
             for child in value if isinstance(value, (list, tuple)) else [value]:
-                if isinstance(child, Widget):
-                    yield from walk(child, seen)
+                if isinstance(child, dict):  # a slot (a tooltip's activator ...): its children
+                    child = child.get("children")
+                for c in child if isinstance(child, (list, tuple)) else [child]:
+                    if isinstance(c, Widget):
+                        yield from walk(c, seen)
 
 
 class Page:
@@ -74,6 +78,13 @@ class Page:
 
     def open(self, tab: str) -> None:
         self.state.tab.set(TABS.index(tab))
+
+    def settle(self, timeout: float = 180.0) -> None:
+        """Wait for the page's background builds (a population not in the cache) to finish."""
+        deadline = time.monotonic() + timeout
+        while self.state.building.value or self.state.jobs or self.all("govsim-building"):  # and the page redrawn
+            assert time.monotonic() < deadline, "the build did not finish"
+            time.sleep(0.05)
 
 
 @pytest.fixture()
@@ -125,6 +136,7 @@ def test_a_refused_value_shows_one_line_and_changes_nothing(page: Page) -> None:
     assert page.state.explorer.config is before
     field.v_model = "2000"
     field.fire_event("focusout", None)
+    page.settle()  # a new population (sim.app.session.needs_build): built in the background
     assert page.state.explorer.config.population.residents == 2000 and not page.all("govsim-error")
 
 

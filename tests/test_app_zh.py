@@ -27,8 +27,8 @@ from tests.test_app_page import Page, walk  # noqa: E402
 
 #: Widgets whose text is English on purpose (each labelled so in Chinese).
 ENGLISH_BY_NATURE = ("govsim-digest", "govsim-scenario-description", "govsim-yaml")
-#: Words allowed anywhere: commands, formats, the English button, the article file, the scenario folder.
-ALLOWED = {"govsim", "run", "validate", "YAML", "yaml", "English", "docs/article.md", "scenarios"}
+#: Words allowed anywhere: commands, formats (YAML, CSV), the English button, the article file, the scenario folder.
+ALLOWED = {"govsim", "run", "validate", "YAML", "yaml", "CSV", "English", "docs/article.md", "scenarios"}
 #: File names and anchors (``scenarios/x.yaml``, ``docs/article.md#part-2-1``), icon names.
 ALLOWED_PATTERNS = (re.compile(r"^[\w/.-]+\.ya?ml$"), re.compile(r"^docs/article\.md(#[\w-]+)?$"), re.compile(r"^mdi-[\w-]+$"))
 TEXT_ATTRS = ("children", "label", "unsafe_innerHTML", "subtitle", "items", "hint", "placeholder", "messages")

@@ -15,7 +15,7 @@ from sim.app.ui_text import TEXT
 from sim.mechanisms import REGISTRY
 from sim.outcomes.registry import REGISTRY as OUTCOMES
 
-__all__ = ["LANGS", "TEXT", "Lang", "category", "channel", "group", "mechanism_name", "mechanism_rule", "outcome_label",
+__all__ = ["LANGS", "TEXT", "Lang", "category", "channel", "group", "mechanism_name", "mechanism_rule", "mechanism_tip", "outcome_label",
            "param_help", "param_name", "stage", "tie_kind", "tr", "unit"]
 
 Lang = Literal["en", "zh"]
@@ -63,6 +63,14 @@ def tie_kind(name: str, lang: str) -> str:
 def mechanism_name(key: str, lang: str) -> str:
     """The mechanism's name: its registry summary in English."""
     return _pick(lang, REGISTRY[key].summary, zh.MECHANISMS.get(key, ("", ""))[0])
+
+
+def mechanism_tip(key: str, lang: str) -> str:
+    """The mechanism's rule in one line (its switch's tooltip; ``sim.app.texts_about.TIPS``)."""
+    from sim.app.texts_about import TIPS
+
+    en, cn = TIPS.get(key, (REGISTRY[key].summary, ""))
+    return _pick(lang, en, cn)
 
 
 def mechanism_rule(key: str, lang: str) -> str:

@@ -16,14 +16,17 @@ import solara
 import solara.lab
 
 from sim.app.i18n import LANGS, tr
-from sim.app.ui_common import TABS, AppState, use_app_state
+from sim.app.ui_about import AboutView
+from sim.app.ui_common import TABS, AppState, run_jobs, use_app_state
 from sim.app.ui_compare import CompareView
+from sim.app.ui_distribution import DistributionView
 from sim.app.ui_file import FileCard
 from sim.app.ui_mechanisms import MechanismsView
+from sim.app.ui_neighbourhood import NeighbourhoodView
 from sim.app.ui_sidebar import RunCard, ScenarioCard, SettingsCard
-from sim.app.ui_views import IssuesView, NeighbourhoodView, OutcomesView, ResidentView
+from sim.app.ui_views import IssuesView, OutcomesView, ResidentView
 
-__all__ = ["FRAME_SECONDS", "LanguageSwitch", "Main", "Page", "SidebarCards", "play"]
+__all__ = ["FRAME_SECONDS", "Builder", "LanguageSwitch", "Main", "Page", "SidebarCards", "play"]
 
 #: Time between redraws while playing (the model steps in between).
 FRAME_SECONDS = 0.12
@@ -31,6 +34,14 @@ CSS = """
 .govsim-md table { border-collapse: collapse; margin: 4px 0 8px; }
 .govsim-md th, .govsim-md td { border-bottom: 1px solid #e0e0e0; padding: 2px 10px 2px 0; text-align: left; }
 .govsim-md p { margin-bottom: 6px; }
+/* The tabs wrap onto two rows when they do not fit, instead of scrolling sideways behind arrows. */
+.v-tabs > .v-tabs-bar { height: auto !important; }
+.v-tabs-bar .v-slide-group__wrapper { width: 100%; min-width: 0; }
+.v-tabs-bar .v-slide-group__content { flex-wrap: wrap; flex: 1 1 auto; width: 100%; min-width: 0; transform: none !important; }
+.v-tabs-bar .v-slide-group__prev, .v-tabs-bar .v-slide-group__next { display: none !important; }
+.v-tabs-bar .v-tab { min-width: 0 !important; padding: 0 12px; height: 42px; text-transform: none; letter-spacing: 0; font-size: 15px; }
+.v-tabs-bar .v-tabs-slider-wrapper { display: none; }
+.v-tabs-bar .v-tab--active { border-bottom: 2px solid currentColor; }
 /* Phones and tablets: the sidebar opens below the app bar (hamburger and language switch stay
    reachable), never wider than the screen less a margin to tap it closed. */
 @media (max-width: 959px) {
@@ -39,20 +50,14 @@ CSS = """
   .v-app-bar.v-app-bar--fixed { z-index: 7 !important; }
   .v-app-bar .v-toolbar__title { font-size: 16px; }
   .v-navigation-drawer .v-btn { max-width: 100%; }
-  /* the tabs wrap onto two rows instead of scrolling sideways behind arrows */
-  .v-tabs > .v-tabs-bar { height: auto !important; }
-  .v-tabs-bar .v-slide-group__wrapper { width: 100%; min-width: 0; }
-  .v-tabs-bar .v-slide-group__content { flex-wrap: wrap; flex: 1 1 auto; width: 100%; min-width: 0; transform: none !important; }
-  .v-tabs-bar .v-slide-group__prev, .v-tabs-bar .v-slide-group__next { display: none !important; }
-  .v-tabs-bar .v-tab { min-width: 0 !important; padding: 0 10px; height: 40px; flex: 1 1 auto; }
-  .v-tabs-bar .v-tabs-slider-wrapper { display: none; }
-  .v-tabs-bar .v-tab--active { border-bottom: 2px solid currentColor; }
   .v-navigation-drawer .v-btn__content { white-space: normal; flex-shrink: 1; }
+  .v-tabs-bar .v-tab { padding: 0 10px; height: 40px; flex: 1 1 auto; }
 }
+.govsim-hover rect:hover { fill-opacity: 0.07; }
 @media (max-width: 599px) { .v-app-bar .v-toolbar__title { font-size: 14px; min-width: 0; } }
 """
-VIEWS = {"outcomes": OutcomesView, "issues": IssuesView, "neighbourhood": NeighbourhoodView, "resident": ResidentView,
-         "mechanisms": MechanismsView, "compare": CompareView}
+VIEWS = {"outcomes": OutcomesView, "distribution": DistributionView, "issues": IssuesView, "neighbourhood": NeighbourhoodView,
+         "resident": ResidentView, "mechanisms": MechanismsView, "compare": CompareView, "about": AboutView}
 
 
 def play(state: AppState, cancel: threading.Event) -> None:
@@ -110,13 +115,26 @@ def SidebarCards(state: AppState) -> None:
 
 @solara.component
 def Main(state: AppState) -> None:
-    """The message line and the tabs (only the open tab's view is drawn)."""
+    """The message line, the builder's progress and the tabs (only the open tab's view is drawn)."""
     Messages(state)
+    Builder(state)
     with solara.lab.Tabs(value=state.tab):
         for name in TABS:
             with solara.lab.Tab(state.t(f"tab.{name}"), classes=[f"govsim-tab-{name}"]):
                 if TABS[state.tab.value] == name:
                     VIEWS[name](state)
+
+
+@solara.component
+def Builder(state: AppState) -> None:
+    """Runs slow actions (a population to build) in a thread, with a progress bar and what is
+    being built meanwhile; the rest of the page stays usable."""
+    solara.use_thread(lambda cancel: run_jobs(state) if state.pending.value else None, dependencies=[state.pending.value],
+                      intrusive_cancel=False)
+    if state.building.value:
+        with solara.Column(gap="2px", classes=["govsim-building"]):
+            solara.ProgressLinear(True)
+            solara.Info(state.building.value, dense=True, classes=["govsim-building-text"])
 
 
 @solara.component

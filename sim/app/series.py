@@ -24,7 +24,8 @@ from sim.vocab import GROUPS
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["CHARTS", "STAGES", "Chart", "History", "channel_counts", "issues_since", "lifecycle_counts"]
+__all__ = ["CHARTS", "MIN_SPAN", "STAGES", "Axis", "Chart", "History", "axis", "channel_counts", "issues_since", "lifecycle_counts",
+           "series_csv"]
 
 Split = Callable[..., np.ndarray]
 
@@ -85,6 +86,31 @@ CHARTS: tuple[Chart, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Axis:
+    """How a chart's y-axis may zoom: at least ``min_span`` wide, inside [floor, ceiling]."""
+
+    min_span: float
+    floor: float | None = None
+    ceiling: float | None = None
+
+
+#: Narrowest y-axis per registry unit: a change smaller than a tenth of a 0–1 scale (or a few
+#: days, or a few issues) stays small on screen instead of filling the chart.
+MIN_SPAN: dict[str, Axis] = {
+    "0–1 scale": Axis(0.1, 0.0, 1.0),
+    "share": Axis(0.1, 0.0, 1.0),
+    "days": Axis(5.0, 0.0),
+    "issues": Axis(20.0, 0.0),
+}
+
+
+def axis(outcome: str) -> Axis:
+    """The y-axis limits of a chart of registry outcome ``outcome`` (by its unit; none if unknown)."""
+    unit = REGISTRY[outcome].unit if outcome in REGISTRY else ""
+    return MIN_SPAN.get(unit, Axis(0.0))
+
+
 class History:
     """Each chart's values day by day (overall and by group), in growable arrays."""
 
@@ -122,6 +148,26 @@ class History:
     def group(self, key: str, g: int) -> np.ndarray:
         """The series of chart ``key`` for group index ``g`` (all NaN: no split)."""
         return self._values[key][: self.n, 1 + g]
+
+
+def series_csv(history: History) -> str:
+    """The charts' series as CSV: a ``day`` column, then each chart's outcome overall and by
+    group, headed with registry names (``trust_mean``, ``trust_local`` ...; a split with no
+    registry name: ``backlog_local``); empty cells for days with no value."""
+    cols: list[tuple[str, np.ndarray]] = []
+    for c in CHARTS:
+        if not c.available:
+            continue
+        cols.append((c.outcome, history.overall(c.key)))
+        names = c.group_names() or [f"{c.outcome}_{g}" for g in GROUPS]
+        for g, name in enumerate(names):
+            values = history.group(c.key, g)
+            if np.isfinite(values).any():
+                cols.append((name, values))
+    lines = [",".join(["day", *(name for name, _ in cols)])]
+    for k, d in enumerate(history.days.tolist()):
+        lines.append(",".join([str(d), *(f"{v[k]:.6g}" if np.isfinite(v[k]) else "" for _, v in cols)]))
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- snapshots

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import solara
 
 from sim.app.i18n import tr
 from sim.app.scenario_io import load_named
-from sim.app.session import Explorer
+from sim.app.session import Explorer, needs_build
+from sim.schema import ScenarioConfig
 
 __all__ = ["DEFAULT_SCENARIO", "SPEEDS", "TABS", "AppState", "Help", "Md", "use_app_state"]
 
@@ -20,7 +22,7 @@ log = logging.getLogger("govsim.app")
 #: The scenario a new session starts with.
 DEFAULT_SCENARIO = "community_system.yaml"
 #: The main tabs, in order.
-TABS: tuple[str, ...] = ("outcomes", "issues", "neighbourhood", "resident", "mechanisms", "compare")
+TABS: tuple[str, ...] = ("outcomes", "distribution", "issues", "neighbourhood", "resident", "mechanisms", "compare", "about")
 #: Play speeds offered, in simulated days per second (0: as fast as the machine goes).
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 0)
 
@@ -39,6 +41,10 @@ class AppState:
     notice: solara.Reactive[str]  #: one-line message about the last successful load ("": none)
     tab: solara.Reactive[int]
     resident: solara.Reactive[int]  #: the resident being inspected
+    building: solara.Reactive[str]  #: what is being built in the background ("": nothing)
+    pending: solara.Reactive[int]  #: bumped when a slow action is queued (the builder thread starts)
+    jobs: list[tuple[Callable[[], object], Callable[[], object] | None]] = field(default_factory=list)  #: slow actions waiting
+    builder: threading.Lock = field(default_factory=threading.Lock)  #: one builder thread at a time
 
     def t(self, key: str, **values: object) -> str:
         """Page text ``key`` in the session's language."""
@@ -58,12 +64,30 @@ class AppState:
             log.error("browser app action failed", exc_info=exc)
         self.error.set(str(exc) if isinstance(exc, (ScenarioError, SettingError)) else one_line(f"{type(exc).__name__}: {exc}"))
 
-    def act(self, action: Callable[[], object]) -> bool:
-        """Run a user action that changes settings or restarts the run (play pauses first);
-        a refused input becomes the page's one-line error, never a traceback."""
+    def act(self, action: Callable[[], object], *, builds: ScenarioConfig | None = None,
+            then: Callable[[], object] | None = None) -> bool:
+        """Run a user action that changes settings or restarts the run (play pauses first),
+        then ``then`` if it succeeded; a refused input becomes the page's one-line error,
+        never a traceback. An action that ``builds`` a model whose warm state is not cached
+        (``needs_build``) runs in the background while the page says what is being built
+        (:func:`run_jobs`); it returns True at once."""
         self.playing.set(False)
+        if builds is not None and needs_build(builds):
+            self.error.set("")
+            self.jobs.append((action, then))
+            self.building.set(self.t("build.busy", residents=f"{builds.population.residents:,}", days=f"{builds.warmup_days:,}"))
+            self.pending.set(self.pending.value + 1)
+            return True
+        return self._apply(action, then, hold_lock=True)
+
+    def _apply(self, action: Callable[[], object], then: Callable[[], object] | None, *, hold_lock: bool) -> bool:
+        """Run ``action`` (under the explorer's lock, or not: a background build takes it only to
+        swap its models in), then the page's bookkeeping and ``then``."""
         try:
-            with self.explorer.lock:
+            if hold_lock:
+                with self.explorer.lock:
+                    action()
+            else:
                 action()
         except Exception as exc:  # noqa: BLE001 - the page must stay alive; fail() logs the unexpected
             self.fail(exc)
@@ -71,7 +95,19 @@ class AppState:
         self.error.set("")
         self.revision.set(self.revision.value + 1)
         self.advanced()
+        if then is not None:
+            then()
         return True
+
+
+def run_jobs(state: AppState) -> None:
+    """The builder thread: run the queued slow actions in turn, then clear the message (a
+    second thread started meanwhile waits, and finds the queue empty)."""
+    with state.builder:
+        while state.jobs:
+            action, then = state.jobs.pop(0)
+            state._apply(action, then, hold_lock=False)
+        state.building.set("")
 
 
 _READY: list[Explorer] = []
@@ -108,6 +144,10 @@ def use_app_state() -> AppState:
         notice=solara.use_reactive(""),
         tab=solara.use_reactive(0),
         resident=solara.use_reactive(0),
+        building=solara.use_reactive(""),
+        pending=solara.use_reactive(0),
+        jobs=solara.use_memo(list, []),
+        builder=solara.use_memo(threading.Lock, []),
     )
 
 

@@ -40,8 +40,8 @@ def receive_upload(state: AppState, payload: dict) -> None:
         state.fail(exc)
         state.notice.set("")
         return
-    if state.act(lambda: state.explorer.configure(cfg, source=name)):
-        state.notice.set(state.t("file.loaded", name=cfg.name, file=name))
+    state.act(lambda: state.explorer.configure(cfg, source=name), builds=cfg,
+              then=lambda: state.notice.set(state.t("file.loaded", name=cfg.name, file=name)))
 
 
 @solara.component

@@ -11,7 +11,7 @@ import solara.lab
 
 from sim.app import i18n, texts_zh
 from sim.app.scenario_io import catalogue, load_named
-from sim.app.settings import Control, apply_value, get_value, mechanism_controls, run_controls, with_value
+from sim.app.settings import Control, SettingError, apply_value, get_value, mechanism_controls, run_controls, with_value
 from sim.app.ui_common import SPEEDS, AppState, Help, Md
 from sim.mechanisms import REGISTRY
 
@@ -26,7 +26,8 @@ def ScenarioCard(state: AppState) -> None:
     state.revision.value  # noqa: B018 - redraw when the scenario changes
 
     def pick(name: str) -> None:
-        if state.act(lambda: ex.configure(load_named(name), source=name)):
+        cfg = load_named(name)
+        if state.act(lambda: ex.configure(cfg, source=name), builds=cfg):
             state.notice.set("")
 
     with solara.Card(state.t("scenario.title"), classes=["govsim-scenario"]):
@@ -100,7 +101,12 @@ def ControlField(state: AppState, control: Control, value: Any) -> None:
         if new == value:  # a valid entry (back to the value in force): an old refusal no longer applies
             state.error.set("")
             return
-        state.act(lambda: state.explorer.configure(apply_value(state.explorer.config, control, new)))
+        try:
+            cfg = apply_value(state.explorer.config, control, new)
+        except SettingError as exc:
+            state.fail(exc)
+            return
+        state.act(lambda: state.explorer.configure(cfg), builds=cfg)
 
     if control.kind == "switch":
         solara.Switch(label=label, value=bool(value), on_value=apply, classes=css)
@@ -161,13 +167,16 @@ def MechanismPanel(state: AppState, key: str, params: Any) -> None:
 
 @solara.component
 def ControlSwitch(state: AppState, control: Control, value: bool, *, label: str) -> None:
-    """A mechanism's on/off switch, labelled with the mechanism's name."""
+    """A mechanism's on/off switch, labelled with the mechanism's name, its rule in one line
+    as a tooltip."""
 
     def apply(new: bool) -> None:
         if new != value:
             state.act(lambda: state.explorer.configure(with_value(state.explorer.config, control.path, new)))
 
-    solara.Switch(label=label, value=value, on_value=apply, classes=["govsim-switch", f"govsim-switch-{control.path[1]}"])
+    with solara.Tooltip(i18n.mechanism_tip(control.path[1], state.lang.value)):
+        with solara.Div(classes=["govsim-tip"]):
+            solara.Switch(label=label, value=value, on_value=apply, classes=["govsim-switch", f"govsim-switch-{control.path[1]}"])
 
 
 @solara.component

@@ -14,6 +14,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab.resident": ("Resident", "居民"),
     "tab.mechanisms": ("Mechanisms", "机制"),
     "tab.compare": ("Side by side", "对照"),
+    "tab.distribution": ("Distribution", "分布"),
+    "tab.about": ("About", "说明"),
     # scenario
     "scenario.title": ("Scenario", "情景"),
     "scenario.pick": ("Scenario file under scenarios/", "scenarios/ 下的情景文件"),
@@ -57,9 +59,37 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.all": ("all residents", "全体居民"),
     "chart.empty": ("Press Play or Step to simulate.", "点击“播放”或“单步”开始模拟。"),
     "chart.missing": ("Outcome '{name}' is not in this model's outcome registry.", "此模型的结果登记表中没有“{name}”。"),
+    "chart.day": ("day", "天"),
+    "chart.reference": ("before the change", "修改前"),
+    "chart.reference_note": ("Faint dashed line: the run before the last change of settings (since then: {name}). "
+                             "It keeps the same seed, so the two runs differ only by the change and its consequences.",
+                             "浅色虚线：上次修改设置之前的运行（此后的修改：{name}）。两次运行随机种子相同，差别只来自修改本身及其后果。"),
+    "chart.forget": ("Hide the earlier run", "隐藏修改前的运行"),
+    "chart.spread": ("Spread over {n} more seeds", "再用 {n} 个随机种子显示波动范围"),
+    "chart.spread_band": ("range over {n} seeds", "{n} 个随机种子的范围"),
+    "chart.spread_note": ("The shaded band is the lowest to highest of all residents' line over this seed and {n} more, "
+                          "day by day: how much of a difference luck alone makes. Each seed is another street to simulate, "
+                          "so play slows to about a quarter of its speed.",
+                          "阴影带是本随机种子和另外 {n} 个种子下“全体居民”曲线每天的最低到最高值：仅凭运气会有多大差别。"
+                          "每个种子都要多模拟一个街道，所以播放速度会降到约四分之一。"),
+    "chart.csv": ("Download these series (CSV)", "下载这些序列（CSV）"),
+    "chart.hover": ("Hover over a chart to read every line's value on that day. Each y-axis spans at least a tenth "
+                    "of its scale (5 days, 20 issues), so a small change looks small.",
+                    "把鼠标移到图上可读出当天每条线的数值。纵轴至少覆盖量表的十分之一（或 5 天、20 件），小的变化看起来也小。"),
     "outcomes.note": ("Resolution time is the median over issues resolved in the last {window} days. Backlog and "
                       "resolution time by group follow the group of the resident who had the issue.",
                       "解决天数为近 {window} 天内解决的诉求的中位数。分群体的积压与解决天数按提出诉求居民所属群体统计。"),
+    # distribution
+    "dist.trust": ("Trust by group, day {day}", "各群体的信任分布（第 {day} 天）"),
+    "dist.efficacy": ("Efficacy by group, day {day}", "各群体的效能感分布（第 {day} 天）"),
+    "dist.trust_axis": ("trust (0–1 scale)", "信任（0–1 量表）"),
+    "dist.efficacy_axis": ("efficacy (0–1 scale)", "效能感（0–1 量表）"),
+    "dist.share": ("share of the group", "占该群体比例"),
+    "dist.legend": ("{group} (mean {mean})", "{group}（均值 {mean}）"),
+    "dist.participation": ("Taking part today, share of each group (day {day})", "今日参与者占各群体的比例（第 {day} 天）"),
+    "dist.note": ("Each line is one group's residents spread over the bins (it sums to 1 over a chart); the bins cover the "
+                  "values present today. Hover over a bin to read every group's share.",
+                  "每条线是一个群体的居民在各区间的分布（一张图内合计为 1）；区间覆盖今天出现的数值。鼠标移到区间上可读出各群体的比例。"),
     # issues
     "issues.lifecycle": ("Where the issues are now", "诉求当前所处阶段"),
     "issues.total": ("{n} issues have arisen in the {day} days since day 0.", "第 0 天以来的 {day} 天里共产生 {n} 件诉求。"),
@@ -77,15 +107,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "nb.node": ("Resident {id} ({group}): click to inspect", "居民 {id}（{group}）：点击查看"),
     "nb.worker": ("Grid worker of grid cell {cell}", "网格 {cell} 的网格员"),
     "nb.summary": ("{inside} residents of the unit (solid), {outside} of their contacts outside it (faded), {workers} grid "
-                   "worker(s) serving it. Laid out once; colours follow the simulation.",
+                   "worker(s) serving it. Laid out once; colours follow the simulation. Click a resident to inspect them.",
                    "本单元居民 {inside} 人（实色），其单元外联系人 {outside} 人（浅色），服务该单元的网格员 {workers} 人。"
-                   "布局只计算一次，颜色随模拟更新。"),
-    "nb.legend_trust": ("Colour: trust from red (low) through yellow to blue (high). Circles are residents, diamonds "
-                        "party members, squares grid workers; darker lines are stronger ties. Click a resident to inspect them.",
-                        "颜色表示信任：红（低）—黄—蓝（高）。圆点为居民，菱形为党员，方块为网格员；线越深关系越强。点击居民可查看详情。"),
-    "nb.legend_participation": ("Colour: green takes part today, grey does not. Circles are residents, diamonds party "
-                                "members, squares grid workers; darker lines are stronger ties. Click a resident to inspect them.",
-                                "颜色表示参与：绿色为今日参与，灰色为未参与。圆点为居民，菱形为党员，方块为网格员；线越深关系越强。点击居民可查看详情。"),
+                   "布局只计算一次，颜色随模拟更新。点击居民可查看详情。"),
+    "nb.node_member": (", party member", "，党员"),
+    "nb.tip": (" · trust {trust} · {part}", " · 信任 {trust} · {part}"),
+    "nb.tip_part": ("takes part today", "今日参与"),
+    "nb.tip_no_part": ("does not take part today", "今日未参与"),
+    "nb.zoom_in": ("Zoom in", "放大"),
+    "nb.zoom_out": ("Zoom out", "缩小"),
+    "nb.reset": ("Whole view", "全图"),
+    "nb.hint": ("Wheel to zoom, drag to move, hover a resident for their trust.", "滚轮缩放，拖动平移，鼠标停在居民上可看其信任。"),
+    "nb.scale_title": ("Trust colour scale", "信任颜色刻度"),
+    "nb.scale": ("The colours run over {lo}–{hi}, the range of trust in this drawing today (from {min} to {max}; the full "
+                 "scale is 0–1), so differences between neighbours show.",
+                 "颜色覆盖 {lo}–{hi}，即今天图中居民信任的范围（{min} 至 {max}；完整量表为 0–1），以便看出邻里之间的差别。"),
+    "nb.legend.resident": ("resident of the unit, coloured by trust", "本单元居民，颜色表示信任"),
+    "nb.legend.part": ("takes part today", "今日参与"),
+    "nb.legend.no_part": ("does not take part today", "今日未参与"),
+    "nb.legend.outside": ("contact living outside the unit (faded)", "居住在本单元外的联系人（浅色）"),
+    "nb.legend.member": ("party member (diamond, pink outline; filled as any resident)", "党员（菱形、粉色边框；填色同其他居民）"),
+    "nb.legend.worker": ("grid worker serving the unit", "服务本单元的网格员"),
+    "nb.legend.tie": ("strong tie: a social contact (household, neighbours, friends)", "强关系：社会联系（同户、邻居、朋友）"),
+    "nb.legend.weak": ("weak tie (the fainter, the weaker)", "弱关系（越浅越弱）"),
+    "nb.legend.service": ("grid worker to the households of their grid cell", "网格员与其网格内住户"),
     # resident
     "res.pick": ("Resident number (0–{max})", "居民编号（0–{max}）"),
     "res.busiest": ("Show the resident with most issues", "查看诉求最多的居民"),
@@ -134,4 +179,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmp.b": ("B: {name}", "B：{name}"),
     "cmp.diff": ("B − A", "B − A"),
     "cmp.seed": ("Both on seed {seed}.", "两者的随机种子均为 {seed}。"),
+    "cmp.change": ("Or: these settings plus one change (B)", "或：当前设置再加一项修改（B）"),
+    "cmp.change_none": ("(pick a change)", "（选择一项修改）"),
+    "cmp.plus": ("these settings + {change}", "当前设置 + {change}"),
+    "cmp.now": ("these settings", "当前设置"),
+    "cmp.diff_note": ("The difference chart's y-axis spans at least a tenth of the outcome's scale around zero: a "
+                      "difference that looks small is small.",
+                      "差值图的纵轴围绕零至少覆盖该结果量表的十分之一：看起来小的差别确实小。"),
+    # one change, in words
+    "change.on": ("on", "开启"),
+    "change.off": ("off", "关闭"),
+    "change.switch": ("{name}: {value}", "{name}：{value}"),
+    "change.param": ("{name}: {param} = {value}", "{name}：{param} = {value}"),
+    "change.run": ("{param} = {value}", "{param} = {value}"),
+    "change.none": ("no settings changed", "设置未变"),
+    "change.sep": ("; ", "；"),
+    "change.more": (" and {n} more", "等另 {n} 项"),
+    # building a population
+    "build.busy": ("Building the street for these settings: {residents} residents and {days} days of warm-up "
+                   "(once; later visits take it from the cache). This can take a minute.",
+                   "正在为这些设置构建街道：{residents} 名居民，预热 {days} 天（只需一次，之后从缓存读取）。可能需要一分钟。"),
 }

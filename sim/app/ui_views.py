@@ -1,60 +1,108 @@
-"""The main views: outcome charts, the issue lifecycle and channels, a neighbourhood, one
-resident. Each redraws when the simulation changes (``state.tick``)."""
+"""The main views: outcome charts, the issue lifecycle and channels, one resident (the
+neighbourhood is ``ui_neighbourhood``). Each redraws when the simulation changes (``state.tick``)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import solara
 
 from sim.app import i18n, svg
-from sim.app.neighbourhood import HEIGHT, WIDTH, Neighbourhood, build, node_colours
+from sim.app.changes import describe_all
 from sim.app.resident import profile
-from sim.app.series import CHARTS, STAGES, Chart, History, channel_counts, issues_since, lifecycle_counts
-from sim.app.ui_common import TABS, AppState, Help, Md
+from sim.app.scenario_io import export_filename, named_after_changes
+from sim.app.series import CHARTS, STAGES, Chart, History, axis, channel_counts, issues_since, lifecycle_counts, series_csv
+from sim.app.session import SPREAD_SEEDS, Explorer, spread_configs
+from sim.app.ui_common import AppState, Help, Md
 from sim.outcomes.registry import WINDOW
 from sim.vocab import GROUPS
 
-if TYPE_CHECKING:
-    from sim.graph import Population
-
-__all__ = ["IssuesView", "NeighbourhoodView", "OutcomesView", "ResidentView", "chart_svg"]
+__all__ = ["IssuesView", "OutcomesView", "ResidentView", "chart_svg"]
 
 ALL_COLOUR = "#222222"
 GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 STAGE_COLOURS = {"latent": "#bdbdbd", "reported": "#fdd0a2", "queued": "#fd8d3c", "handled": "#e6550d",
                  "resolved": "#31a354", "false_closed": "#756bb1", "abandoned": "#636363"}
 CHANNEL_COLOUR = "#3182bd"
+REFERENCE_COLOUR = "#555555"
 
 
-def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str) -> str:
-    """One outcome chart: overall (thick) and by resident group."""
+def chart_svg(chart: Chart, history: History, lang: str, *, empty: str, missing: str,
+              reference: History | None = None, spread: list[History] | None = None, hover: bool = True) -> str:
+    """One outcome chart: overall (thick) and by resident group; ``reference``: the run before
+    the last change, drawn faintly (overall only); ``spread``: the same settings on more seeds,
+    shaded from the lowest to the highest overall value of all the seeds day by day."""
     title = i18n.outcome_label(chart.outcome, lang)
     if not chart.available:
         return svg.line_chart(days=np.zeros(0), lines=[], title=title, empty=missing.format(name=chart.outcome))
+    days = history.days
     lines = [svg.Line(i18n.tr("chart.all", lang), history.overall(chart.key), ALL_COLOUR, 2.4)]
     for g, name in enumerate(GROUPS):
         values = history.group(chart.key, g)
         if np.isfinite(values).any():
             lines.append(svg.Line(i18n.group(name, lang), values, GROUP_COLOURS[g % len(GROUP_COLOURS)], 1.3))
-    return svg.line_chart(days=history.days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty)
+    if reference is not None and history.n:
+        n = max(history.n, min(reference.n, history.n))
+        ref = np.full(n, np.nan)
+        m = min(n, reference.n)
+        ref[:m] = reference.overall(chart.key)[:m]
+        lines.append(svg.Line(i18n.tr("chart.reference", lang), ref, REFERENCE_COLOUR, 2.0, dash="5,3", opacity=0.45))
+    band = None
+    if spread:
+        n = history.n
+        stack = np.full((1 + len(spread), n), np.nan)
+        stack[0] = history.overall(chart.key)
+        for k, h in enumerate(spread, start=1):
+            m = min(n, h.n)
+            stack[k, :m] = h.overall(chart.key)[:m]
+        with np.errstate(all="ignore"):
+            lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+        band = svg.Band(i18n.tr("chart.spread_band", lang, n=1 + len(spread)), lo, hi, ALL_COLOUR)
+    ax = axis(chart.outcome)
+    return svg.line_chart(days=days, lines=lines, title=title, unit=i18n.unit(chart.outcome, lang), empty=empty,
+                          min_span=ax.min_span, floor=ax.floor, ceiling=ax.ceiling, xlabel=i18n.tr("chart.day", lang), band=band,
+                          hover=hover)
 
 
 @solara.component
 def OutcomesView(state: AppState) -> None:
-    """Trust, participation, resolution time and backlog, overall and by group."""
+    """Trust, participation, resolution time and backlog, overall and by group; the run before
+    the last change faintly; optionally the spread over more seeds; the series as CSV."""
     state.tick.value  # noqa: B018
     lang = state.lang.value
-    with state.explorer.lock:
-        history = state.explorer.a.history
-        charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"))
-                  for c in CHARTS]
+    ex = state.explorer
+    hover = not state.playing.value  # redrawn with the readouts on pause
+    with ex.lock:
+        history, reference, spread = ex.a.history, ex.reference, [r.history for r in ex.spread]
+        charts = [chart_svg(c, history, lang, empty=state.t("chart.empty"), missing=state.t("chart.missing"),
+                            reference=reference, spread=spread, hover=hover) for c in CHARTS]
+        csv_name = export_filename(named_after_changes(ex.origin, ex.config)).removesuffix(".yaml") + "_series.csv"
     with solara.ColumnsResponsive(12, large=6):
         for c, text in zip(CHARTS, charts):
             solara.HTML(unsafe_innerHTML=text, classes=["govsim-chart-box", f"govsim-chart-{c.key}"])
+    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        with solara.Div(classes=["govsim-csv"]):
+            solara.FileDownload(lambda: _csv(ex), filename=csv_name, label=state.t("chart.csv"), mime_type="text/csv")
+        solara.Switch(label=state.t("chart.spread", n=SPREAD_SEEDS), value=bool(spread), classes=["govsim-spread"],
+                      on_value=lambda on: state.act(lambda: ex.set_spread(on), builds=spread_configs(ex.config)[-1] if on else None))
+        if reference is not None:
+            solara.Button(state.t("chart.forget"), on_click=lambda: (ex.forget_reference(), state.advanced()), text=True,
+                          small=True, classes=["govsim-forget"], style={"text-transform": "none"})
+    if reference is not None:
+        Help(state.t("chart.reference_note", name=_reference_name(state)), classes=["govsim-help", "govsim-reference-note"])
+    Help(state.t("chart.hover"))
+    Help(state.t("chart.spread_note", n=SPREAD_SEEDS), classes=["govsim-help", "govsim-spread-note"])
     Help(state.t("outcomes.note", window=WINDOW))
+
+
+def _csv(ex: Explorer) -> str:
+    with ex.lock:
+        return series_csv(ex.a.history)
+
+
+def _reference_name(state: AppState) -> str:
+    """What changed since the faint line's run (the settings now against its settings)."""
+    ex = state.explorer
+    return "" if ex.reference_config is None else describe_all(ex.reference_config, ex.config, state.lang.value)
 
 
 @solara.component
@@ -80,75 +128,6 @@ def IssuesView(state: AppState) -> None:
                                    (state.t("issues.channels_recent", window=WINDOW), recent, "govsim-channels-recent")):
             bars = [svg.Bar(i18n.channel(name, lang), n, CHANNEL_COLOUR) for name, n in counts.items()]
             solara.HTML(unsafe_innerHTML=svg.hbars(bars=bars, title=title, css=f"govsim-bars {css}"), classes=[f"govsim-issues-{css}"])
-
-
-@solara.component_vue("network.vue")
-def NetworkSvg(nodes: list, colours: list, edges: list, service: list, width: float, height: float,
-               event_pick: Callable[[int], None] | None = None) -> None:
-    """The neighbourhood drawing: fixed geometry, colours that change, clickable nodes."""
-
-
-def _geometry(nb: Neighbourhood, pop: Population, lang: str, t: Callable[..., str]) -> tuple[list, list, list]:
-    """Nodes (position, shape, tooltip), ties and grid workers' service lines: drawn once."""
-    nodes = []
-    for k, (i, (x, y)) in enumerate(zip(nb.residents.tolist(), nb.xy.round(1).tolist())):
-        title = t("nb.node", id=i, group=i18n.group(GROUPS[int(pop.group[i])], lang))
-        nodes.append({"i": i, "x": x, "y": y, "o": 1.0 if nb.inside[k] else 0.55, "s": "p" if pop.party_member[i] else "r", "t": title})
-    service = []
-    for cell, x, y, served in nb.workers:
-        nodes.append({"i": -1 - cell, "x": round(x, 1), "y": round(y, 1), "o": 1.0, "s": "g", "t": t("nb.worker", cell=cell)})
-        service += [[x, y, *nb.xy[k].round(1).tolist()] for k in served]
-    xy = nb.xy.round(1)
-    edges = [[*xy[a].tolist(), *xy[b].tolist(), round(float(s), 2)] for (a, b), s in zip(nb.edges, nb.strength)]
-    return nodes, edges, service
-
-
-@solara.component
-def NeighbourhoodView(state: AppState) -> None:
-    """A building (or compound) and the ties around it, coloured by trust or participation."""
-    state.revision.value  # noqa: B018 - a new population needs a new layout
-    unit, set_unit = solara.use_state("building")
-    index, set_index = solara.use_state(0)
-    colour_by, set_colour_by = solara.use_state("trust")
-    ex = state.explorer
-    pop = ex.a.model.pop
-    count = int((pop.building if unit == "building" else pop.compound).max()) + 1
-    asked, index = index, max(0, min(index, count - 1))
-    key = (ex.config.seed, ex.config.population.model_dump_json(), unit, index)
-    nb = solara.use_memo(lambda: build(pop, [w.cell for w in ex.a.model.grid_workers], unit=unit, index=index), [key])
-    geometry = solara.use_memo(lambda: _geometry(nb, pop, state.lang.value, state.t), [nb, state.lang.value])
-    units = {state.t("nb.building"): "building", state.t("nb.compound"): "compound"}
-    colours = {state.t("nb.trust"): "trust", state.t("nb.participation"): "participation"}
-    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=next(k for k, v in units.items() if v == unit), values=list(units),
-                                   on_value=lambda label: set_unit(units[label]), classes=["govsim-nb-unit"])
-        solara.InputInt(state.t("nb.index", max=count - 1), value=index, on_value=lambda v: set_index(int(v)),
-                        classes=["govsim-nb-index"], style={"max-width": "140px"})
-        solara.ToggleButtonsSingle(value=next(k for k, v in colours.items() if v == colour_by), values=list(colours),
-                                   on_value=lambda label: set_colour_by(colours[label]), classes=["govsim-nb-colour"])
-    if asked != index:
-        Help(state.t("nb.clamped", asked=asked, shown=index, max=count - 1), classes=["govsim-help", "govsim-clamped"])
-    NetworkPanel(state, nb, geometry, colour_by)
-    Help(state.t("nb.summary", inside=int(nb.inside.sum()), outside=int((~nb.inside).sum()), workers=len(nb.workers)))
-    Help(state.t("nb.legend_trust" if colour_by == "trust" else "nb.legend_participation"))
-
-
-@solara.component
-def NetworkPanel(state: AppState, nb: Neighbourhood, geometry: tuple[list, list, list], colour_by: str) -> None:
-    """The drawing, recoloured every step by today's trust or participation."""
-    state.tick.value  # noqa: B018
-    nodes, edges, service = geometry
-    with state.explorer.lock:
-        st = state.explorer.a.model.state
-        values = st.participating[nb.residents] if colour_by == "participation" else st.trust[nb.residents]
-    colours = node_colours(values, binary=colour_by == "participation") + ["#6a3d9a"] * len(nb.workers)
-
-    def pick(i: int) -> None:
-        if i >= 0:
-            state.resident.set(int(i))
-            state.tab.set(TABS.index("resident"))
-
-    NetworkSvg(nodes=nodes, colours=colours, edges=edges, service=service, width=WIDTH, height=HEIGHT, event_pick=pick)
 
 
 @solara.component
