@@ -371,6 +371,23 @@ class Plan:
         return out
 
 
+class Progress:
+    """A line on stderr every twentieth of the runs (the engine's bar shows only on a terminal)."""
+
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.total, self.done, self.t0 = total, 0, time.perf_counter()
+        self.every, self.stream = max(1, total // 20), stream
+
+    def __call__(self, _record: Any) -> None:
+        self.done += 1
+        if self.done % self.every and self.done != self.total:
+            return
+        wall = time.perf_counter() - self.t0
+        left = wall / self.done * (self.total - self.done)
+        print(f"robustness: {self.done:,} of at most {self.total:,} runs done in this call, {wall / 60:.1f} min; "
+              f"at most {left / 60:.0f} min left", file=self.stream or sys.stderr, flush=True)
+
+
 def run(plan: Plan, *, seeds: int, residents: int, days: int, out: Path, workers: int | None = None,
         quiet: bool = False) -> tuple[dict[str, dict[str, np.ndarray]], Any]:
     """Every variant × seed on the sweep engine (resumable in ``out``): measured values by variant
@@ -381,7 +398,7 @@ def run(plan: Plan, *, seeds: int, residents: int, days: int, out: Path, workers
 
     exp = Experiment.build(plan.variants(), name="robustness", set={"population.residents": residents, "days": days},
                            replications=seeds, outcomes=plan.outcomes, issues=survival.COLUMNS if plan.censored else False)
-    result = run_experiment(exp, out, workers=workers, quiet=quiet)
+    result = run_experiment(exp, out, workers=workers, quiet=quiet, on_done=None if quiet else Progress(exp.n_runs))
     table: dict[str, dict[str, np.ndarray]] = {}
     for outcome in exp.outcomes:
         for (_, name), values in result.values(outcome).items():

@@ -167,10 +167,13 @@ def test_a_bad_screening_file_is_a_one_line_error(tmp_path: Path, capsys: pytest
     assert "validate.py --screen" in capsys.readouterr().err
 
 
-def test_a_tiny_run_writes_tables_that_agree_with_the_classifier(tmp_path: Path) -> None:
+def test_a_tiny_run_writes_tables_that_agree_with_the_classifier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "rob"
     assert rb.main(["--only", "exp6b", "--seeds", "2", "--residents", "300", "--days", "30", "--workers", "1",
                     "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "28 of at most 28 runs done" in printed.err  # 7 points x 2 arms x 2 seeds, progress without a terminal
+    assert "behaviour.participation_base: low" in printed.out  # the levels are printed before anything runs
     with (out / "robustness.csv").open(encoding="utf-8") as fh:
         got = list(csv.DictReader(fh))
     assert {r["finding"] for r in got} == {"exp6b/false_closure_rate"}
