@@ -52,6 +52,7 @@ import hashlib
 import json
 import math
 import sys
+import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -549,13 +550,28 @@ def rule_text() -> str:
             "screening's range).")
 
 
+def compute_time(out: Path) -> tuple[float, float]:
+    """CPU and worker wall minutes of every stored run of an engine folder (its timings.parquet),
+    resumed runs included: the cost of the table whichever call made the runs."""
+    import pyarrow.parquet as pq
+
+    path = Path(out) / "timings.parquet"
+    if not path.is_file():
+        return math.nan, math.nan
+    t = pq.read_table(path, columns=["cpu_s", "wall_s"])
+    return (sum(v or 0.0 for v in t.column("cpu_s").to_pylist()) / 60,
+            sum(v or 0.0 for v in t.column("wall_s").to_pylist()) / 60)
+
+
 def markdown(plan: Plan, by: Mapping[str, list[Cell]], *, seeds: int, residents: int, days: int, wall: float,
-             ran: int, resumed: int = 0) -> str:
-    again = f", {resumed:,} of them resumed from an earlier call (not in this time)" if resumed else ""
+             ran: int, resumed: int = 0, cpu_min: float = math.nan, worker_min: float = math.nan) -> str:
+    cost = f" ({cpu_min:.1f} CPU-min, {worker_min:.0f} worker-min in all)" if math.isfinite(cpu_min) else ""
+    when = (f"{resumed:,} of them resumed from an earlier call, this call {wall / 60:.1f} min" if resumed
+            else f"in {wall / 60:.1f} min")
     lines = ["# Robustness of the headline comparison and the article's expectations", "",
              f"Made by `python experiments/robustness.py --seeds {seeds} --residents {residents} --days {days}`: "
              f"{residents:,} residents, {days} days after the library's warm-up, {seeds} paired seeds per level "
-             f"(common random numbers): {ran + resumed:,} runs in {wall / 60:.1f} min{again}. A modest scale: the "
+             f"(common random numbers): {ran + resumed:,} runs{cost}, {when}. A modest scale: the "
              "effects' sizes differ from the curated 10,000-resident runs, and a CI over few seeds is wide; what is "
              "tested is the sign.", "",
              rule_text(), "",
@@ -608,7 +624,8 @@ def plot(plan: Plan, by: Mapping[str, list[Cell]], path: Path, *, title: str, on
         if f.sign == 0:
             ax.axhspan(-f.margin, f.margin, color="#999999", alpha=0.2, lw=0)
         ax.set_xticks([4 * i + 1 for i in range(len(chosen))],
-                      [wrap(_short(c.parameter).replace("_", " ").replace(".", " "), 0.55, 5) for c in chosen], fontsize=5)
+                      [textwrap.fill(_short(c.parameter).replace("_", " ").replace(".", " "), 11, break_long_words=False)
+                       for c in chosen], fontsize=5)
         name = f.measure if f.measure in REGISTRY else f.measure.replace("rmst_", "RMST ")
         label = outcome_label(name, unit=False) if f.measure in REGISTRY else name.replace("_", " ")
         ax.set_title(wrap(f"{f.group}: {label} — {status(cs)}", 1.6, 6, max_lines=3), fontsize=6)
@@ -675,8 +692,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         by = cells(plan, table)
         rows_ = rows(plan, by)
         files = [write_csv(rows_, args.out / "robustness.csv")]
+        cpu_min, worker_min = compute_time(done.out)
         md = markdown(plan, by, seeds=args.seeds, residents=args.residents, days=args.days, wall=wall,
-                      ran=done.ran, resumed=done.resumed)
+                      ran=done.ran, resumed=done.resumed, cpu_min=cpu_min, worker_min=worker_min)
         (args.out / "robustness.md").write_text(md + "\n", encoding="utf-8")
         files.append(args.out / "robustness.md")
         scale = f"{args.residents:,} residents, {args.seeds} seeds"
@@ -694,7 +712,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(summary(plan, by))
-    print(f"\n{wall:,.0f} s ({done.ran:,} runs now, {done.resumed:,} resumed); wrote " + ", ".join(str(f) for f in files))
+    print(f"\n{wall:,.0f} s ({done.ran:,} runs now, {done.resumed:,} resumed; {cpu_min:.1f} CPU-min, "
+          f"{worker_min:.0f} worker-min over every run); wrote " + ", ".join(str(f) for f in files))
     return 0
 
 
