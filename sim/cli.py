@@ -95,7 +95,8 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
                    "cores and memory)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
-    g.add_argument("--dask-local", type=_workers, metavar="N", help="start a Dask LocalCluster of N worker processes")
+    g.add_argument("--dask-local", type=_workers, metavar="N", help="start a Dask LocalCluster of N worker processes "
+                   "(capped by memory: ~250 MB a worker plus one run)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -302,10 +303,16 @@ def _executor(args: argparse.Namespace) -> Iterator[Any]:
     if not (args.scheduler or args.dask_local):
         yield None
         return
+    if args.dask_local:  # started at the first jobs, its workers capped by the memory their runs need
+        from sim.sweep.engine import LocalDask
+
+        with LocalDask(args.dask_local) as local:
+            yield local
+        return
     from sim.sweep.executors import dask_client, dask_executor
 
     try:
-        ctx = dask_client(scheduler=args.scheduler, local=args.dask_local)
+        ctx = dask_client(scheduler=args.scheduler)
         client = ctx.__enter__()
     except (OSError, TimeoutError) as exc:
         raise ScenarioError(f"--scheduler {args.scheduler}: cannot connect ({exc}); check the address and that the "

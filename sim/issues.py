@@ -97,6 +97,9 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "reopened": (np.int8, 0),
     "satisfaction": (np.float32, np.nan),
     "exogenous": (np.bool_, False),
+    "outside": (np.bool_, False),
+    "by_reply": (np.bool_, False),
+    "callback_resolved": (np.bool_, False),
 }
 
 

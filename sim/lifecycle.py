@@ -62,10 +62,13 @@ def arrive(model: GovernanceModel, *, rate_scale: float = 1.0, categories: np.nd
     scope_idx = (u_scope[:, None] > np.cumsum(cats["scope"][category], axis=1)).sum(axis=1)
     scope_idx = np.minimum(scope_idx, len(SCOPES) - 1) if scope is None else np.full(k, scope)
     dept2 = np.where(cross < cats["cross"][category], dept2_raw + (dept2_raw >= category), -1)
+    # Beyond the street's authority or policy: drawn from a stream of its own, so the arrival
+    # draws above are the same whatever the share (model v2).
+    outside = model.streams.requests.random(k) < cfg.outside_authority_share
     return model.issues.add(
         day=model.day, exogenous=np.full(k, exogenous), reporter=reporter.astype(np.int32), category=category.astype(np.int8),
         scope=scope_idx.astype(np.int8), dept2=dept2.astype(np.int8), cost=cost.astype(np.float32),
-        severity=severity.astype(np.float32), ready_day=np.full(k, model.day, dtype=np.int32),
+        severity=severity.astype(np.float32), ready_day=np.full(k, model.day, dtype=np.int32), outside=outside,
     )
 
 
@@ -193,6 +196,25 @@ def reassign(model: GovernanceModel, ids: np.ndarray, target: np.ndarray) -> Non
 
 
 # ---------------------------------------------------------------- hours
+#: Offices that tasks from above (上面千条线) draw on: the committees, the street office, departments.
+DUTY_POOLS: tuple[str, ...] = ("community_staff", "street_staff", "departments")
+
+
+def serve_duties(model: GovernanceModel, *, before_cases: bool) -> None:
+    """Tasks handed down from above take ``capacity.duties_from_above_share`` of the offices'
+    daily hours, in every regime: ``rules.duty_priority`` of them before residents' cases, the
+    rest after casework from what is left (a handler's choice of whom to serve first: street-level
+    bureaucrats ration their time by what they are held to account for, Lipsky 1980; the
+    article, part 3(3))."""
+    share = model.config.capacity.duties_from_above_share
+    if share == 0:
+        return
+    part = model.rules.duty_priority if before_cases else 1.0 - model.rules.duty_priority
+    for name in DUTY_POOLS:
+        pool = model.pools[name]
+        pool.draw_upto(pool.rate * (share * part), "duties from above")
+
+
 def group_cumsum(keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cumulative weight within runs of equal ``keys`` (keys sorted)."""
     if len(keys) == 0:
@@ -339,7 +361,9 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     consent; the fix succeeds with ``resolve_quality`` and is paid for, in queue order, from
     the handler's budget, else the regional fund; without money a lower level escalates and
     the street level waits; a failing handler under pressure may close on paper, the more
-    rarely the likelier it expects an audit. Returns which issues were resolved."""
+    rarely the likelier it expects an audit; a failed attempt may be closed by reply instead of
+    tried again (likewise deterred), and a request outside the street's authority can only be
+    answered by reply (model v2). Returns which issues were resolved."""
     iss, h, rules, rng, day = model.issues, model.handlers, model.rules, model.streams.handling, model.day
     if len(ids) == 0:
         return np.zeros(0, bool)
@@ -350,7 +374,7 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     got = needs_consent & (u[0] < rules.consent_base)
     iss.consent[ids[got]] = True
     wait = needs_consent & ~got
-    fixable = ~wait & (u[1] < rules.resolve_quality)
+    fixable = ~wait & (u[1] < rules.resolve_quality) & ~iss.outside[ids]
     paid = pay(model, ids, fixable)
     no_money = fixable & ~paid
     escalate = no_money & (KIND_LEVEL[kind] < STREET_LEVEL) & ~iss.taken_over[ids]
@@ -364,7 +388,14 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     pressure = under_pressure(model, pool, unit)
     paper = failing & pressure & (u[2] < rules.false_closure_pressure * (1.0 - model.audit_risk))
     close_issues(model, ids[paper], Status.FALSE_CLOSED)
-    later = failing & ~paper
+    # Closing by reply (答复): an answer, not a fix; what a request outside the street's
+    # authority can only get, and a failed case may get when nothing holds the handler to account.
+    # Audits reopen unjustified replies too (supervision), so the audit risk deters them alike.
+    reply = failing & ~paper & (iss.outside[ids] | (model.streams.choices.random(len(ids))
+                                                    < rules.reply_closure * (1.0 - model.audit_risk)))
+    close_issues(model, ids[reply], Status.FALSE_CLOSED)
+    iss.by_reply[ids[reply]] = True
+    later = failing & ~paper & ~reply
     if retry:
         iss.ready_day[ids[later]] = day + np.where(wait[later], model.config.capacity.retry_days, 1)
     model.decide("failed_fix", ids[later & ~wait])
@@ -414,8 +445,10 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     """Today's closures reach the residents: a follow-up call telling the outcome if the
     handler asks for one and a grid worker has the hours, a suggestion adopted where a
     mechanism adopts it (``adopt``; its uniform is drawn here, for common random numbers),
-    discovery of paper closures, and trust and efficacy updates by expectancy-disconfirmation
-    (Van Ryzin 2004; procedural voice after Tyler 1990)."""
+    discovery of paper closures, what the reporter tells the hotline's callback (the measurement
+    model), and trust and efficacy updates by expectancy-disconfirmation (Van Ryzin 2004;
+    procedural voice after Tyler 1990). A reporter whose case was closed by reply knows it was
+    not fixed: no betrayal, no fix."""
     iss, rules, rng, day, pop = model.issues, model.rules, model.streams.handling, model.day, model.pop
     b = model.config.behaviour
     closed = closed_today(model)
@@ -432,18 +465,21 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     adopted = model.decide("adopt", np.zeros(len(closed), dtype=bool), closed, told, u[1], comm)
     heard = told * np.where(adopted, 1.0, 0.5)
     iss.heard[closed] = heard
-    paper = iss.status[closed] == Status.FALSE_CLOSED
+    replied = iss.by_reply[closed]
+    paper = (iss.status[closed] == Status.FALSE_CLOSED) & ~replied
     found = paper & (u[2] < b.false_closure_discovery)
     iss.discovered[closed[found]] = True
+    iss.callback_resolved[closed] = np.where(
+        replied, model.streams.choices.random(len(closed)) < b.reply_acceptance, ~found)
     waited = (day - iss.day_arisen[closed]).astype(np.float64)
     timely = np.exp(-np.maximum(0.0, waited - b.expected_days) / b.expected_days)
-    outcome = np.where(found, -b.betrayal_penalty, timely)
+    outcome = np.where(found, -b.betrayal_penalty, np.where(replied, 0.0, timely))
     performance = (1 - b.voice_weight) * outcome + b.voice_weight * heard
     experience(model, iss.reporter[closed], performance, closed)
     eff = model.state.efficacy
     r = iss.reporter[closed]
     own = iss.channel[closed] == Channel.SELF_REPORT
-    _each(eff, r[own & ~found], lambda e: e + b.efficacy_gain * (1 - e))
+    _each(eff, r[own & ~found & ~replied], lambda e: e + b.efficacy_gain * (1 - e))
     _each(eff, r[found], lambda e: e - b.efficacy_loss * e)
 
 
@@ -457,18 +493,35 @@ def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np
 
 
 def experience(model: GovernanceModel, residents: np.ndarray, performance: np.ndarray,
-               ids: np.ndarray | None = None) -> None:
+               ids: np.ndarray | None = None, *, weight: float = 1.0) -> None:
     """Expectancy-disconfirmation: satisfaction = performance − expectation; trust moves by
-    it and expectation adapts toward performance (Van Ryzin 2004, 2006)."""
+    ``weight`` × it and expectation adapts toward performance (Van Ryzin 2004, 2006). The
+    outcome of a case (``ids``) also reaches the reporter's contacts (:func:`vicarious`)."""
     b, st = model.config.behaviour, model.state
     sat = performance - st.expectation[residents]
     if ids is not None:
         model.issues.satisfaction[ids] = sat
-    np.add.at(st.trust, residents, b.trust_learning_rate * sat)
-    np.add.at(st.personal, residents, b.trust_learning_rate * sat)
-    np.add.at(st.expectation, residents, b.expectation_adaptation * (performance - st.expectation[residents]))
+    rate = b.trust_learning_rate * weight
+    np.add.at(st.trust, residents, rate * sat)
+    np.add.at(st.personal, residents, rate * sat)
+    np.add.at(st.expectation, residents, b.expectation_adaptation * weight * (performance - st.expectation[residents]))
     for values in (st.trust, st.personal, st.expectation):  # only these residents changed
         values[residents] = np.clip(values[residents], 0.0, 1.0)
+    if ids is not None and b.vicarious_weight > 0 and len(residents):
+        vicarious(model, residents, sat)
+
+
+def vicarious(model: GovernanceModel, residents: np.ndarray, sat: np.ndarray) -> None:
+    """Neighbours' case outcomes travel over ties, not only their opinions: each contact j of a
+    reporter r moves its experience-based trust by α × ``behaviour.vicarious_weight`` × s_jr × S_r
+    (tie strength s, the reporter's satisfaction S; vicarious experience, Bandura 1977; model v2)."""
+    b, st = model.config.behaviour, model.state
+    told = np.bincount(residents, weights=sat, minlength=st.ties.shape[0])
+    heard = st.ties @ told
+    heard *= b.trust_learning_rate * b.vicarious_weight
+    reached = np.flatnonzero(heard)
+    for values in (st.trust, st.personal):
+        values[reached] = np.clip(values[reached] + heard[reached], 0.0, 1.0)
 
 
 # ---------------------------------------------------------------- abandonment

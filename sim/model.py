@@ -88,8 +88,10 @@ class GovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day. Pools are refilled; phases then draw on them in this order, which is the
-        priority rule for hours (planned duties before casework, casework before follow-ups)."""
+        """One day. Pools are refilled; duties from above take their first share, today's
+        cases are held their hours; phases then draw on them in this order (planned duties
+        before casework, casework before follow-ups), and the rest of the duties from above
+        take what is left after casework."""
         self._new_day()
         self._hooks("events")
         lifecycle.arrive(self)
@@ -99,11 +101,13 @@ class GovernanceModel(mesa.Model):
         lifecycle.route(self)
         self._hooks("handle")
         lifecycle.handle(self)
+        lifecycle.serve_duties(self, before_cases=False)
         self._hooks("close")
         lifecycle.feedback_and_experience(self)
         lifecycle.abandon(self)
         self._hooks("social")
         social.self_govern(self)
+        social.treatment(self)
         social.spread_trust(self)
         social.update_participation(self)
         social.relax(self)
@@ -114,6 +118,7 @@ class GovernanceModel(mesa.Model):
             self._apply_regime()  # the warm-up under the pre-reform regime is over
         self.issues.today = self.day
         self.pools.new_day()
+        lifecycle.serve_duties(self, before_cases=True)
         lifecycle.reserve_casework(self)
         self.state.took_part[:] = False
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Purposes, in a fixed order: the index is the spawn key, so never reorder, only append.
-PURPOSES: tuple[str, ...] = ("graph", "arrivals", "detection", "handling", "social", "events", "mesa")
+PURPOSES: tuple[str, ...] = ("graph", "arrivals", "detection", "handling", "social", "events", "mesa", "requests",
+                             "choices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class Streams:
     social: np.random.Generator
     events: np.random.Generator
     mesa: np.random.Generator
+    requests: np.random.Generator  #: what a request is beyond the arrival draws (outside the street's authority)
+    choices: np.random.Generator  #: handlers' choices and callbacks added by model v2 (reply closures)
 
 
 def make_streams(seed: int) -> Streams:

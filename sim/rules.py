@@ -42,6 +42,8 @@ class Rules:
     hours_per_feedback: float
     false_closure_pressure: float
     resolve_quality: float
+    duty_priority: float  #: share of duties from above served before cases
+    reply_closure: float  #: probability a failed attempt is closed by reply
     channel_access: np.ndarray  #: group -> offline channel access
     consent_base: float
     community_budget_per_day: float
@@ -81,6 +83,8 @@ class Rules:
             hours_per_feedback=cap.hours_per_feedback,
             false_closure_pressure=cap.false_closure_pressure,
             resolve_quality=cap.resolve_quality,
+            duty_priority=cap.duty_priority,
+            reply_closure=cap.reply_closure,
             channel_access=np.array(cfg.behaviour.channel_access.as_tuple(), dtype=np.float64),
             consent_base=cfg.behaviour.consent_probability,
             community_budget_per_day=cap.community_budget_per_day,

@@ -160,6 +160,7 @@ class IssueConfig(Strict):
     categories: dict[str, CategoryConfig] = Field(default_factory=_default_categories, description="Per-category shares, costs and scopes.")
     patience_days: float = Field(60.0, gt=0, le=3650, description="Mean days a reporter waits on an open issue before giving up.")
     latent_lifetime_days: float = Field(90.0, gt=0, le=3650, description="Mean days an unreported issue lingers before the resident lives with it (abandoned).")
+    outside_authority_share: float = Field(0.0, ge=0, le=0.6, description="Share of requests that lie outside the street's authority or policy (a rule made higher up, a private dispute, a demand against policy): no handler of the street can fix them, and a handler can only answer them by reply (Beijing 12345 lists such 'unreasonable or beyond-policy' requests apart; model v2; 0 keeps every request fixable, as in v1).")
 
     @model_validator(mode="before")
     @classmethod
@@ -234,6 +235,9 @@ class CapacityConfig(Strict):
     pressure_days: float = Field(3.0, gt=0, le=365, description="Staff are under pressure when the work queued for them exceeds this many days of their hours.")
     resolve_quality: Prob = Field(0.9, description="Probability a handled issue with authority and resources is really resolved.")
     feedback_probability: Prob = Field(0.4, description="Probability a handler asks for a follow-up call telling the reporter the outcome, without a closed-loop rule.")
+    duties_from_above_share: float = Field(0.0, ge=0, le=0.9, description="Share of the daily hours of community committees, the street office and departments demanded by tasks handed down from above (上面千条线, 下面一根针: reports, inspections, campaigns), in every regime (the article, part 3(3); model v2; 0: none, as in v1).")
+    duty_priority: Prob = Field(1.0, description="Share of the day's duties from above that handlers serve before residents' cases (1: what superiors assess comes first, Lipsky 1980; 0: cases first, duties take what is left).")
+    reply_closure: Prob = Field(0.0, description="Probability a handler whose attempt failed closes the case by reply (答复: an explanation, not a fix) instead of trying again, when nothing holds it to account (形式主义; model v2; 0: never, as in v1). Requests outside the street's authority are always answered by reply.")
 
 
 class BehaviourConfig(Strict):
@@ -248,7 +252,10 @@ class BehaviourConfig(Strict):
     expectation_adaptation: Prob = Field(0.1, description="Rate at which expectations move toward experienced performance.")
     voice_weight: Prob = Field(0.3, description="Weight of being heard (feedback) in perceived performance (procedural justice).")
     false_closure_discovery: Prob = Field(0.6, description="Probability a reporter finds out an issue was closed on paper only.")
+    reply_acceptance: Prob = Field(0.3, description="Probability a reporter whose case was closed by reply tells the hotline's callback it was resolved (measurement model: the callback figure counts it; assumption).")
     betrayal_penalty: PosFloat = Field(0.6, le=5, description="Extra performance loss when a paper closure is discovered (worse than slow honest work).")
+    procedural_weight: Prob = Field(0.0, description="Weight, against a case's outcome, of how one is treated as an experience of its own: a home visit or a meeting attended today counts as an experience of performance 1 (procedural justice: Tyler 1990; Tyler & Huo 2002; the article, part 3(4): 生人 → 熟人; model v2; 0: treatment is no experience, as in v1).")
+    vicarious_weight: Prob = Field(0.0, description="Weight of a contact's case outcome (closure or abandonment) on one's own experience-based trust, times the tie's strength (vicarious experience, Bandura 1977; model v2; 0: only opinions travel over ties, as in v1).")
     influence_rate: Prob = Field(0.03, description="Daily susceptibility to neighbours' trust (Friedkin–Johnsen weighted averaging).")
     memory_days: float = Field(365.0, gt=0, le=36500, description="Experiences fade: each resident's experience-based view relaxes toward their disposition (initial trust), and their expectation toward the common norm, with this time constant, so trust settles where new experiences balance forgetting (a balancing process; assumption of about a year's memory).")
     stubbornness: Prob = Field(0.03, description="Daily pull of trust back toward one's own experience-based view (Friedkin–Johnsen anchor; 0: pure averaging, trust converges to consensus).")

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from sim.issues import Status
-from sim.lifecycle import COLLECTIVE_SCOPES, close_issues, is_collective
+from sim.lifecycle import COLLECTIVE_SCOPES, close_issues, experience, is_collective
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -51,10 +51,11 @@ def residents_of(model: GovernanceModel, units: np.ndarray) -> np.ndarray:
 def self_govern(model: GovernanceModel) -> None:
     """Residents resolve collective issues themselves (self-governance; the article, part 3(1)) with a
     daily probability = rate × coordination of their community × participating share of
-    their unit. Participants gain efficacy; issues taken over by the party are not theirs."""
+    their unit. Participants gain efficacy; issues taken over by the party are not theirs, and
+    requests outside the street's authority or policy are not within anyone's reach here."""
     iss, b = model.issues, model.config.behaviour
     cand = iss.ids_with(Status.LATENT, Status.QUEUED)
-    cand = cand[is_collective(iss.scope[cand]) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0)]
+    cand = cand[is_collective(iss.scope[cand]) & ~iss.taken_over[cand] & (iss.dept2[cand] < 0) & ~iss.outside[cand]]
     if len(cand) == 0:
         return
     unit = unit_of(model, cand)
@@ -73,6 +74,18 @@ def self_govern(model: GovernanceModel) -> None:
     st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
     st.last_volunteering[mine] = model.day
     st.took_part[mine] = True
+
+
+def treatment(model: GovernanceModel) -> None:
+    """How one is treated is an experience of its own: a resident visited at home or attending
+    a meeting or session today (``last_deliberation``) has an experience of performance 1,
+    weighted ``behaviour.procedural_weight`` against a case's outcome (procedural justice: Tyler
+    1990; Tyler & Huo 2002; the article, part 3(4): 生人 → 熟人; model v2; 0: none, as in v1)."""
+    w = model.config.behaviour.procedural_weight
+    if w == 0:
+        return
+    treated = np.flatnonzero(model.state.last_deliberation == model.day)
+    experience(model, treated, np.ones(len(treated)), weight=w)
 
 
 def spread_trust(model: GovernanceModel) -> None:

@@ -31,6 +31,11 @@ def check_invariants(model: GovernanceModel) -> dict[str, float]:
     assert np.all(iss.col("reassignments") >= 0)
     detected = iss.col("day_detected") >= 0
     assert np.all(iss.col("day_detected")[detected] >= iss.col("day_arisen")[detected])
+    status = iss.col("status")
+    assert np.all(status[iss.col("by_reply")] == Status.FALSE_CLOSED), "a reply closure that is not closed"
+    assert not np.any(status[iss.col("outside")] == Status.RESOLVED), "a request outside the street's authority resolved"
+    called = iss.col("callback_resolved")
+    assert not np.any(called & ~np.isin(status, [Status.RESOLVED, Status.FALSE_CLOSED])), "a callback on an open case"
     for pool in model.pools:
         assert np.all(pool.used <= pool.available + 1e-9), pool.spec.name
         assert np.all(pool.level >= -1e-9), pool.spec.name

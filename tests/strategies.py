@@ -99,8 +99,11 @@ def small_configs(draw: st.DrawFn, *, extreme: bool = False) -> ScenarioConfig:
             "residents": draw(st.integers(20, 400)),
             "party_member_share": draw(st.floats(0, 0.3)),
         },
-        issues={"rate_per_resident_day": draw(st.floats(0.0, 0.05))},
-        capacity={"handoff_days": draw(st.floats(0, 5)), "routing_accuracy": draw(st.floats(0, 1))},
+        issues={"rate_per_resident_day": draw(st.floats(0.0, 0.05)),
+                "outside_authority_share": draw(st.sampled_from([0.0, 0.3]))},
+        capacity={"handoff_days": draw(st.floats(0, 5)), "routing_accuracy": draw(st.floats(0, 1)),
+                  "duties_from_above_share": draw(st.sampled_from([0.0, 0.5])),
+                  "duty_priority": draw(st.floats(0, 1)), "reply_closure": draw(st.sampled_from([0.0, 0.5]))},
         mechanisms=draw(mechanism_sets(extreme=extreme)),
     )
 

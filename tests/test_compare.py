@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import math
@@ -25,6 +24,7 @@ from sim.sweep.engine import Plan
 from sim.sweep.executors import serial_executor
 from sim.sweep.job import Job
 from sim.sweep.store import RunRecord
+from tests.tables import rows as read_rows
 
 SEEDS = 3
 BASE = "name: base\npopulation: {residents: 300}\ndays: 20\n"
@@ -48,11 +48,6 @@ def cli_run(scenarios: list[Path], tmp_path_factory: pytest.TempPathFactory) -> 
     with contextlib.redirect_stdout(stdout):
         code = main(["compare", *map(str, scenarios), "--seeds", str(SEEDS), "--out", str(out), "--workers", "1", "--quiet"])
     return out, stdout.getvalue(), code
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def same(a: float, b: float) -> bool:
@@ -82,7 +77,7 @@ def test_plan_unique_names(scenarios: list[Path], tmp_path: Path) -> None:
 def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:
     out, stdout, code = cli_run
     assert code == 0
-    rows = read_csv(out / "comparison.csv")
+    rows = read_rows(out / "comparison.csv")
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
     assert {(r["scenario"], r["outcome"]) for r in rows} == {(s, o) for s in ("base", "loop") for o in COMPARED}
     for r in rows:
@@ -94,7 +89,7 @@ def test_cli_outputs(cli_run: tuple[Path, str, int]) -> None:
         elif r["diff_ci_low"]:
             assert float(r["diff_ci_low"]) <= float(r["diff"]) <= float(r["diff_ci_high"])
             assert r["p_wilcoxon"] == ""  # fewer than 6 pairs
-    costs = read_csv(out / "costs.csv")
+    costs = read_rows(out / "costs.csv")
     assert list(costs[0].keys()) == list(COST_COLUMNS) and {r["scenario"] for r in costs} == {"loop"}
     for r in costs:  # a ratio only where the effect's CI excludes 0
         assert (r["hours_per_unit"] != "") == (r["significant"] == "true")
@@ -259,7 +254,7 @@ def test_censored_resolution_times_in_the_comparison(cli_run: tuple[Path, str, i
     from sim.run import run
 
     out, stdout, _ = cli_run
-    rows = read_csv(out / "survival.csv")
+    rows = read_rows(out / "survival.csv")
     assert list(rows[0].keys()) == list(SURVIVAL_COLUMNS)
     by = {(r["scenario"], r["cohort"]): r for r in rows}
     assert set(by) == {(s, c) for s in ("base", "loop") for c in ("all", "cross_department")}

@@ -4,7 +4,6 @@ extra grid-worker hour, what it does to trust, and how that changes with the num
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -21,17 +20,13 @@ from sim.sweep.engine import run_experiment
 from sim.sweep.executors import serial_executor
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import read_runs
+from tests.tables import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")
 OUTCOMES = ["resolution_days_rmst", "resolution_days_median", "resolution_rate", "trust_mean", "participation_rate", "trust_gap_gig",
             "used_grid_workers", "used_community_staff"]
 STAFF = "capacity.households_per_grid_worker"
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +119,19 @@ def test_a_zero_width_interval_is_not_a_verdict() -> None:
     assert d.ranking[0]["verdict"].startswith("no spread") and d.warnings
 
 
+def test_the_paired_effects_and_the_decision_views_give_one_verdict() -> None:
+    """One rule for the word on an effect: the paired-effects table and the ranking agree."""
+    cols = {"scenario": np.array(["a"] * 3 + ["b"] * 3, dtype=object), "seed": np.array([0, 1, 2] * 2),
+            "point": np.zeros(6, int), "resolution_days_median": np.array([5.0, 6.0, 7.0, 4.0, 5.0, 6.0]),
+            "trust_mean": np.array([0.5, 0.6, 0.4, 0.7, 0.75, 0.62]),
+            "used_grid_workers": np.array([1.0, 1.1, 0.9, 2.0, 2.2, 1.9])}
+    d = decide(cols, [], outcome="resolution_days_median", per="grid_workers")
+    paired = {r["outcome"]: r["verdict"] for r in analysis.paired_effects(cols, ["resolution_days_median", "trust_mean"], [],
+                                                                          factorial=False)}
+    assert paired["resolution_days_median"] == d.ranking[0]["verdict"] == "no spread over 3 seeds: not a verdict"
+    assert paired["trust_mean"] == d.ranking[0]["trust_mean_verdict"] == "higher"
+
+
 def test_prim_treats_mechanism_switches_as_levers(analyst: Path, tmp_path: Path) -> None:
     assert main(["report", str(analyst), "--out", str(tmp_path), "--formats", "png",
                  "--discover", "participation_rate>=0.0"]) == 0
@@ -131,3 +139,47 @@ def test_prim_treats_mechanism_switches_as_levers(analyst: Path, tmp_path: Path)
     switch = limits["mechanisms.service_closed_loop.enabled"]
     assert switch["min"] in ("off", "on") and switch["max"] in ("off", "on") and switch["note"].startswith("switch:")
     assert float(limits[STAFF]["min"]) >= 100
+
+
+def _two_options(n_seeds: int) -> dict[str, np.ndarray]:
+    """Runs of a reference and one option over ``n_seeds`` seeds, the option clearly better."""
+    rng = np.random.default_rng(5)
+    days = rng.normal(20, 2, n_seeds)
+    return {"scenario": np.array(["a"] * n_seeds + ["b"] * n_seeds, dtype=object), "seed": np.tile(np.arange(n_seeds), 2),
+            "point": np.zeros(2 * n_seeds, int), "resolution_days_rmst": np.concatenate([days, days - 5 + rng.normal(0, 0.1, n_seeds)]),
+            "trust_mean": np.concatenate([np.full(n_seeds, 0.5), 0.6 + rng.normal(0, 0.01, n_seeds)]),
+            "used_grid_workers": np.concatenate([np.ones(n_seeds), 2 + rng.normal(0, 0.05, n_seeds)])}
+
+
+def test_an_incomplete_sweep_gets_no_verdict_in_any_view() -> None:
+    cols = _two_options(4)
+    whole = decide(cols, [], outcome="resolution_days_rmst", per="grid_workers", planned=8)
+    assert whole.ranking[0]["verdict"] == "lower" and whole.ranking[0]["trust_mean_verdict"] == "higher"
+    part = decide(cols, [], outcome="resolution_days_rmst", per="grid_workers", planned=10)
+    said = [r["verdict"] for r in part.effects] + [v for r in part.ranking for k, v in r.items() if k.endswith("verdict")]
+    assert len(said) == len(part.effects) + 2 and set(said) == {"none: 8 of 10 planned runs stored"}
+    assert [r["diff"] for r in part.ranking] == [r["diff"] for r in whole.ranking]  # the effects are still shown
+
+
+def test_the_report_of_an_interrupted_sweep_has_no_verdict_on_its_options(tmp_path: Path) -> None:
+    exp = Experiment.build([BASE, {"file": BASE, "name": "outreach", "set": {"mechanisms.emotional_outreach.enabled": True}}],
+                           name="cut", set={"population.residents": 150, "days": 30, "warmup_days": 10}, replications=3,
+                           outcomes=["resolution_days_rmst", "trust_mean", "used_grid_workers"])
+    done = []
+
+    def stopping(jobs):  # noqa: ANN001, ANN202 - five runs of six, then interrupted like Ctrl-C
+        for record in serial_executor(jobs):
+            if len(done) == 5:
+                raise KeyboardInterrupt
+            done.append(record.key)
+            yield record
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(exp, tmp_path / "cut", executor=stopping)
+    assert main(["report", str(tmp_path / "cut"), "--formats", "png"]) == 0
+    ranking = rows(tmp_path / "cut" / "report" / "ranking.csv")
+    assert ranking and all(int(r["n"]) == 2 for r in ranking)
+    assert {r["verdict"] for r in ranking} == {r["trust_mean_verdict"] for r in ranking} == {
+        "none: 5 of 6 planned runs stored"}
+    answer = (tmp_path / "cut" / "report" / "report.md").read_text(encoding="utf-8").split("## Files")[0]
+    assert "mean trust: none: 5 of 6 planned runs stored" in answer

@@ -362,6 +362,31 @@ def test_sweep_on_dask_from_the_command_line(reference: tuple[Path, Path], tmp_p
     assert p.returncode == 2 and len(err.strip().splitlines()) == 1 and "cannot connect" in err, err
 
 
+def test_dask_local_is_capped_by_the_memory_its_runs_need(reference: tuple[Path, Path], tmp_path: Path) -> None:
+    """``--dask-local 4`` with memory for two workers (each its Dask interpreter plus one run of
+    the experiment's population) starts two, says so in one line, and gives the same tables."""
+    import io
+
+    from sim.scenario.loading import estimate_run_bytes, load_scenario
+    from sim.sweep.engine import DASK_WORKER_BYTES, LocalDask
+
+    exp, ref = reference
+    run = estimate_run_bytes(load_scenario(exp.parent / "a.yaml"))  # 300 residents: what a worker's run needs
+    log = io.StringIO()
+    with LocalDask(4, log=log, available=lambda: 2 * (DASK_WORKER_BYTES + run) + 1) as local:
+        run_experiment(load_experiment(exp), tmp_path / "capped", executor=local)
+        assert local.workers == 2 and len(local.client.nthreads()) == 2
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("note: --dask-local 4: using 2 worker processes, as many as memory for 2")
+    assert "interpreter 250 MB" in lines[0], lines[0]
+    same_tables(tmp_path / "capped", ref)
+    log = io.StringIO()
+    with LocalDask(2, log=log, available=lambda: 10**12) as local:  # room enough: as asked, nothing said
+        run_experiment(load_experiment(exp), tmp_path / "room", executor=local)
+        assert local.workers == 2
+    assert log.getvalue() == ""
+
+
 def test_python_api_gives_values_by_point_and_scenario(reference: tuple[Path, Path]) -> None:
     exp, ref = reference
     result = run_experiment(load_experiment(exp), ref, executor=serial_executor)

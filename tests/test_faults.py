@@ -147,7 +147,10 @@ def test_a_thousand_workers_are_capped_by_cores_and_said(tiny: Path) -> None:
     assert proc.returncode == 0, err
     cores = os.cpu_count() or 1
     assert f"note: --workers 1000: using {cores} worker process" in err and "cores allow" in err, err
-    assert most <= cores + 2  # the workers, the forkserver and the resource tracker
+    # The workers, the forkserver and the resource tracker; a worker being replaced after its
+    # tasks can overlap its successor for a moment on a loaded machine, so allow one more each:
+    # far from the thousand asked for.
+    assert most <= 2 * cores + 2, most
     assert "12 runs done now" in out
 
 

@@ -4,7 +4,6 @@ points that load as scenarios, the points design it runs on, and one-line errors
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import subprocess
@@ -22,6 +21,7 @@ from sim.scenario.loading import load_raw, load_scenario, resolve
 from sim.sweep.executors import serial_executor
 from sim.sweep.experiment import Experiment, design_points
 from sim.sweep.optimize import load_optimization, optimize
+from tests.tables import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "community_system.yaml"
@@ -50,11 +50,6 @@ seed: 3
 
 def _journal_lines(out: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in sorted((out / "runs").glob("*/journal.jsonl")))
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 class _Stop(KeyboardInterrupt):
@@ -87,12 +82,12 @@ def test_tiny_optimisation_runs_resumes_and_repeats(tmp_path: Path, capsys: pyte
                  "frontier.png", "frontier.pdf", "frontier.svg"):
         assert (a / name).is_file(), name
     full = _journal_lines(a)
-    cands = _rows(a / "candidates.csv")
+    cands = rows(a / "candidates.csv")
     mixes = [r for r in cands if r["candidate"] != "baseline"]
     # one stored run per distinct mix and seed, plus the baseline's: duplicates proposed again are not re-run
     assert full == (len(mixes) + 1) * 2
     assert sum(int(r["trials"]) for r in mixes) == 2 * 4
-    front = _rows(a / "frontier.csv")
+    front = rows(a / "frontier.csv")
     assert front, "the tiny optimisation should find a feasible mix"
     assert all(r["feasible"] == "True" for r in front)
     md = (a / "optimize.md").read_text(encoding="utf-8")
@@ -191,8 +186,8 @@ def test_an_unreachable_target_is_said_so(tmp_path: Path, capsys: pytest.Capture
     assert not list((tmp_path / "o" / "frontier").glob("*.yaml"))
     md = (tmp_path / "o" / "optimize.md").read_text(encoding="utf-8")
     assert "no evaluated mix meets every constraint" in md and "The closest is c" in md
-    rows = _rows(tmp_path / "o" / "candidates.csv")
-    assert rows and all(r["feasible"] == "False" for r in rows)
+    candidates = rows(tmp_path / "o" / "candidates.csv")
+    assert candidates and all(r["feasible"] == "False" for r in candidates)
 
 
 def test_processes_and_dask_run_it_to_the_same_frontier(tmp_path: Path) -> None:
@@ -255,3 +250,6 @@ def test_the_shipped_example_is_valid() -> None:
     assert opt.cost is not None and opt.cost.name == "hours"
     assert any(v.values == (False, True) for v in opt.variables) and any(not v.values for v in opt.variables)
     assert any(c.baseline for c in opt.constraints)
+    # it ranks by the restricted mean days (censored, continuous), not by whole-day medians
+    assert [o.name for o in opt.objectives if o.name.startswith("resolution_")] == ["resolution_days_rmst"]
+    assert {c.name for c in opt.constraints if c.name.startswith("resolution_")} == {"resolution_days_rmst"}

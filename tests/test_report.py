@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +15,12 @@ from sim.sweep.engine import run_experiment
 from sim.sweep.executors import serial_executor
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import RunRecord, _line, _parse
+from tests.tables import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "community_system.yaml")
 SMALL = {"population.residents": 150, "days": 15}
 OUTCOMES = ["trust_mean", "resolution_rate", "backlog", "participation_rate"]
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +93,8 @@ def test_sobol_report_and_prim(tmp_path: Path) -> None:
     limits = rows(out / "discovery_resolution_rate.csv")
     assert {r["factor"] for r in limits} == {"capacity.routing_accuracy", "behaviour.trust_learning_rate"}
     assert (out / "sobol.png").exists() and (out / "discovery_resolution_rate.png").exists()
+    assert main(["report", str(tmp_path / "s"), "--out", str(tmp_path / "again"), "--formats", "png"]) == 0
+    assert (tmp_path / "again" / "sobol.csv").read_bytes() == (out / "sobol.csv").read_bytes()  # the same CIs
 
 
 def test_report_refuses_what_is_not_a_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,3 +143,70 @@ def test_report_survival_when_issue_columns_are_kept(factorial: Path, tmp_path: 
         (str(p), s, c) for p in (0, 1) for s in ("community_system", "summon") for c in ("all", "cross_department")}
     for r in got:
         assert int(r["n_seeds"]) == 2 and (r["rmst_diff"] == "") == (r["scenario"] == "community_system")
+
+
+def test_the_shared_csv_reader_reads_what_the_report_writes(tmp_path: Path) -> None:
+    """tests.tables.rows (used by the report, decision and optimiser tests) reads write_csv's cells
+    back as the writer meant them: UTF-8 text (the contrasts' minus sign), quoting, empty for NaN."""
+    from sim.output.tables import write_csv
+
+    written = [{"contrast": "scenario: strict − community_system", "note": 'a, "quoted" note', "diff": float("nan"), "n": 4},
+               {"contrast": "社区", "note": "", "diff": -0.25, "n": 3}]
+    got = rows(write_csv(written, None, tmp_path / "t.csv"))
+    assert [r["contrast"] for r in got] == ["scenario: strict − community_system", "社区"]
+    assert [r["note"] for r in got] == ['a, "quoted" note', ""]
+    assert [r["diff"] for r in got] == ["", "-0.25"] and [int(r["n"]) for r in got] == [4, 3]
+
+
+def _salib_runs(method: str, seed: int) -> tuple[dict[str, np.ndarray], dict, np.ndarray]:
+    """Two seeds of a toy outcome on a Sobol or Morris design of two factors."""
+    from SALib.sample import morris, sobol
+
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
+    x = sobol.sample(problem, 16, calc_second_order=False, seed=seed) if method == "sobol" else morris.sample(
+        problem, 8, num_levels=4, seed=seed)
+    noise = np.random.default_rng(seed).normal(0, 0.05, (2, len(x)))
+    y = np.concatenate([x[:, 0] + 0.3 * x[:, 1] ** 2 + noise[s] for s in (0, 1)])
+    cols = {"scenario": np.array(["s"] * len(y), dtype=object), "point": np.tile(np.arange(len(x)), 2),
+            "seed": np.repeat([0, 1], len(x)), "o": y}
+    return cols, problem, x
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_the_same_runs_give_the_same_sensitivity_intervals(method: str) -> None:
+    """The bootstrap is seeded from the design's seed: the same runs, the same CIs, every time;
+    another design seed resamples differently."""
+    cols, problem, x = _salib_runs(method, seed=1)
+
+    def indices(design_seed: int) -> list[dict]:
+        if method == "sobol":
+            return analysis.sobol_indices(cols, problem, ["o"], n_points=len(x), second_order=False, design_seed=design_seed)
+        return analysis.morris_indices(cols, problem, x, ["o"], levels=4, design_seed=design_seed)
+
+    first, again, other = indices(1), indices(1), indices(2)
+    assert first == again and len(first) == 2
+    low = "S1_low" if method == "sobol" else "mu_star_low"
+    assert [r[low] for r in first] != [r[low] for r in other]
+    assert [r["S1" if method == "sobol" else "mu_star"] for r in first] == [r["S1" if method == "sobol" else "mu_star"] for r in other]
+    assert analysis.bootstrap_seed(0) != 0 and analysis.bootstrap_seed(1) == analysis.bootstrap_seed(1) != analysis.bootstrap_seed(2)
+
+
+def test_the_rmst_horizon_script_finds_a_sign_that_turns_with_tau() -> None:
+    """experiments/rmst_tau.py on made-up seeds: a rule that resolves half the issues on day 2
+    and leaves the rest open is faster within two weeks and slower within three months."""
+    from experiments.rmst_tau import COHORT, markdown, tau_rows
+    from sim.analysis.survival import Durations
+
+    rng = np.random.default_rng(1)
+    base = [Durations(rng.uniform(0, 40, 400), np.ones(400, bool)) for _ in range(4)]
+    party = []
+    for _ in range(4):
+        fast = rng.integers(180, 220)
+        time = np.r_[rng.uniform(1, 3, fast), np.full(400 - fast, 120.0)]
+        party.append(Durations(time, np.r_[np.ones(fast, bool), np.zeros(400 - fast, bool)]))
+    rows = tau_rows(base, party, [14, 90])
+    assert [r["source"] for r in rows] == [COHORT, COHORT] and [r["n_seeds"] for r in rows] == [4, 4]
+    assert rows[0]["sign"] == "− (CI excludes 0)" and rows[1]["sign"] == "+ (CI excludes 0)"
+    assert rows[0]["ci_low"] <= rows[0]["diff"] <= rows[0]["ci_high"] < 0 < rows[1]["ci_low"]
+    text = markdown(rows, seeds=4, residents=0, wall=0)
+    assert "not stable across τ: 14: −, 90: +" in text and "excludes 0 at τ = 14, 90" in text

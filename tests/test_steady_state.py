@@ -52,6 +52,18 @@ def test_baseline_is_stationary(outcome: str) -> None:
     assert abs(change) <= max(noise, 1e-12), f"{outcome}: year 2 {y2.mean():.4g}, year 4 {y4.mean():.4g}, noise {noise:.3g}"
 
 
+#: The most the seed-mean of a state may move between any two years after the warm-up (issue 15,
+#: "steady state": 0.02 in mean trust, 0.03 in participation and efficacy).
+DRIFT = {"trust_mean": 0.02, "participation_rate": 0.03, "efficacy_mean": 0.03}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("outcome", sorted(DRIFT))
+def test_baseline_drifts_less_than_the_bound_between_any_two_years(outcome: str) -> None:
+    means = [float(yearly("community_system.yaml", outcome, y).mean()) for y in range(1, 5)]
+    assert max(means) - min(means) <= DRIFT[outcome], f"{outcome}: yearly means {[round(m, 4) for m in means]}"
+
+
 #: Outcomes bounded to [0, 1]; the others are non-negative counts or days (or a gap in [-1, 1]).
 _BOUNDED = {"share", "0–1 scale"}
 

@@ -16,7 +16,8 @@ Every effect is a paired difference over common random numbers (same seed and co
 - **Interaction**: an option's effect at each level of each context factor.
 
 A CI of zero width (every seed gives the same difference, typical of whole-day medians over
-few seeds) is not a verdict: it is flagged, not called significant.
+few seeds) is not a verdict: it is flagged, not called significant. Nor is any effect of an
+incomplete sweep (fewer runs than ``planned``): its verdicts say how many runs are stored.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.analysis.stats import CONFIDENCE, paired_difference
+from sim.analysis.stats import CONFIDENCE, paired_difference, verdict
 from sim.outcomes.registry import REGISTRY
 from sim.resources import BUDGET_POOLS, HOUR_POOLS
 
@@ -123,20 +124,15 @@ class Decision:
     warnings: list[str]
 
 
-def _verdict(low: float, high: float, n: int) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "n/a"
-    if low == high:
-        return f"no spread over {n} seeds: not a verdict"
-    return "higher" if low > 0 else "lower" if high < 0 else "no difference shown"
-
-
 def decide(cols: Columns, factors: Sequence[str], *, outcome: str, per: str = "hours",
-           outcomes: Sequence[str] = (), require_cost: bool = True) -> Decision:
+           outcomes: Sequence[str] = (), require_cost: bool = True, planned: int | None = None) -> Decision:
     """Cost-effectiveness, ranking and interaction views (module docstring) of runs ``cols``;
     without the cost's ``used_<pool>`` outcomes, KeyError, or (``require_cost=False``) the
-    views without costs and a warning."""
+    views without costs and a warning. ``planned``: the runs the experiment plans; when
+    ``cols`` holds fewer, the effects are shown with no verdict (every one, trade-offs too)."""
     label, levers, context = options(cols, factors)
+    stored = len(label)
+    partial = f"none: {stored} of {planned} planned runs stored" if planned is not None and stored < planned else None
     warnings: list[str] = []
     try:
         cost, unit, cost_label = cost_of(cols, per, partial=not require_cost)
@@ -170,7 +166,7 @@ def decide(cols: Columns, factors: Sequence[str], *, outcome: str, per: str = "h
                 ratio, lo, hi, note = fieller(cols[o][ib] - cols[o][ia], dcost) if np.isfinite(dcost).any() else (
                     math.nan, math.nan, math.nan, "no cost in the runs")
                 effects.append({"option": name, "context": where, "outcome": o, "n": d.n, "diff": d.mean, "ci_low": d.low,
-                                "ci_high": d.high, "verdict": _verdict(d.low, d.high, d.n), "cost_diff": dc.mean,
+                                "ci_high": d.high, "verdict": partial or verdict(d.low, d.high, d.n), "cost_diff": dc.mean,
                                 "cost_low": dc.low, "cost_high": dc.high, "per_cost": ratio, "per_cost_low": lo,
                                 "per_cost_high": hi, "note": note})
     pooled = {(e["option"], e["outcome"]): e for e in effects if e["context"] == "all"}

@@ -12,7 +12,9 @@ Every function takes the runs table as plain columns (:func:`columns`) and retur
   rests on too few seeds (fewer than :data:`MIN_SEEDS`, or it changes when the last quarter
   of the seeds is left out);
 * :func:`sobol_indices`, :func:`morris_indices` -- SALib's first-order and total Sobol indices
-  and Morris' mu* with bootstrap 95% CIs, on the mean over seeds of each design point;
+  and Morris' mu* with bootstrap 95% CIs, on the mean over seeds of each design point; the
+  bootstrap is seeded from the experiment's design seed (:func:`bootstrap_seed`), so the same
+  runs always give the same CIs;
 * :func:`discover` -- scenario discovery with PRIM (EMA Workbench): the box of factor ranges
   in which the outcome stays beyond a threshold, with its coverage and density.
 """
@@ -26,12 +28,14 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import mean_ci, paired_difference
+from sim.analysis.stats import mean_ci, paired_difference, verdict
 
 #: Fewest seeds on which a verdict (a CI excluding 0) is trusted without a warning.
 MIN_SEEDS = 10
 #: Bootstrap resamples for the sensitivity indices.
 RESAMPLES = 1000
+#: Spawn key of the bootstrap's stream, apart from the design's own draws from the same seed.
+BOOTSTRAP_KEY = 7001
 Columns = Mapping[str, np.ndarray]
 
 
@@ -120,16 +124,8 @@ def paired_effects(cols: Columns, outcomes: Sequence[str], factors: Sequence[str
             rows += _paired(cols, outcomes, f, ["scenario", *rest, "seed"])
     for r, p in zip(rows, holm([r["p"] for r in rows])):
         r["p_holm"] = p
-        r["verdict"] = _verdict(r["ci_low"], r["ci_high"])
+        r["verdict"] = verdict(r["ci_low"], r["ci_high"], r["n"])
     return rows
-
-
-def _verdict(lo: float, hi: float) -> str:
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "n/a"
-    if lo == hi:  # every seed gave the same difference (whole-day medians over few seeds): no interval at all
-        return "no spread: not a verdict"
-    return "higher" if lo > 0 else "lower" if hi < 0 else "no difference shown"
 
 
 def adequacy(effects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -145,15 +141,15 @@ def adequacy(effects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         hw = (full.high - full.low) / 2 if math.isfinite(full.high) else math.nan
         target = 0.1 * abs(full.mean)
         need = math.ceil(full.n * (hw / target) ** 2) if target > 0 and math.isfinite(hw) else None
-        verdict, before = _verdict(full.low, full.high), _verdict(early.low, early.high)
+        said, before = verdict(full.low, full.high, full.n), verdict(early.low, early.high, early.n)
         warn = ""
-        if verdict in ("higher", "lower") and full.n < MIN_SEEDS:
+        if said in ("higher", "lower") and full.n < MIN_SEEDS:
             warn = f"verdict rests on {full.n} seeds (< {MIN_SEEDS})"
-        elif verdict != before:
+        elif verdict(full.low, full.high) != verdict(early.low, early.high):  # the word, whatever the seeds
             warn = f"verdict changes between {early.n} and {full.n} seeds"
         rows.append({"contrast": e["contrast"], "outcome": e["outcome"], "n": full.n, "diff": full.mean, "half_width": hw,
                      "half_width_half_seeds": (half.high - half.low) / 2 if math.isfinite(half.high) else math.nan,
-                     "seeds_for_10pct": need, "verdict": verdict, f"verdict_at_{k}_seeds": before, "warning": warn})
+                     "seeds_for_10pct": need, "verdict": said, f"verdict_at_{k}_seeds": before, "warning": warn})
     return rows
 
 
@@ -172,9 +168,19 @@ def _quiet() -> warnings.catch_warnings:
     return w
 
 
+def bootstrap_seed(design_seed: int) -> int:
+    """The seed of the sensitivity indices' bootstrap for an experiment whose design has seed
+    ``design_seed`` (``design.seed``): the first word of numpy's ``SeedSequence(design_seed,
+    spawn_key=(BOOTSTRAP_KEY,))``, a stream apart from the design's; never 0, which SALib's
+    Sobol analysis takes for "unseeded"."""
+    word = int(np.random.SeedSequence(entropy=design_seed, spawn_key=(BOOTSTRAP_KEY,)).generate_state(1)[0])
+    return word or 1
+
+
 def sobol_indices(cols: Columns, problem: dict[str, Any], outcomes: Sequence[str], *, n_points: int,
-                  second_order: bool, seed: int = 0) -> list[dict[str, Any]]:
-    """First-order and total Sobol indices with bootstrap 95% CIs, per scenario and outcome."""
+                  second_order: bool, design_seed: int = 0) -> list[dict[str, Any]]:
+    """First-order and total Sobol indices with bootstrap 95% CIs, per scenario and outcome
+    (the bootstrap seeded by :func:`bootstrap_seed` of ``design_seed``)."""
     from SALib.analyze import sobol
 
     rows = []
@@ -185,7 +191,8 @@ def sobol_indices(cols: Columns, problem: dict[str, Any], outcomes: Sequence[str
                 continue
             w = _quiet()
             try:
-                si = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=RESAMPLES, conf_level=0.95, seed=seed)
+                si = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=RESAMPLES, conf_level=0.95,
+                                    seed=bootstrap_seed(design_seed))
             finally:
                 w.__exit__(None, None, None)
             for j, f in enumerate(problem["names"]):
@@ -198,8 +205,9 @@ def sobol_indices(cols: Columns, problem: dict[str, Any], outcomes: Sequence[str
 
 
 def morris_indices(cols: Columns, problem: dict[str, Any], x: np.ndarray, outcomes: Sequence[str], *,
-                   levels: int, seed: int = 0) -> list[dict[str, Any]]:
-    """Morris' mu* (with bootstrap 95% CI), mu and sigma, per scenario and outcome."""
+                   levels: int, design_seed: int = 0) -> list[dict[str, Any]]:
+    """Morris' mu* (with bootstrap 95% CI), mu and sigma, per scenario and outcome (the
+    bootstrap seeded by :func:`bootstrap_seed` of ``design_seed``)."""
     from SALib.analyze import morris
 
     rows = []
@@ -210,7 +218,8 @@ def morris_indices(cols: Columns, problem: dict[str, Any], x: np.ndarray, outcom
                 continue
             w = _quiet()
             try:
-                si = morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=0.95, num_levels=levels, seed=seed)
+                si = morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=0.95, num_levels=levels,
+                                     seed=bootstrap_seed(design_seed))
             finally:
                 w.__exit__(None, None, None)
             for j, f in enumerate(problem["names"]):

@@ -13,7 +13,8 @@ with captions, labels and siunitx columns, see ``sim.output.tables``)::
                             their cost, cost-effectiveness (Fieller CI) and trade-offs, per context level
     paired_effects.*        scenarios and factorial levels against the first, paired by seed, Holm-adjusted p
     adequacy.* (table and figure)  CI half-width against seeds; a warning when a verdict rests on too few
-    sobol.* / morris.*      sensitivity indices with bootstrap 95% CIs (Sobol and Morris designs)
+    sobol.* / morris.*      sensitivity indices with bootstrap 95% CIs (Sobol and Morris designs; the bootstrap
+                            is seeded from the design's seed, so a report of the same runs has the same CIs)
     discovery_<outcome>.*   PRIM box: factor ranges keeping the outcome beyond a threshold
     survival.*              when the runs kept their issue columns: days to real resolution as censored
                             estimates per point and scenario (KM median, RMST, paired Δ RMST to the first
@@ -362,11 +363,13 @@ def _sensitivity(ctx: _Context) -> list[str]:
     elif method in ("sobol", "morris") and factors:
         problem = salib_problem(exp)
         if method == "sobol":
-            rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order)
+            rows = analysis.sobol_indices(cols, problem, outcomes, n_points=exp.n_points, second_order=exp.design.second_order,
+                                          design_seed=exp.design.seed)
             keys = [("S1", "S1_low", "S1_high"), ("ST", "ST_low", "ST_high")]
             names = {"S1": "first-order index S1", "ST": "total index ST"}
         else:
-            rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels)
+            rows = analysis.morris_indices(cols, problem, design_matrix(exp), outcomes, levels=exp.design.levels,
+                                           design_seed=exp.design.seed)
             keys = [("mu_star", "mu_star_low", "mu_star_high")]
             names = {"mu_star": "μ*: mean absolute elementary effect (the outcome's unit)"}
         _save(rows, rep.out, method, rep)
@@ -472,15 +475,12 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
                             + (f"; did you mean '{guess[0]}'?" if guess else f"; choose one of {', '.join(ctx.outcomes)}"))
     try:
         d = decide(cols, ctx.factors if ctx.factorial else [], outcome=outcome, per=per, outcomes=ctx.shown,
-                   require_cost=per_given)
+                   require_cost=per_given, planned=ctx.planned)
     except KeyError as exc:
         pools = ", ".join(["hours", "budget", *(c.removeprefix("used_") for c in COSTS["hours"] + COSTS["budget"])])
         raise ScenarioError(f"--per {per}: the runs lack {exc.args[0]}; choose one of {pools}, and keep the experiment's "
                             "outcomes including the used_<pool> ones") from None
     rep.warnings += d.warnings
-    if not ctx.complete:  # like the paired effects: no verdict where runs are missing
-        for r in (*d.ranking, *d.effects):
-            r["verdict"] = f"none: {table_rows(ctx)} of {ctx.planned} planned runs stored"
     _save(d.effects, rep.out, "decision_effects", rep, tex=False)  # long: the CSV; the ranking is the table
     _save(d.ranking, rep.out, "ranking", rep, tex=("option", "diff", "ci_low", "ci_high", "cost_diff", "cost_low", "cost_high",
                                                    "per_cost", "per_cost_low", "per_cost_high"))
@@ -491,10 +491,6 @@ def _decisions(ctx: _Context, rank_by: str | None, per: str | None) -> list[str]
         rep.files += dp.plot_interaction(d.effects, f, outcome, top, rep.out / f"interaction_{safe_name(f)}{ctx.ext}",
                                          formats=ctx.fmt, styles=ctx.styles)
     return _answer(d)
-
-
-def table_rows(ctx: _Context) -> int:
-    return len(ctx.cols["seed"])
 
 
 def _fmt(x: float) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "mean_ci_rows",
     "paired_difference",
     "paired_t_pvalue",
+    "verdict",
     "wilcoxon_pvalue",
 ]
 
@@ -205,3 +206,15 @@ def paired_difference(a: ArrayLike, b: ArrayLike, confidence: float = CONFIDENCE
         p_wilcoxon=wilcoxon_pvalue(d),
         d_z=cohens_dz(d),
     )
+
+
+def verdict(low: float, high: float, n: int | None = None) -> str:
+    """The word on a difference with 95% CI ``[low, high]``: ``higher`` or ``lower`` when the CI
+    excludes 0, ``no difference shown`` when it contains 0, ``n/a`` without a CI; a CI of zero
+    width (every one of the ``n`` seeds gave the same difference, e.g. whole-day medians over
+    few seeds) is no interval at all, and is said to be no verdict."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "n/a"
+    if low == high:
+        return f"no spread over {n} seeds: not a verdict" if n is not None else "no spread: not a verdict"
+    return "higher" if low > 0 else "lower" if high < 0 else "no difference shown"

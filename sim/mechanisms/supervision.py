@@ -6,12 +6,14 @@ against 形式主义 (formalism), 官僚主义 (bureaucratism) and 面子工程 
 *Rule (an added action that costs time, and what agents know).* Each morning (`detect` phase) the
 street office sets out to audit each of the previous day's closures by handlers and takeovers
 (not self-governance) with probability `audit_rate`, as its hours allow. An audit finds a paper
-closure with probability `sensitivity`; the issue is reopened (`FALSE_CLOSED` → `QUEUED`), returned
+closure, or a reply to a request the street could have fixed, with probability `sensitivity`
+(a reply to a request outside the street's authority is a proper answer); the issue is reopened (`FALSE_CLOSED` → `QUEUED`), returned
 to the same handler's queue keeping its place, and ready the same day. The reporter has already
 experienced the closure the day before; a later resolution is a new experience. Handlers know how
 often closures were audited over the last `memory_days` days: the audit risk is `sensitivity` ×
 audits made / closures, one figure for the street, and a handler under pressure closes on paper
-with `capacity.false_closure_pressure` × (1 − audit risk) (deterrence, Becker 1968; 7.1.9). The
+with `capacity.false_closure_pressure` × (1 − audit risk), and a handler whose attempt failed closes
+it by reply with `capacity.reply_closure` × (1 − audit risk) (deterrence, Becker 1968; 7.1.9). The
 deterrence follows the audits actually made, so audits the street office has no hours for deter
 nobody (expectation 6b).
 
@@ -59,8 +61,13 @@ def audit(model: GovernanceModel, p: Params) -> None:
     del history[:-p.memory_days]
     if not p.rule:
         return
-    caught = audited[(iss.status[audited] == Status.FALSE_CLOSED) & (rng.random(len(audited)) < p.sensitivity)]
+    # A paper closure, or a reply to a request the street could have fixed (形式主义); a reply
+    # to a request outside its authority is a proper answer.
+    wrong = (iss.status[audited] == Status.FALSE_CLOSED) & ~iss.outside[audited]
+    caught = audited[wrong & (rng.random(len(audited)) < p.sensitivity)]
     iss.move(caught, Status.QUEUED)
+    iss.by_reply[caught] = False
+    iss.callback_resolved[caught] = False
     iss.day_closed[caught] = -1
     iss.reopened[caught] += 1
     iss.ready_day[caught] = day
@@ -81,7 +88,9 @@ MECHANISM = Mechanism(
     hooks={"detect": audit},
     targets=(Target("issues_reopened", +1, residents=3000, days=180, sections=_LOW_CAPACITY),
              Target("false_closure_rate", -1, params={"audit_rate": 0.4}, residents=3000, days=180,
-                    sections=_LOW_CAPACITY)),
+                    sections=_LOW_CAPACITY),
+             Target("reply_closure_rate", -1, params={"audit_rate": 0.4}, residents=3000, days=180,
+                    sections={"capacity": {"reply_closure": 0.5, "resolve_quality": 0.7}})),
     costs={("street_staff", "audits"): True},
     free={"hours_per_audit": 0.0},
 )

@@ -110,4 +110,7 @@ def issue_table(model: GovernanceModel) -> dict[str, np.ndarray | pa.Array]:
         "reopened": col("reopened"),
         "satisfaction": pa.array(sat, type=pa.float32(), mask=~np.isfinite(sat)),
         "exogenous": col("exogenous"),
+        "outside_authority": col("outside"),
+        "by_reply": col("by_reply"),
+        "callback_resolved": col("callback_resolved"),
     }

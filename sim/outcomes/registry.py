@@ -105,7 +105,7 @@ def _resolved(s: Sample) -> np.ndarray:
 
 
 def _closed(s: Sample) -> np.ndarray:
-    """Closed by a handler: really resolved or on paper."""
+    """Closed: really resolved, on paper or by reply."""
     return (s.status == Status.RESOLVED) | (s.status == Status.FALSE_CLOSED)
 
 
@@ -380,14 +380,27 @@ _FLOW: list[Outcome] = [
             "issues ended in the period (resolved, closed on paper or abandoned)", "flow",
             lambda s: _share(_resolved(s), np.ones(len(s), bool))),
     Outcome("resolution_rate_reported", "Resolution rate of reported issues", "share", +1,
-            "Share of ended issues known to a handler that were really resolved (a hotline's 解决率).",
+            "Share of ended issues known to a handler that were really resolved (as they really ended; the hotline's "
+            "own figure, 解决率, is hotline_resolution_rate).",
             "detected issues ended in the period", "flow", lambda s: _share(_resolved(s), s.day_detected >= 0)),
+    Outcome("hotline_resolution_rate", "Resolution rate as the hotline reports it", "share", +1,
+            "Share of ended issues known to a handler that count as resolved on the hotline's callback (解决率): really "
+            "resolved, or closed and called resolved by the reporter: a paper closure not found out, a reply accepted "
+            "(behaviour.reply_acceptance); abandoned issues count as unresolved (the measurement model, model v2).",
+            "detected issues ended in the period", "flow",
+            lambda s: _share(_resolved(s) | s.callback_resolved, s.day_detected >= 0)),
+    Outcome("reply_closure_rate", "Closed by reply", "share", -1,
+            "Share of closures made by reply (答复: an answer, not a fix), justified for requests outside the street's "
+            "authority or policy, formalism otherwise.",
+            "issues closed (resolved, on paper or by reply) in the period", "flow",
+            lambda s: _share(s.by_reply, _closed(s))),
     Outcome("lift_resolution_rate", "Resolution rate, lift/renovation", "share", +1,
             "Share of ended lift and renovation (resource-heavy) issues that were really resolved.",
             "lift/renovation issues ended in the period", "flow", lambda s: _share(_resolved(s), s.category == _LIFT)),
-    Outcome("false_closure_rate", "False-closure rate", "share", -1, "Share of closures that were on paper only.",
-            "issues closed (resolved or on paper) in the period", "flow",
-            lambda s: _share(s.status == Status.FALSE_CLOSED, _closed(s))),
+    Outcome("false_closure_rate", "False-closure rate", "share", -1,
+            "Share of closures that were on paper only (claimed fixed; closures by reply are counted apart).",
+            "issues closed (resolved, on paper or by reply) in the period", "flow",
+            lambda s: _share((s.status == Status.FALSE_CLOSED) & ~s.by_reply, _closed(s))),
     Outcome("closure_rate", "Closure rate of reported issues", "share", +1,
             "Share of ended detected issues that a handler closed (resolved or on paper) rather than the reporter abandoning them.",
             "detected issues ended in the period", "flow",

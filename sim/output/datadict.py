@@ -68,10 +68,17 @@ ISSUE_COLUMNS: dict[str, Column] = {c.name: c for c in (
     _c("reopened", "times", "Times an audit reopened it after a paper closure."),
     _c("satisfaction", "performance − expectation", "The reporter's satisfaction with the experience; null: no experience yet.", NAN),
     _c("exogenous", "true/false", "Whether an exogenous event (crisis, demolition) created it."),
+    _c("outside_authority", "true/false", "Whether the request lies outside the street's authority or policy: no handler "
+       "of the street can fix it (issues.outside_authority_share)."),
+    _c("by_reply", "true/false", "Whether a handler closed it by reply (答复: an answer, not a fix; its status is false_closed)."),
+    _c("callback_resolved", "true/false", "Whether the reporter told the hotline's callback it was resolved after a "
+       "closure (a paper closure not found out, a reply accepted; the measurement model). A really resolved issue counts "
+       "as resolved whatever this says."),
 )}
 
 #: Written columns that come from an in-memory issue column of another name (``sim.issues.COLUMNS``).
-WRITTEN_AS: dict[str, str] = {"dept2": "second_department", "discovered": "discovered_false_closure"}
+WRITTEN_AS: dict[str, str] = {"dept2": "second_department", "discovered": "discovered_false_closure",
+                              "outside": "outside_authority"}
 
 #: ``runs.parquet`` (sweeps and comparisons): the columns besides factors and outcomes.
 RUN_COLUMNS: dict[str, Column] = {c.name: c for c in (

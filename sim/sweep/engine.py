@@ -25,12 +25,13 @@ same arriving issues whatever is switched on), so runs are compared seed by seed
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,8 +41,9 @@ import pyarrow as pa
 
 from sim.errors import ScenarioError
 from sim.output.provenance import config_hash, file_sha256
-from sim.scenario.loading import resolve
-from sim.sweep.executors import Executor, process_executor, serial_executor
+from sim.scenario.loading import available_memory_bytes, estimate_run_bytes, resolve
+from sim.schema import ScenarioConfig
+from sim.sweep.executors import Executor, dask_client, dask_executor, process_executor, serial_executor
 from sim.sweep.experiment import Experiment, design_points, point_lookup
 from sim.sweep.job import Job
 from sim.sweep.store import Key, RunRecord, Store, read_issues, read_runs
@@ -176,11 +178,18 @@ def _signals() -> Iterator[None]:
 WORKER_INTERPRETER_BYTES = 200 * 2**20
 
 
+#: Memory of one ``--dask-local`` worker before its first run: a LocalCluster worker process with
+#: distributed and the model imported by its preload (measured at about 217 MB RSS; rounded up).
+DASK_WORKER_BYTES = 250 * 2**20
+
+
 def worker_count(requested: int | None, *, runs: int, cores: int, available: int | None,
-                 run_bytes: int) -> tuple[int, str | None]:
+                 run_bytes: int, interpreter_bytes: int = WORKER_INTERPRETER_BYTES,
+                 option: str = "--workers") -> tuple[int, str | None]:
     """How many local worker processes to start, and a line saying why when fewer than asked:
     at most ``requested`` (default: every core), the number of cores, the number of runs, and
-    what the available memory holds when each worker needs its interpreter plus a run."""
+    what the available memory holds when each worker needs its interpreter (``interpreter_bytes``)
+    plus a run; ``option`` names the request in that line."""
     if requested is not None and requested < 1:
         raise ScenarioError(f"--workers {requested}: give at least 1 worker process (1 runs in this process)")
     want = requested if requested is not None else cores
@@ -188,23 +197,21 @@ def worker_count(requested: int | None, *, runs: int, cores: int, available: int
     if n > cores:
         n, why = cores, [f"{cores} core{'s' if cores != 1 else ''}"]
     if n > 1 and available is not None:
-        each = WORKER_INTERPRETER_BYTES + run_bytes
+        each = interpreter_bytes + run_bytes
         fit = max(1, int(available // each))
         if fit < n:
             n = fit
-            why = [f"memory for {fit} (each worker ~{each / 2**20:,.0f} MB: interpreter {WORKER_INTERPRETER_BYTES / 2**20:.0f} MB"
+            why = [f"memory for {fit} (each worker ~{each / 2**20:,.0f} MB: interpreter {interpreter_bytes / 2**20:.0f} MB"
                    f" + a run {run_bytes / 2**20:,.0f} MB; {available / 2**30:.1f} GB available)"]
     if not why or n >= want:
         return n, None
-    asked = f"--workers {requested}" if requested is not None else f"{want} workers (one per core)"
+    asked = f"{option} {requested}" if requested is not None else f"{want} workers (one per core)"
     return n, f"{asked}: using {n} worker process{'es' if n != 1 else ''}, as many as {why[0]} allow"
 
 
 def default_executor(workers: int | None, plan: Plan, log: TextIO | None = None) -> Executor:
     """One worker: this process; more: local processes, capped by cores and by available memory
     (each worker's interpreter and its run); a cap is said in one line on ``log``."""
-    from sim.scenario.loading import available_memory_bytes, estimate_run_bytes
-
     point = next(design_points(plan.exp))
     need = max(estimate_run_bytes(resolve(s.raw, plan.exp.overrides(i, point), check_memory=False))
                for i, s in enumerate(plan.exp.scenarios))
@@ -213,6 +220,57 @@ def default_executor(workers: int | None, plan: Plan, log: TextIO | None = None)
     if note:
         print(f"note: {note}", file=log or sys.stderr, flush=True)
     return process_executor(n) if n > 1 else serial_executor
+
+
+class LocalDask:
+    """``--dask-local N``: an executor on a Dask LocalCluster of at most ``n`` single-threaded
+    worker processes, started when its first jobs arrive and kept for later calls (an
+    optimisation's generations) until :meth:`close` (or the end of a ``with`` block).
+
+    The workers are capped by memory (``available``: bytes free now, default MemAvailable):
+    each needs :data:`DASK_WORKER_BYTES` plus one run of the largest scenario among the first
+    jobs (:data:`SIZE_FROM` at most; ``estimate_run_bytes``: from its residents, ties and
+    expected issues). A cap is said in one line on ``log``; ``workers`` is the number started."""
+
+    #: Jobs looked at to size a run before the cluster starts.
+    SIZE_FROM = 32
+
+    def __init__(self, n: int, *, log: TextIO | None = None,
+                 available: Callable[[], int | None] = available_memory_bytes) -> None:
+        if n < 1:
+            raise ScenarioError(f"--dask-local {n}: give at least 1 worker process")
+        self.requested, self.log, self.available = n, log, available
+        self.workers: int | None = None
+        self.client: Any = None
+        self._stack = ExitStack()
+        self._execute: Executor | None = None
+
+    def __call__(self, jobs: Iterator[Job]) -> Iterator[RunRecord]:
+        jobs = iter(jobs)
+        if self._execute is None:
+            first = list(itertools.islice(jobs, min(2 * self.requested, self.SIZE_FROM)))
+            if not first:
+                return
+            need = max(estimate_run_bytes(ScenarioConfig.model_validate(j.config)) for j in first)
+            n, note = worker_count(self.requested, runs=self.requested, cores=self.requested, available=self.available(),
+                                   run_bytes=need, interpreter_bytes=DASK_WORKER_BYTES, option="--dask-local")
+            if note:
+                print(f"note: {note}", file=self.log or sys.stderr, flush=True)
+            self.client = self._stack.enter_context(dask_client(local=n))
+            self.workers, self._execute = n, dask_executor(self.client)
+            jobs = itertools.chain(first, jobs)
+        yield from self._execute(jobs)
+
+    def close(self) -> None:
+        """Shut the cluster down (if it was started)."""
+        self._stack.close()
+        self._execute = self.client = None
+
+    def __enter__(self) -> LocalDask:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_experiment(exp: Experiment, out: str | Path, *, executor: Executor | None = None, workers: int | None = None,

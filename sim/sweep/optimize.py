@@ -15,9 +15,9 @@ YAML rules, one-line errors naming file, line, key path and fix) and validated a
       - {minimize: hours}                            #   hours used, all hour pools (or pools: [...])
       - {minimize: budget, pools: [street_budget]}   #   budget units used, named pools
       - {minimize: used_grid_workers}                #   one pool's use (a cost as well)
-      - {minimize: resolution_days_median}           #   any registered outcome
+      - {minimize: resolution_days_rmst}             #   any registered outcome
     constraints:                                     # on the mean over seeds
-      - resolution_days_median <= 9
+      - resolution_days_rmst <= 12
       - trust_mean >= baseline                       #   paired with the base scenario, seed by seed
     replications: 6                                  # seeds 0..N-1 for every candidate
     generations: 4                                   # NSGA-II generations
@@ -406,7 +406,7 @@ def _from_raw(raw: RawScenario, base: Path) -> Optimization:
         where = ("constraints", i)
         m = _CONSTRAINT.match(text)
         if not m:
-            raise raw.error(f"constraints[{i}]: {text!r} is not 'OUTCOME OP VALUE'; write e.g. 'resolution_days_median <= 7' "
+            raise raw.error(f"constraints[{i}]: {text!r} is not 'OUTCOME OP VALUE'; write e.g. 'resolution_days_rmst <= 12' "
                             "or 'trust_mean >= baseline'", where)
         name, op, rhs = m.groups()
         if name not in REGISTRY and name not in COSTS:
