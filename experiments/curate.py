@@ -73,6 +73,11 @@ JOBS: dict[str, Job] = {
                                    "--out", "results/expectations"),),
                         out="expectations", dest="expectations", stdout="expectations.txt",
                         files=("expectations.csv", "expectations.png", "expectations.pdf", "expectations.svg")),
+    "robustness": Job(commands=(("@experiments/robustness.py", "--residents", "3000", "--seeds", "5",
+                                 "--out", "results/robustness"),),
+                      out="robustness", dest="robustness", stdout="robustness.txt",
+                      files=("robustness.csv", "robustness.md",
+                             *(f"robustness_{n}.{e}" for n in ("headline", "expectations") for e in ("png", "pdf", "svg")))),
 }
 
 
