@@ -141,11 +141,12 @@ def adequacy(effects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         hw = (full.high - full.low) / 2 if math.isfinite(full.high) else math.nan
         target = 0.1 * abs(full.mean)
         need = math.ceil(full.n * (hw / target) ** 2) if target > 0 and math.isfinite(hw) else None
-        said, before = verdict(full.low, full.high, full.n), verdict(early.low, early.high, early.n)
+        # The table has the seed counts in its own columns: the words here leave them out.
+        said, before = verdict(full.low, full.high), verdict(early.low, early.high)
         warn = ""
         if said in ("higher", "lower") and full.n < MIN_SEEDS:
             warn = f"verdict rests on {full.n} seeds (< {MIN_SEEDS})"
-        elif verdict(full.low, full.high) != verdict(early.low, early.high):  # the word, whatever the seeds
+        elif said != before:
             warn = f"verdict changes between {early.n} and {full.n} seeds"
         rows.append({"contrast": e["contrast"], "outcome": e["outcome"], "n": full.n, "diff": full.mean, "half_width": hw,
                      "half_width_half_seeds": (half.high - half.low) / 2 if math.isfinite(half.high) else math.nan,
