@@ -61,7 +61,8 @@ def screen(out: Path, curated: Path, *, workers: int | None, quiet: bool, experi
     exp = load_experiment(experiment, sets=sets)
     result = run_experiment(exp, out, workers=workers, quiet=quiet, manifest={"command": sys.argv})
     cols = analysis.columns(result.runs())
-    rows = analysis.morris_indices(cols, salib_problem(exp), design_matrix(exp), list(exp.outcomes), levels=exp.design.levels)
+    rows = analysis.morris_indices(cols, salib_problem(exp), design_matrix(exp), list(exp.outcomes), levels=exp.design.levels,
+                                   design_seed=exp.design.seed)  # the bootstrap seeded as govsim report seeds it
     dest = curated / "screening"
     write_csv(rows, None, dest / "morris.csv", digits=6)
     meta = {"command": "python experiments/validate.py --screen --workers 2", "date": _now(),
