@@ -97,6 +97,17 @@ def split(extra: float, base_use: Mapping[str, float], keys: Mapping[str, tuple[
     return {p: float(max(extra, 0.0) * s) for p, s in zip(keys, shares)}
 
 
+def raised(cap: Any, added: Mapping[str, float], keys: Mapping[str, tuple[str, str]],
+           per: Mapping[str, float]) -> dict[str, float]:
+    """The capacity keys of ``keys``' pools raised by each pool's ``added`` amount a day, spread
+    over the units the key is per (rounded as written into the control files)."""
+    out = {}
+    for pool, amount in added.items():
+        key, scale = keys[pool]
+        out[key] = round(getattr(cap, key) + amount / per[scale], 6)
+    return out
+
+
 def control(package: Path, used: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The control scenario's own mapping and its derivation record."""
     base, pkg = used[str(BASELINE)], used[str(package)]
@@ -104,11 +115,8 @@ def control(package: Path, used: Mapping[str, Mapping[str, float]], *, seeds: Se
     extra_hours = sum(pkg[f"used_{p}"] - base[f"used_{p}"] for p in HOUR_POOLS)
     extra_budget = sum(pkg[f"used_{p}"] - base[f"used_{p}"] for p in BUDGET_POOLS)
     per = units(cfg)
-    capacity: dict[str, float] = {}
     added = {**split(extra_hours, base, HOUR_KEYS), **split(extra_budget, base, BUDGET_KEYS)}
-    for pool, amount in added.items():
-        key, scale = {**HOUR_KEYS, **BUDGET_KEYS}[pool]
-        capacity[key] = round(getattr(cfg.capacity, key) + amount / per[scale], 6)
+    capacity = raised(cfg.capacity, added, {**HOUR_KEYS, **BUDGET_KEYS}, per)
     name = f"{load_scenario(package).name}_control"
     own = {"extends": "../community_system.yaml", "name": name,
            "description": (f"Budget-matched control of {package.name}: the community system with the "

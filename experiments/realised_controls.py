@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from experiments.controls import BASELINE, BUDGET_KEYS, SCENARIOS, arguments, measure, split, units, write  # noqa: E402
+from experiments.controls import BASELINE, BUDGET_KEYS, SCENARIOS, arguments, measure, raised, split, units, write  # noqa: E402
 from experiments.controls import _package as package_path  # noqa: E402
 from sim.graph import build_population  # noqa: E402
 from sim.resources import BUDGET_POOLS  # noqa: E402
@@ -87,7 +87,7 @@ def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *,
     case_hours: dict[str, float] = {}
     for pool, (key, scale, kinds) in CASE_OFFICES.items():
         if given[pool] and base_use[f"used_{pool}"] > 0:
-            capacity[key] = round(getattr(cap, key) + given[pool] / per[scale], 6)
+            capacity |= raised(cap, {pool: given[pool]}, {pool: (key, scale)}, per)
             factor = 1 + given[pool] / base_use[f"used_{pool}"]
             case_hours |= {k: round(getattr(cap.case_hours, k) * factor, 6) for k in kinds}
         else:
@@ -95,9 +95,7 @@ def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *,
     if case_hours:
         capacity["case_hours"] = case_hours
     extra_budget = sum(extra[p] for p in BUDGET_POOLS)
-    for pool, amount in split(extra_budget, base_use, BUDGET_KEYS).items():
-        key, scale = BUDGET_KEYS[pool]
-        capacity[key] = round(getattr(cap, key) + amount / per[scale], 6)
+    capacity |= raised(cap, split(extra_budget, base_use, BUDGET_KEYS), BUDGET_KEYS, per)
     hours = sum(given[p] for p in ("grid_workers", "party_volunteers", *CASE_OFFICES))
     name = f"{load_scenario(package).name}_realised"
     own = {"extends": "../../community_system.yaml", "name": name,
