@@ -47,6 +47,10 @@ IGNORED: set[str] = set()
 def _table_digest(table: pa.Table) -> str:
     table = table.replace_schema_metadata(None)
     table = table.drop_columns([c for c in table.column_names if c in IGNORED])
+    if IGNORED and "outcome" in table.column_names:  # a table with one row per outcome
+        import pyarrow.compute as pc
+
+        table = table.filter(pc.invert(pc.is_in(table["outcome"], value_set=pa.array(sorted(IGNORED)))))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table.combine_chunks())
@@ -103,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--out", type=Path, help="write the hashes here")
     g.add_argument("--check", type=Path, help="compare with hashes written earlier; exit 1 on a difference")
     ap.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
-                    help="leave this column (and JSON key) out of every output: an outcome added since the hashes were made "
+                    help="leave this column (JSON key, row of a per-outcome table) out of every output: "
+                         "an outcome added since the hashes were made "
                          "(CSV files are then hashed as tables; make both lists with the same options)")
     args = ap.parse_args(argv)
     IGNORED.update(args.ignore_column)

@@ -44,7 +44,13 @@ class Resident(mesa.Agent):
 
     @property
     def efficacy(self) -> float:
+        """External efficacy (they listen)."""
         return float(self.model.state.efficacy[self.index])
+
+    @property
+    def internal_efficacy(self) -> float:
+        """Internal efficacy (I can take part)."""
+        return float(self.model.state.internal[self.index])
 
     @property
     def participating(self) -> bool:

@@ -485,6 +485,10 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     own = iss.channel[closed] == Channel.SELF_REPORT
     _each(eff, r[own & ~found & ~replied], lambda e: e + b.efficacy_gain * (1 - e))
     _each(eff, r[found], lambda e: e - b.efficacy_loss * e)
+    if b.heard_efficacy_gain:  # being told, and having one's suggestion adopted, says they listen (model v2)
+        gain = b.heard_efficacy_gain * heard
+        np.add.at(eff, r, gain * (1 - eff[r]))
+        eff[r] = np.clip(eff[r], 0.0, 1.0)
 
 
 def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np.ndarray]) -> None:

@@ -108,8 +108,10 @@ class GovernanceModel(mesa.Model):
         self._hooks("social")
         social.self_govern(self)
         social.treatment(self)
+        social.learn(self)
         social.spread_trust(self)
         social.update_participation(self)
+        social.hold_election(self)
         social.relax(self)
 
     def _new_day(self) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 #: Purposes, in a fixed order: the index is the spawn key, so never reorder, only append.
 PURPOSES: tuple[str, ...] = ("graph", "arrivals", "detection", "handling", "social", "events", "mesa", "requests",
-                             "choices")
+                             "choices", "crews", "elections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Streams:
     mesa: np.random.Generator
     requests: np.random.Generator  #: what a request is beyond the arrival draws (outside the street's authority)
     choices: np.random.Generator  #: handlers' choices and callbacks added by model v2 (reply closures)
+    crews: np.random.Generator  #: who works on a self-governed fix (model v2, without the unit-wide broadcast)
+    elections: np.random.Generator  #: who votes at a residents' committee election (model v2)
 
 
 def make_streams(seed: int) -> Streams:

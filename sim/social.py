@@ -1,5 +1,6 @@
-"""The social phase: self-governance of collective issues, trust spreading over ties,
-participation as a threshold decision, and ties and efficacy drifting back."""
+"""The social phase: self-governance of collective issues, treatment and learning by doing,
+trust spreading over ties, participation as a threshold decision, ties and efficacy drifting
+back, and the yearly election."""
 
 from __future__ import annotations
 
@@ -67,13 +68,40 @@ def self_govern(model: GovernanceModel) -> None:
         return
     iss.self_resolved[done] = True
     close_issues(model, done, Status.RESOLVED)
-    # Efficacy for the participants of the units that solved something.
     st = model.state
-    mine = residents_of(model, unit_of(model, done))
-    mine = mine[st.participating[mine]]
-    st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
+    if b.unit_broadcast:  # v1: every participating resident of the unit did it, and gains efficacy
+        mine = residents_of(model, unit_of(model, done))
+        mine = mine[st.participating[mine]]
+        st.efficacy[mine] += b.efficacy_gain * (1 - st.efficacy[mine])
+    else:
+        mine = fix_crews(model, done)
     st.last_volunteering[mine] = model.day
     st.took_part[mine] = True
+
+
+def fix_crews(model: GovernanceModel, done: np.ndarray) -> np.ndarray:
+    """The residents who did the work of each self-governed fix in ``done``: up to
+    ``behaviour.fix_crew`` of its unit's participating residents, drawn at random (model v2;
+    they learn by doing in :func:`learn`). Sorted and unique."""
+    st, k = model.state, model.config.behaviour.fix_crew
+    rng = model.streams.crews
+    units = unit_of(model, done)
+    crews = []
+    for u in units:  # a few fixes a day
+        members = np.arange(model.unit_start[u], model.unit_end[u])
+        members = members[st.participating[members]]
+        crews.append(members if len(members) <= k else rng.choice(members, size=k, replace=False))
+    return np.unique(np.concatenate(crews)) if crews else np.zeros(0, dtype=np.int64)
+
+
+def learn(model: GovernanceModel) -> None:
+    """Internal efficacy (I can take part) is learnt by doing: a resident who took part today
+    (a meeting, a session, a self-governed fix) or volunteered gains ``behaviour.internal_gain``
+    of what is left to gain (Finkel 1985; the article, part 2(4): 履责; model v2). Being
+    visited at home is treatment, not doing (:func:`treatment`)."""
+    st, g = model.state, model.config.behaviour.internal_gain
+    did = np.flatnonzero(st.took_part | (st.last_volunteering == model.day))
+    st.internal[did] += g * (1 - st.internal[did])
 
 
 def treatment(model: GovernanceModel) -> None:
@@ -115,7 +143,7 @@ def participation_probability(model: GovernanceModel, residents: np.ndarray | sl
     trust, efficacy and the tie-weighted share of participating contacts above one's own
     threshold; the time available for the opportunity at hand caps it."""
     st, b = model.state, model.config.behaviour
-    share = model.scratch_metrics.pop(("contact_share", model.steps), None)  # from today's spread_trust
+    share = model.scratch_metrics.get(("contact_share", model.steps))  # from today's spread_trust
     if share is None:
         share = st.ties @ st.participating.astype(np.float64)
         share *= st.inv_strength()
@@ -127,6 +155,8 @@ def participation_probability(model: GovernanceModel, residents: np.ndarray | sl
     term *= b.participation_efficacy_slope
     logit += term
     np.subtract(share[residents], st.threshold[residents], out=term)
+    if b.internal_threshold_weight:  # internal efficacy lowers the threshold (model v2)
+        term += b.internal_threshold_weight * (st.internal[residents] - b.efficacy_initial)
     term *= b.participation_social_slope
     logit += term
     np.negative(logit, out=logit)
@@ -159,6 +189,23 @@ def relax(model: GovernanceModel) -> None:
     if not st.ties_at_base and b.tie_reversion > 0:
         st.ties.data += b.tie_reversion * (st.tie_base - st.ties.data)
         st.ties_changed()
-    np.subtract(b.efficacy_initial, st.efficacy, out=step)
-    step *= b.efficacy_reversion
-    st.efficacy += step  # a convex step: stays in [0, 1]
+    for eff in (st.efficacy, st.internal):
+        np.subtract(b.efficacy_initial, eff, out=step)
+        step *= b.efficacy_reversion
+        eff += step  # a convex step: stays in [0, 1]
+    model.scratch_metrics.pop(("contact_share", model.steps), None)
+
+
+def hold_election(model: GovernanceModel) -> None:
+    """A residents' committee election, half-way through each ``behaviour.election_interval_days``
+    counted from the switch: every resident decides to vote as they decide to take part
+    (:func:`participation_probability`) with the time a vote takes always available (measurement
+    model: turnout is this event, not daily participation; model v2). The committee's
+    organising of it is among the duties from above (``capacity.duties_from_above_share``)."""
+    every = model.config.behaviour.election_interval_days
+    if (model.day - model.start_day) % every != every // 2:
+        return
+    st = model.state
+    p = participation_probability(model, slice(None), np.ones(model.pop.n))
+    st.voted = model.streams.elections.random(len(p)) < p
+    st.election_day = model.day

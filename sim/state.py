@@ -26,7 +26,8 @@ class ResidentState:
     trust: np.ndarray
     personal: np.ndarray  #: trust from one's own experiences only (Friedkin–Johnsen anchor)
     disposition: np.ndarray  #: trust a resident returns to as experiences fade (initial trust)
-    efficacy: np.ndarray
+    efficacy: np.ndarray  #: external efficacy (they listen; v1's single efficacy)
+    internal: np.ndarray  #: internal efficacy (I can take part; model v2), starting where efficacy starts
     expectation: np.ndarray
     threshold: np.ndarray  #: Granovetter participation threshold
     participating: np.ndarray  #: bool, participates today
@@ -40,6 +41,8 @@ class ResidentState:
     last_volunteering: np.ndarray  #: last day each resident volunteered (self-governance, volunteer casework)
     took_part: np.ndarray  #: bool, took part in an activity today (meeting, session, self-governance)
     informed_until: np.ndarray  #: last day a progress report keeps each resident informed of their open issues
+    voted: np.ndarray  #: bool, voted at the latest residents' committee election
+    election_day: int = NEVER  #: day of the latest election
 
     _strength: np.ndarray | None = None
     _inv_strength: np.ndarray | None = None
@@ -82,13 +85,14 @@ class ResidentState:
         if not ties.has_sorted_indices:
             raise ValueError("population ties must be a canonical CSR (sorted indices) so tie_kind stays aligned")
         return cls(trust=trust, personal=trust.copy(), disposition=trust.copy(), efficacy=efficacy,
-                   expectation=np.full(pop.n, b.expectation_initial),
+                   internal=efficacy.copy(), expectation=np.full(pop.n, b.expectation_initial),
                    threshold=threshold, participating=participating, availability=availability, access=channel_access(pop, rules),
                    coordination=np.full(pop.n_communities, b.base_coordination),
                    ties=ties, tie_base=ties.data.copy(), tie_kind=pop.tie_kind.copy(),
                    last_deliberation=np.full(pop.n, NEVER, dtype=np.int32),
                    last_volunteering=np.full(pop.n, NEVER, dtype=np.int32),
-                   took_part=np.zeros(pop.n, dtype=bool), informed_until=np.full(pop.n, NEVER, dtype=np.int32))
+                   took_part=np.zeros(pop.n, dtype=bool), informed_until=np.full(pop.n, NEVER, dtype=np.int32),
+                   voted=np.zeros(pop.n, dtype=bool))
 
     # ------------------------------------------------------------ tie edits
     def reverse_index(self) -> np.ndarray:

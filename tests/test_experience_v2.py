@@ -29,7 +29,8 @@ def test_without_visits_or_meetings_treatment_changes_nothing() -> None:
     a = run(base, detail=False).outcomes
     b = run(base.model_copy(update={"behaviour": base.behaviour.model_copy(update={"procedural_weight": 0.5})}),
             detail=False).outcomes
-    assert a == b
+    assert a.keys() == b.keys()
+    assert np.array_equal(list(a.values()), list(b.values()), equal_nan=True)  # turnout: no election yet
 
 
 def _model_with_ties() -> GovernanceModel:

@@ -64,10 +64,12 @@ PHASES: tuple[tuple[str, tuple[str, str], tuple[str, str]], ...] = (
                                                  "efficacy move; some give up waiting.",
                                                  "居民把所得与期望相比，信任和效能感随之变化；有人不再等待。")),
     ("social", ("Social life", "社会生活"), ("Self-governance; being visited or attending a meeting counts as how one "
-                                             "is treated (if the scenario weights it); trust spreads along ties, each "
-                                             "decides to take part; ties and moods drift back.",
+                                             "is treated (if the scenario weights it); those who took part learn that "
+                                             "they can; trust spreads along ties, each decides to take part; once a "
+                                             "year the committee is elected; ties and moods drift back.",
                                              "居民自治；被走访或出席会议也算一次受到怎样对待的体验（如情景设定权重）；"
-                                             "信任沿关系传播，每人决定是否参与；关系和情绪逐渐回落。")),
+                                             "参与过的人更相信自己能参与；信任沿关系传播，每人决定是否参与；"
+                                             "每年选举一次居委会；关系和情绪逐渐回落。")),
 )
 #: Phase -> the statements of ``GovernanceModel.step`` it stands for, as ``ast.unparse`` writes
 #: them (``tests/test_app_about.py`` checks that every statement of the model's day is in one
@@ -80,8 +82,9 @@ STEP_CALLS: dict[str, tuple[str, ...]] = {
     "route": ("self._hooks('route')", "lifecycle.route(self)"),
     "handle": ("self._hooks('handle')", "lifecycle.handle(self)", "lifecycle.serve_duties(self, before_cases=False)"),
     "close": ("self._hooks('close')", "lifecycle.feedback_and_experience(self)", "lifecycle.abandon(self)"),
-    "social": ("self._hooks('social')", "social.self_govern(self)", "social.treatment(self)", "social.spread_trust(self)",
-               "social.update_participation(self)", "social.relax(self)"),
+    "social": ("self._hooks('social')", "social.self_govern(self)", "social.treatment(self)", "social.learn(self)",
+               "social.spread_trust(self)", "social.update_participation(self)", "social.hold_election(self)",
+               "social.relax(self)"),
 }
 #: Decision points of ``sim.mechanisms.base.DECISIONS`` -> the phase they are taken in.
 DECISION_PHASE: dict[str, str] = {"routing_accuracy": "route", "case_hours": "handle", "joint_work": "handle",

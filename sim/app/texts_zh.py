@@ -85,7 +85,7 @@ PARAM_NAMES: dict[str, str] = {
     "member_hours_per_meeting": "每次会议党员工时", "coverage": "清单覆盖比例", "hours_per_day": "每日工时",
     "audit_rate": "抽查比例", "hours_per_audit": "每次抽查工时", "sensitivity": "抽查查出率", "memory_days": "估计抽查频率的天数",
     "level": "引领强度", "steering_hours": "引领工时", "takeover_exponent": "包办指数", "hours_per_takeover": "每件包办工时",
-    "hours_per_coordination": "每件协调工时", "crowd_out": "挤出效应", "timeline": "事件时间线",
+    "hours_per_coordination": "每件协调工时", "crowd_out": "挤出效应", "consult_days": "征询有效天数", "timeline": "事件时间线",
     "seed": "随机种子", "days": "天数", "residents": "居民人数",
 }
 
@@ -153,7 +153,8 @@ PARAM_HELP: dict[str, str] = {
     "leadership_intensity.takeover_exponent": "包办的集体诉求比例 = 强度 ** 指数（>1：强度低时党组织主要是协调）。",
     "leadership_intensity.hours_per_takeover": "包办解决一件集体诉求所需的工时。",
     "leadership_intensity.hours_per_coordination": "协调一件居民自治的集体诉求一天所需的工时。",
-    "leadership_intensity.crowd_out": "所在单元的集体诉求被包办时，参与中的居民失去的效能感比例。",
+    "leadership_intensity.crowd_out": "所在单元的集体诉求未经征询被包办时，参与中的居民失去的效能感（外部与内部）比例。",
+    "leadership_intensity.consult_days": "包办前这么多天内开过会、参加过活动或被走访过的居民算被征询过，不因包办失去效能感（0：无人被征询，同第一版模型）。",
     "events.timeline": "事件列表，顺序不限。",
 }
 

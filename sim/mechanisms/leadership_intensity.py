@@ -11,8 +11,10 @@ its cadres' (community staff) hours after, drawing only what it uses:
 1. *Takeover.* Each collective issue (building or compound scope, single department) routed today
    for the first time to a handler at community level or below, never reassigned, is taken over
    with probability `level` ^ `takeover_exponent`: the more it steers, the more it does itself
-   rather than coordinates. Participating residents of the issue's unit lose a share `crowd_out` of
-   their efficacy (motivation crowding, Frey & Jegen 2001). A taken-over issue leaves the handlers'
+   rather than coordinates. Participating residents of the issue's unit who were not consulted (no
+   meeting, session or visit within `consult_days`; with 0, as in v1, nobody was) lose a share
+   `crowd_out` of their efficacy, external and internal (motivation crowding: an intervention
+   felt as controlling crowds out, one felt as supportive does not; Frey & Jegen 2001). A taken-over issue leaves the handlers'
    work: no handler takes it up, it does not count toward their pressure, and residents cannot
    govern it themselves.
 2. *Work.* The community's ready taken-over issues, oldest first, get the committed hours until
@@ -63,7 +65,8 @@ class Params(MechanismParams):
     takeover_exponent: float = Field(2.0, ge=0.1, le=10, description="Share of collective issues taken over = level ** exponent (>1: at low intensity the organisation mostly coordinates).")
     hours_per_takeover: float = Field(8.0, gt=0, le=200, description="Hours of work to resolve a collective issue by taking it over.")
     hours_per_coordination: float = Field(0.25, gt=0, le=200, description="Hours to coordinate one self-governed collective issue for a day.")
-    crowd_out: float = Field(0.03, ge=0, le=1, description="Share of efficacy a participating resident loses when a collective issue of their unit is taken over.")
+    crowd_out: float = Field(0.03, ge=0, le=1, description="Share of efficacy, external and internal, a participating resident loses when a collective issue of their unit is taken over without consulting them (motivation crowding, Frey & Jegen 2001).")
+    consult_days: int = Field(0, ge=0, le=365, description="A resident who attended a meeting or session, or was visited, within this many days before a takeover counts as consulted and loses nothing to it (Frey & Jegen 2001: intervention perceived as supportive does not crowd out; model v2; 0: nobody is consulted, as in v1).")
 
 
 def _commit(model: GovernanceModel, hours: np.ndarray) -> np.ndarray:
@@ -89,7 +92,7 @@ def steer(model: GovernanceModel, p: Params) -> None:
         return
     take = new[model.rng_of("leadership_intensity").random(len(new)) < p.level ** p.takeover_exponent]
     iss.taken_over[take] = True
-    _crowd_out(model, take, p.crowd_out)
+    _crowd_out(model, take, p)
     over = coll[iss.taken_over[coll] & (iss.ready_day[coll] <= day)]
     over = over[np.lexsort((over, iss.queue_day[over]))]
     comm = pop.community[iss.reporter[over]].astype(np.int64)
@@ -110,12 +113,17 @@ def steer(model: GovernanceModel, p: Params) -> None:
     st.coordination[:] = base + (1 - base) * support
 
 
-def _crowd_out(model: GovernanceModel, taken: np.ndarray, loss: float) -> None:
-    """Participating residents of units whose collective issue was taken over lose efficacy."""
+def _crowd_out(model: GovernanceModel, taken: np.ndarray, p: Params) -> None:
+    """Participating residents of units whose collective issue was taken over lose efficacy,
+    external and internal, unless they were consulted (a meeting, a session or a visit within
+    ``consult_days``)."""
     st = model.state
     hit = social.residents_of(model, social.unit_of(model, taken))
     hit = hit[st.participating[hit]]
-    st.efficacy[hit] -= loss * st.efficacy[hit]
+    if p.consult_days:
+        hit = hit[st.last_deliberation[hit] < model.day - p.consult_days]
+    st.efficacy[hit] -= p.crowd_out * st.efficacy[hit]
+    st.internal[hit] -= p.crowd_out * st.internal[hit]
 
 
 MECHANISM = Mechanism(

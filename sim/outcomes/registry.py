@@ -29,6 +29,7 @@ from sim.issues import Channel, IssueTable, Status
 from sim.outcomes.survival import km_curve, restricted_mean
 from sim.outcomes.ties import cohesion
 from sim.resources import POOLS
+from sim.state import NEVER
 from sim.vocab import CATEGORIES, GROUPS, SCOPES
 
 if TYPE_CHECKING:
@@ -199,6 +200,15 @@ def _recent(attr: str) -> Callable[[GovernanceModel], float]:
     return f
 
 
+def _turnout(g: int | None) -> Callable[[GovernanceModel], float]:
+    """Turnout at the latest election, of everyone or of group ``g`` (NaN before the first)."""
+    def f(m: GovernanceModel) -> float:
+        if m.state.election_day == NEVER:
+            return float("nan")
+        return float(m.state.voted.mean()) if g is None else _group_mean("voted", g)(m)
+    return f
+
+
 def _since_start(m: GovernanceModel, status: Status) -> float:
     """Issues in a terminal ``status`` now, less those that were in it at day 0."""
     return float(m.issues.count(status) - m.counts_at_start.get(status.name.lower(), 0))
@@ -240,8 +250,18 @@ _STATE: list[Outcome] = [
               "state", _group_mean("trust", i)) for i, g in enumerate(GROUPS)],
     *[Outcome(f"trust_gap_{g}", f"Trust gap local − {g}", "0–1 scale", -1, f"Mean trust of local residents minus that of {g} residents.",
               "", "state", _group_gap("trust", i)) for i, g in enumerate(GROUPS) if i != _LOCAL],
-    Outcome("efficacy_mean", "Mean efficacy", "0–1 scale", +1, "Mean sense of political efficacy over residents.", "residents",
-            "state", lambda m: float(m.state.efficacy.mean())),
+    Outcome("efficacy_mean", "Mean efficacy", "0–1 scale", +1,
+            "Mean sense of political efficacy over residents: external efficacy, that those in charge listen (v1's "
+            "single efficacy).", "residents", "state", lambda m: float(m.state.efficacy.mean())),
+    Outcome("internal_efficacy_mean", "Mean internal efficacy", "0–1 scale", +1,
+            "Mean internal efficacy over residents: that one can take part, learnt by doing (model v2).", "residents",
+            "state", lambda m: float(m.state.internal.mean())),
+    Outcome("turnout", "Election turnout", "share", +1,
+            "Share of residents who voted at the latest residents' committee election (undefined before the first).",
+            "residents", "state", _turnout(None)),
+    *[Outcome(f"turnout_{g}", f"Election turnout, {g}", "share", +1,
+              f"Share of {g} residents who voted at the latest residents' committee election.", f"{g} residents",
+              "state", _turnout(i)) for i, g in enumerate(GROUPS)],
     Outcome("participation_rate", "Participation", "share", +1,
             "Share of residents who take part in community affairs today (threshold decision).", "residents",
             "state", lambda m: np.count_nonzero(m.state.participating) / m.pop.n),
