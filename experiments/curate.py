@@ -67,6 +67,8 @@ JOBS: dict[str, Job] = {
     "handler-record": Job(commands=(("sweep", "experiments/handler_record.yaml", "--out", "results/handler_record",
                                      "--quiet"), ("@experiments/handler_record.py", "results/handler_record")),
                           out="handler_record", dest="handler_record", sub=("",)),
+    "model-v2": Job(commands=(("sweep", "experiments/model_v2.yaml", "--out", "results/model_v2", "--quiet"),
+                              ("report", "results/model_v2")), out="model_v2", dest="model_v2"),
     "rmst-tau": Job(commands=(("@experiments/rmst_tau.py", "--seeds", "10", "--residents", "10000", "--out", "results/rmst-tau"),),
                     out="rmst-tau", dest="rmst_tau", files=("rmst_tau.csv", "rmst_tau.md")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",
