@@ -85,7 +85,8 @@ STEP_CALLS: dict[str, tuple[str, ...]] = {
 }
 #: Decision points of ``sim.mechanisms.base.DECISIONS`` -> the phase they are taken in.
 DECISION_PHASE: dict[str, str] = {"routing_accuracy": "route", "case_hours": "handle", "joint_work": "handle",
-                                  "coordinate": "handle", "failed_fix": "handle", "shortfall": "handle", "adopt": "close"}
+                                  "coordinate": "handle", "paper_closure": "handle",
+                                  "reply_closure": "handle", "failed_fix": "handle", "shortfall": "handle", "adopt": "close"}
 
 #: The agents, as the picture draws them: (mark, English, Chinese).
 AGENTS: tuple[tuple[str, str, str], ...] = (
