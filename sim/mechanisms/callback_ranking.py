@@ -1,12 +1,13 @@
 """Assessment and ranking of handlers by residents' callbacks (考核排名).
 
-*Article.* [Part 3(3)](article.md#part-3-3): against 推诿扯皮 (buck-passing) and 形式主义
-(formalism) handlers are to be held to account; the accountability the article asks for is, in
-practice, a target measured by the hotline. The Beijing reform of 2019 (接诉即办) ranked streets
-and departments monthly by response, resolution and satisfaction, resolution and satisfaction as
-the hotline's callback records them (model spec §9). Targets and rankings change effort and
-also invite gaming (Bevan & Hood 2006, *Public Administration* 84:517; Lipsky 1980,
-*Street-Level Bureaucracy*).
+*Article.* [Part 3(3)](article.md#part-3-3): 推诿扯皮 (buck-passing) and 形式主义 (formalism)
+are to be countered by top-down supervision of cadres and accountability of those responsible
+(问责), made routine (常态化监督机制). The article names no form of assessment; this mechanism
+takes the one the hotline reform made routine: Beijing's 接诉即办 (2019) ranked streets and
+departments monthly by response, resolution and satisfaction, the last two as the hotline's
+callback records them (model spec §9). Targets and rankings change effort and also invite gaming
+(Bevan & Hood 2006, *Public Administration* 84:517); street-level bureaucrats ration their work by
+what they are held to account for (Lipsky 1980, *Street-Level Bureaucracy*).
 
 *Rule (an added action that costs time, and what agents know).* Every `period_days` days from
 the start of the regime, in the morning (`detect` phase, after supervision's audits), the street
@@ -31,7 +32,11 @@ office has no hours to compile the ranking, nobody is named that period.
 *Costs.* `hours_per_ranking` of street staff to compile each ranking (`rankings`), and
 `hours_per_review` from each named handler's own pool for its review meeting (`ranking
 reviews`: community staff for a committee, street staff for an area office, a department's
-hours for a department).
+hours for a department). The review is a summons from the street office and, with
+`review_first`, is paid before the hours held back for the day's cases (what a handler is
+assessed on comes first, Lipsky 1980); without it, it takes only hours left free, like a planned
+activity, and an overloaded handler misses it. Unpaid hours mean the ranking or the review did
+not happen.
 
 *Null variant.* The ranking is compiled and the named handlers' reviews are held and paid for;
 handlers do not respond (every factor stays 1).
@@ -167,7 +172,7 @@ MECHANISM = Mechanism(
     key="callback_ranking",
     article=("part-3-3",),
     summary="Assessment and ranking of handlers by callbacks",
-    source="the article, part 3(3); Beijing's 接诉即办 monthly rankings (2019)",
+    source="the article, part 3(3)",
     params=Params,
     hooks={"detect": rank, "social": record},
     decides={"paper_closure": paper_closure, "reply_closure": reply_closure},
