@@ -367,7 +367,8 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     the street level waits; a failing handler under pressure may close on paper, the more
     rarely the likelier it expects an audit; a failed attempt may be closed by reply instead of
     tried again (likewise deterred), and a request outside the street's authority can only be
-    answered by reply (model v2). Returns which issues were resolved."""
+    answered by reply (model v2); a mechanism may decide both probabilities per attempt
+    (``paper_closure``, ``reply_closure``). Returns which issues were resolved."""
     iss, h, rules, rng, day = model.issues, model.handlers, model.rules, model.streams.handling, model.day
     if len(ids) == 0:
         return np.zeros(0, bool)
@@ -390,13 +391,14 @@ def fix(model: GovernanceModel, ids: np.ndarray, *, retry: bool) -> np.ndarray:
     failing = (~wait & ~fixable) | wait
     pool, unit = work_account(h, hid, iss.category[ids])
     pressure = under_pressure(model, pool, unit)
-    paper = failing & pressure & (u[2] < rules.false_closure_pressure * (1.0 - model.audit_risk))
+    p_paper = model.decide("paper_closure", np.full(len(ids), rules.false_closure_pressure * (1.0 - model.audit_risk)), ids)
+    paper = failing & pressure & (u[2] < p_paper)
     close_issues(model, ids[paper], Status.FALSE_CLOSED)
     # Closing by reply (答复): an answer, not a fix; what a request outside the street's
     # authority can only get, and a failed case may get when nothing holds the handler to account.
     # Audits reopen unjustified replies too (supervision), so the audit risk deters them alike.
-    reply = failing & ~paper & (iss.outside[ids] | (model.streams.choices.random(len(ids))
-                                                    < rules.reply_closure * (1.0 - model.audit_risk)))
+    p_reply = model.decide("reply_closure", np.full(len(ids), rules.reply_closure * (1.0 - model.audit_risk)), ids)
+    reply = failing & ~paper & (iss.outside[ids] | (model.streams.choices.random(len(ids)) < p_reply))
     close_issues(model, ids[reply], Status.FALSE_CLOSED)
     iss.by_reply[ids[reply]] = True
     later = failing & ~paper & ~reply

@@ -152,6 +152,16 @@ class Pool:
         self._spend(units, got, use)
         return got
 
+    def draw_first(self, units: np.ndarray, need: np.ndarray, use: str) -> np.ndarray:
+        """Grant requests whole or not at all, first come first served, from what each unit
+        holds ahead of the hours held back for today's casework (a summons from above that
+        comes before cases), and spend them; the hold shrinks to what is left."""
+        units = np.asarray(units, dtype=np.int64)
+        got = fifo_grant(self.level, units, need)
+        self._spend(units, got, use)
+        np.minimum(self.reserved, self.level, out=self.reserved)
+        return got
+
     def draw_upto(self, amounts: np.ndarray, use: str) -> np.ndarray:
         """Each unit spends up to ``amounts[unit]`` of what it has free; returns what was spent."""
         got = np.minimum(np.asarray(amounts, dtype=np.float64), self.free)

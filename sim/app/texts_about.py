@@ -38,6 +38,9 @@ TIPS: dict[str, tuple[str, str]] = {
                              "nor passed on.", "清单写明部分事项的责任部门，这些诉求既不会派错，也不能推诿。"),
     "supervision": ("The street office audits closures: paper closures it finds are reopened, and frequent audits deter them.",
                     "街道抽查办结：查出的纸面办结被重新打开，抽查频繁则纸面办结减少。"),
+    "callback_ranking": ("Every month the street office ranks handlers by how many closures the hotline's callback counts "
+                         "as resolved: those at the bottom reply less, and close on paper more.",
+                         "街道每月按回访认定解决的办结比例给处置方排名：末位单位少用答复办结，却更多纸面办结。"),
     "leadership_intensity": ("The party organisation spends hours on collective issues, taking some over (which crowds out "
                              "residents' efficacy) and coordinating the rest.",
                              "社区党组织投入工时处理集体诉求：部分包办（挤出居民效能感），其余协调居民自治。"),
@@ -88,7 +91,8 @@ STEP_CALLS: dict[str, tuple[str, ...]] = {
 }
 #: Decision points of ``sim.mechanisms.base.DECISIONS`` -> the phase they are taken in.
 DECISION_PHASE: dict[str, str] = {"routing_accuracy": "route", "case_hours": "handle", "joint_work": "handle",
-                                  "coordinate": "handle", "failed_fix": "handle", "shortfall": "handle", "adopt": "close"}
+                                  "coordinate": "handle", "paper_closure": "handle",
+                                  "reply_closure": "handle", "failed_fix": "handle", "shortfall": "handle", "adopt": "close"}
 
 #: The agents, as the picture draws them: (mark, English, Chinese).
 AGENTS: tuple[tuple[str, str, str], ...] = (

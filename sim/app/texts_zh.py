@@ -56,6 +56,11 @@ MECHANISMS: dict[str, tuple[str, str]] = {
     "supervision": ("监督问责",
                     "街道每天上午按工时抽查前一天的办结，抽查能发现纸面办结并重新打开；处置方根据实际抽查频率估计被查出的可能，"
                     "承压时纸面办结的概率相应下降（威慑）。零效应版本：照常抽查，查出的不处理，处置方也不理会。"),
+    "callback_ranking": ("考核排名（按回访结果）",
+                         "街道每隔“排名周期天数”按回访认定解决的办结比例给社区、片区和职能部门排名，排在末位（“末位比例”）的"
+                         "被点名并开会约谈，耗费街道和被点名单位的工时；被约谈的单位下一周期少用答复办结（努力），"
+                         "承压时却更多纸面办结，因为未被发现的纸面办结在回访中算作已解决（应付考核）。"
+                         "零效应版本：照常排名、约谈并付出工时，处置方不作反应。"),
     "leadership_intensity": ("引领强度（引领观与治理观的平衡）",
                              "社区党组织每天最多投入“引领强度”×“引领工时”小时（先用党员志愿工时，再用干部工时）于集体诉求，"
                              "并包办其中比例为“引领强度”的“包办指数”次方的诉求（大包大揽）；包办的诉求同样需要同意、质量和预算，"
@@ -84,6 +89,9 @@ PARAM_NAMES: dict[str, str] = {
     "attendance": "出席率", "consent_threshold": "同意所需信任", "staff_hours_per_meeting": "每次会议工作人员工时",
     "member_hours_per_meeting": "每次会议党员工时", "coverage": "清单覆盖比例", "hours_per_day": "每日工时",
     "audit_rate": "抽查比例", "hours_per_audit": "每次抽查工时", "sensitivity": "抽查查出率", "memory_days": "估计抽查频率的天数",
+    "period_days": "排名周期天数", "bottom_share": "末位比例", "min_closures": "参与排名最少办结数",
+    "effort_response": "努力反应", "gaming": "应付考核程度", "hours_per_ranking": "每次排名工时",
+    "hours_per_review": "每次约谈工时", "review_first": "约谈优先于办件",
     "level": "引领强度", "steering_hours": "引领工时", "takeover_exponent": "包办指数", "hours_per_takeover": "每件包办工时",
     "hours_per_coordination": "每件协调工时", "crowd_out": "挤出效应", "consult_days": "征询有效天数", "timeline": "事件时间线",
     "seed": "随机种子", "days": "天数", "residents": "居民人数",
@@ -148,6 +156,14 @@ PARAM_HELP: dict[str, str] = {
     "supervision.hours_per_audit": "一次抽查耗费的街道工时。",
     "supervision.sensitivity": "一次抽查查出纸面办结的概率。",
     "supervision.memory_days": "处置方据以判断抽查频率的天数。",
+    "callback_ranking.period_days": "两次排名之间的天数（北京 2019：每月一次）。",
+    "callback_ranking.bottom_share": "排名中被点名的末位单位比例（只要有单位参与排名且比例大于 0，至少点名一个）。",
+    "callback_ranking.min_closures": "单位在周期内参与排名所需的最少办结数。",
+    "callback_ranking.effort_response": "被点名单位下一周期用答复办结失败诉求的减少程度（答复办结概率 ×（1 − 该值）；假设）。",
+    "callback_ranking.gaming": "被点名单位下一周期承压时纸面办结的增加程度（纸面办结概率 ×（1 + 该值），最多为 1；假设）。",
+    "callback_ranking.hours_per_ranking": "编制一次排名耗费的街道工时。",
+    "callback_ranking.hours_per_review": "被点名单位一次约谈会耗费的本单位工时。",
+    "callback_ranking.review_first": "约谈是街道的召集，先于当天办件（被考核的事优先）；关闭：只用未为当天办件预留的工时，如同计划活动。",
     "leadership_intensity.level": "引领强度：党组织引领能力的使用比例（0 放任，1 完全引领）。",
     "leadership_intensity.steering_hours": "完全引领时社区党组织每天可投入的工时，先用在职党员，再用干部（假设：最多一个全职岗位）。",
     "leadership_intensity.takeover_exponent": "包办的集体诉求比例 = 强度 ** 指数（>1：强度低时党组织主要是协调）。",

@@ -10,6 +10,7 @@ the priority among mechanisms drawing on the same pool in the same phase.
 from __future__ import annotations
 
 from sim.mechanisms import (
+    callback_ranking,
     community_activities,
     devolved_authority,
     digital_platform,
@@ -46,6 +47,7 @@ REGISTRY: dict[str, Mechanism] = {
         community_activities.MECHANISM,
         responsibility_lists.MECHANISM,
         supervision.MECHANISM,
+        callback_ranking.MECHANISM,
         leadership_intensity.MECHANISM,
         events.MECHANISM,
     )

@@ -60,6 +60,10 @@ DECISIONS: dict[str, str] = {
                   "(value: issue ids)",
     "coordinate": "handle: cross-department issues (ids) the street office takes up that the mechanism handles "
                   "itself instead of the sequential referral (value: per issue, taken)",
+    "paper_closure": "fix: the probability each failing attempt (ids), if its handler is under pressure, is closed on "
+                     "paper (value: per attempt)",
+    "reply_closure": "fix: the probability each failed attempt (ids) not closed on paper is closed by reply "
+                     "(value: per attempt)",
     "failed_fix": "fix: attempts (ids) that failed and will be tried again (value: the ids)",
     "shortfall": "pay: which fixes (ids, their cost) are paid for when the handler's budget is short "
                  "(value: per fix, paid)",
