@@ -69,6 +69,8 @@ JOBS: dict[str, Job] = {
                           out="handler_record", dest="handler_record", sub=("",)),
     "model-v2": Job(commands=(("sweep", "experiments/model_v2.yaml", "--out", "results/model_v2", "--quiet"),
                               ("report", "results/model_v2")), out="model_v2", dest="model_v2"),
+    "model-v2-parts": Job(commands=(("@experiments/model_v2_parts.py", "--out", "results/model-v2-parts"),),
+                          out="model-v2-parts", dest="model_v2_parts", files=("model_v2_parts.csv", "model_v2_parts.md")),
     "rmst-tau": Job(commands=(("@experiments/rmst_tau.py", "--seeds", "10", "--residents", "10000", "--out", "results/rmst-tau"),),
                     out="rmst-tau", dest="rmst_tau", files=("rmst_tau.csv", "rmst_tau.md")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",

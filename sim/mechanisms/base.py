@@ -119,6 +119,10 @@ class Mechanism:
     #: An event outside the governance system (not a lever of policy): left out of the full
     #: regime, the one-mechanism sweep and the budget-matched controls.
     exogenous: bool = False
+    #: Part of the article's full regime (``scenarios/party_led_full.yaml`` switches on exactly
+    #: these). False for a lever the article does not name, taken from elsewhere and studied on
+    #: its own (the one-mechanism sweep and its control still include it).
+    full_regime: bool = True
 
     def __post_init__(self) -> None:
         unknown = set(self.hooks) - set(PHASES)

@@ -40,6 +40,10 @@ not happen.
 
 *Null variant.* The ranking is compiled and the named handlers' reviews are held and paid for;
 handlers do not respond (every factor stays 1).
+
+*Regime.* Not part of the article's full regime (`scenarios/party_led_full.yaml`), since the
+article names no form of assessment; `scenarios/mechanisms/callback_ranking.yaml` studies it on
+its own against the baseline and its budget-matched control (the one-mechanism sweep).
 """
 
 from __future__ import annotations
@@ -183,4 +187,5 @@ MECHANISM = Mechanism(
     costs={("street_staff", "rankings"): True, ("community_staff", "ranking reviews"): True,
            ("departments", "ranking reviews"): True},
     free={"hours_per_ranking": 0.0, "hours_per_review": 0.0},
+    full_regime=False,  # the article names no assessment: Beijing's hotline reform does
 )
