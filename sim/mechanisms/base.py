@@ -76,6 +76,12 @@ Hook = Callable[["GovernanceModel", Any], None]
 Decide = Callable[..., Any]
 
 
+#: A street whose handlers fall behind and fail often enough that, under pressure, they close on
+#: paper (paper closures need both): where targets of rules about paper closures are tested.
+LOW_CAPACITY: dict[str, dict[str, float]] = {
+    "capacity": {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}}
+
+
 @dataclass(frozen=True)
 class Target:
     """A quantity the mechanism's rule targets, the direction switching it on moves it, and the

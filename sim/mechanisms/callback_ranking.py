@@ -56,7 +56,7 @@ from pydantic import Field
 
 from sim.handlers import CASE_POOLS, work_account
 from sim.lifecycle import closed_today
-from sim.mechanisms.base import Mechanism, MechanismParams, Target
+from sim.mechanisms.base import LOW_CAPACITY, Mechanism, MechanismParams, Target
 from sim.vocab import Kind
 
 if TYPE_CHECKING:
@@ -168,10 +168,6 @@ def paper_closure(model: GovernanceModel, p: Params, value: np.ndarray, ids: np.
     return np.minimum(value * state_of(model).paper[model.issues.handler[ids]], 1.0)
 
 
-#: A street whose handlers fall behind and fail often enough that, under pressure, they close on
-#: paper (as supervision's ``_LOW_CAPACITY``): where the gaming shows.
-_LOW_CAPACITY = {"capacity": {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}}
-
 MECHANISM = Mechanism(
     key="callback_ranking",
     article=("part-3-3",),
@@ -181,7 +177,7 @@ MECHANISM = Mechanism(
     hooks={"detect": rank, "social": record},
     decides={"paper_closure": paper_closure, "reply_closure": reply_closure},
     targets=(Target("false_closure_rate", +1, params={"gaming": 2.0}, residents=10_000, days=180,
-                    sections=_LOW_CAPACITY),
+                    sections=LOW_CAPACITY),
              Target("reply_closure_rate", -1, params={"effort_response": 0.8}, residents=3000, days=180,
                     sections={"capacity": {"reply_closure": 0.5, "resolve_quality": 0.7}})),
     costs={("street_staff", "rankings"): True, ("community_staff", "ranking reviews"): True,

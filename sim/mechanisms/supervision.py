@@ -32,7 +32,7 @@ from pydantic import Field
 
 from sim.issues import Status
 from sim.lifecycle import closed_today
-from sim.mechanisms.base import Mechanism, MechanismParams, Target
+from sim.mechanisms.base import LOW_CAPACITY, Mechanism, MechanismParams, Target
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -75,9 +75,6 @@ def audit(model: GovernanceModel, p: Params) -> None:
     model.audit_risk = p.sensitivity * n_audited / n_closed if n_closed else 0.0
 
 
-#: A street whose handlers fall behind and fail often enough that, under pressure, they close on
-#: paper (paper closures need both): where its tests show the rule.
-_LOW_CAPACITY = {"capacity": {"community_staff_hours_per_day": 3.0, "department_hours_per_10k": 6.0, "resolve_quality": 0.6}}
 
 MECHANISM = Mechanism(
     key="supervision",
@@ -86,9 +83,9 @@ MECHANISM = Mechanism(
     source="the article, part 3(3)",
     params=Params,
     hooks={"detect": audit},
-    targets=(Target("issues_reopened", +1, residents=3000, days=180, sections=_LOW_CAPACITY),
+    targets=(Target("issues_reopened", +1, residents=3000, days=180, sections=LOW_CAPACITY),
              Target("false_closure_rate", -1, params={"audit_rate": 0.4}, residents=3000, days=180,
-                    sections=_LOW_CAPACITY),
+                    sections=LOW_CAPACITY),
              Target("reply_closure_rate", -1, params={"audit_rate": 0.4}, residents=3000, days=180,
                     sections={"capacity": {"reply_closure": 0.5, "resolve_quality": 0.7}})),
     costs={("street_staff", "audits"): True},
