@@ -42,3 +42,9 @@ def check_invariants(model: GovernanceModel) -> dict[str, float]:
     for name in POOL_NAMES:
         assert 0 <= row[f"used_{name}"] <= row[f"available_{name}"] + 1e-9, name
     return row
+
+
+def same_outcomes(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Two runs' outcomes are the same: the same names and values, an undefined value (NaN, e.g.
+    turnout before the first election) equal to an undefined one."""
+    return a.keys() == b.keys() and bool(np.array_equal([a[k] for k in a], [b[k] for k in a], equal_nan=True))
