@@ -1,4 +1,5 @@
-"""Gaussian-process emulators of a model's outputs, for history matching (:mod:`sim.calibration.history`).
+"""Gaussian-process emulators of a model's outputs and the implausibility of history matching
+(:mod:`sim.calibration.history`): emulators, implausibility, and which targets conflict.
 
 One emulator per output: scikit-learn's ``GaussianProcessRegressor`` on inputs scaled to
 [0, 1] (the prior box), a constant mean (the training mean, ``normalize_y``), an anisotropic
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.linalg import cho_solve
 
-__all__ = ["Emulator", "Loo", "fit_emulator", "implausibility", "pooled_variance"]
+__all__ = ["Emulator", "Figure", "Loo", "combine", "conflicts", "fit_emulator", "implausibility", "pooled_variance"]
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,49 @@ def implausibility(em: Emulator | None, x: np.ndarray, *, value: float, other_va
     elif comparison == "at_most":
         gap = np.minimum(gap, 0.0)
     return np.abs(gap) / np.sqrt(v + em.run_var + other_var)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A matched target: its figure, the SDs of observation error and model discrepancy, and
+    whether it is a level, a floor (``at_least``) or a ceiling (``at_most``)."""
+
+    id: str
+    value: float
+    observation_sd: float
+    discrepancy_sd: float
+    comparison: str = "within"
+
+    @property
+    def other_var(self) -> float:
+        return self.observation_sd**2 + self.discrepancy_sd**2
+
+
+def combine(imp: np.ndarray, rank: str) -> np.ndarray:
+    """Maximum or second maximum over targets (the last axis)."""
+    if rank == "second" and imp.shape[1] >= 2:
+        return np.sort(imp, axis=1)[:, -2]
+    return imp.max(axis=1)
+
+
+def conflicts(imp: np.ndarray, ids: Sequence[str], cutoff: float) -> dict[str, Any]:
+    """Which targets rule out the space, alone and in pairs, on a sample of points (``imp``:
+    points × targets): per target the share it alone leaves non-implausible and its smallest
+    implausibility; per pair the share both leave; the pairs that cannot be met together (each
+    can alone, never both) and the targets that cannot be met at all."""
+    ok = imp <= cutoff
+    n = max(len(imp), 1)
+    alone = {t: {"nonimplausible_alone": float(ok[:, j].sum() / n), "rules_out": float(1 - ok[:, j].sum() / n),
+                 "min_implausibility": float(imp[:, j].min()) if len(imp) else math.nan} for j, t in enumerate(ids)}
+    pairs = []
+    for a in range(len(ids)):
+        for b in range(a + 1, len(ids)):
+            pairs.append({"a": ids[a], "b": ids[b], "joint": float((ok[:, a] & ok[:, b]).sum() / n),
+                          "min_max_implausibility": float(np.max(imp[:, [a, b]], axis=1).min()) if len(imp) else math.nan})
+    clash = [p for p in pairs if p["joint"] == 0 and alone[p["a"]]["nonimplausible_alone"] > 0
+             and alone[p["b"]]["nonimplausible_alone"] > 0]
+    clash.sort(key=lambda p: -p["min_max_implausibility"])
+    order = sorted(ids, key=lambda t: -alone[t]["rules_out"])
+    return {"sample": len(imp), "targets": alone, "pairs": pairs, "conflicting_pairs": [[p["a"], p["b"]] for p in clash],
+            "unreachable": [t for t in ids if alone[t]["nonimplausible_alone"] == 0], "rules_out_most": order[0] if ids else None,
+            "all_jointly": float(ok.all(axis=1).sum() / n)}

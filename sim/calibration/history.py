@@ -14,8 +14,9 @@ against figure z_t. The discrepancy SD is ``discrepancy`` tolerances of the targ
 default, so that with a perfect emulator and no noise, the cutoff 3 is the tolerance) or its own
 ``discrepancy_sd``; the observation SD is ``observation_sd``. A point is non-implausible when
 the maximum (or second maximum) of I_t over targets is at most ``cutoff`` (3, Pukelsheim's
-rule) under every wave's emulators so far. The region is estimated on ``candidates`` Latin-
-hypercube points of the prior box (its share of the prior), and the next wave's points are
+rule) under every wave's emulators so far. The region is estimated on one sample of ``candidates``
+Latin-hypercube points of the prior box, the same for every wave (its share of the prior, nested
+wave by wave, resolved to 1 / candidates: "empty" means no candidate is left), and the next wave's points are
 chosen from it (rejection sampling, topped up by jittering survivors when they are few, then a
 maximin subset). Stop after ``waves``, when the region is empty, or when a wave shrinks it
 by less than ``min_shrink``. When it is empty, :func:`conflicts` says which target alone rules
@@ -42,7 +43,7 @@ from typing import Any, Literal, TextIO
 
 import numpy as np
 
-from sim.calibration.emulator import Emulator, fit_emulator, implausibility
+from sim.calibration.emulator import Emulator, Figure, combine, conflicts, fit_emulator, implausibility
 from sim.calibration.targets import HistoryMatching, Targets, load_targets
 from sim.errors import ScenarioError
 from sim.output.tables import write_csv
@@ -74,22 +75,6 @@ class Space:
             if name in self.integer:
                 x[:, j] = np.clip(np.rint(x[:, j]), math.ceil(self.low[j]), math.floor(self.high[j]))
         return x
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A matched target: its figure, the SDs of observation error and model discrepancy, and
-    whether it is a level, a floor (``at_least``) or a ceiling (``at_most``)."""
-
-    id: str
-    value: float
-    observation_sd: float
-    discrepancy_sd: float
-    comparison: str = "within"
-
-    @property
-    def other_var(self) -> float:
-        return self.observation_sd**2 + self.discrepancy_sd**2
 
 
 @dataclass(frozen=True)
@@ -152,13 +137,6 @@ def _lhs(n: int, d: int, seed: int) -> np.ndarray:
     return qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
 
 
-def _combine(imp: np.ndarray, rank: str) -> np.ndarray:
-    """Maximum or second maximum over targets (the last axis)."""
-    if rank == "second" and imp.shape[1] >= 2:
-        return np.sort(imp, axis=1)[:, -2]
-    return imp.max(axis=1)
-
-
 def _wave_imp(wave: Wave, figures: Sequence[Figure], u: np.ndarray) -> np.ndarray:
     """Per target, the implausibility under one wave's emulators (n × targets)."""
     return np.column_stack([implausibility(wave.emulators[f.id], u, value=f.value, other_var=f.other_var,
@@ -173,31 +151,8 @@ def _inside(waves: Sequence[Wave], figures: Sequence[Figure], u: np.ndarray, s: 
         idx = np.flatnonzero(ok)
         if not len(idx):
             break
-        ok[idx] = _combine(_wave_imp(w, figures, u[idx]), s.rank) <= s.cutoff
+        ok[idx] = combine(_wave_imp(w, figures, u[idx]), s.rank) <= s.cutoff
     return ok
-
-
-def conflicts(imp: np.ndarray, ids: Sequence[str], cutoff: float) -> dict[str, Any]:
-    """Which targets rule out the space, alone and in pairs, on a sample of points (``imp``:
-    points × targets): per target the share it alone leaves non-implausible and its smallest
-    implausibility; per pair the share both leave; the pairs that cannot be met together (each
-    can alone, never both) and the targets that cannot be met at all."""
-    ok = imp <= cutoff
-    n = max(len(imp), 1)
-    alone = {t: {"nonimplausible_alone": float(ok[:, j].sum() / n), "rules_out": float(1 - ok[:, j].sum() / n),
-                 "min_implausibility": float(imp[:, j].min()) if len(imp) else math.nan} for j, t in enumerate(ids)}
-    pairs = []
-    for a in range(len(ids)):
-        for b in range(a + 1, len(ids)):
-            pairs.append({"a": ids[a], "b": ids[b], "joint": float((ok[:, a] & ok[:, b]).sum() / n),
-                          "min_max_implausibility": float(np.max(imp[:, [a, b]], axis=1).min()) if len(imp) else math.nan})
-    clash = [p for p in pairs if p["joint"] == 0 and alone[p["a"]]["nonimplausible_alone"] > 0
-             and alone[p["b"]]["nonimplausible_alone"] > 0]
-    clash.sort(key=lambda p: -p["min_max_implausibility"])
-    order = sorted(ids, key=lambda t: -alone[t]["rules_out"])
-    return {"sample": len(imp), "targets": alone, "pairs": pairs, "conflicting_pairs": [[p["a"], p["b"]] for p in clash],
-            "unreachable": [t for t in ids if alone[t]["nonimplausible_alone"] == 0], "rules_out_most": order[0] if ids else None,
-            "all_jointly": float(ok.all(axis=1).sum() / n)}
 
 
 def _maximin(pool: np.ndarray, k: int, seed: int) -> np.ndarray:
@@ -246,6 +201,8 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
     design = _lhs(s.points, d, s.design_seed)
     stopped = f"after {s.waves} wave(s), the most asked for"
     region = np.empty((0, d))
+    cand = _lhs(s.candidates, d, s.design_seed + 1000)  # one sample of the prior for every wave: nested estimates
+    alive = np.ones(len(cand), dtype=bool)
     for k in range(1, s.waves + 1):
         key = _digest(asdict(s), [asdict(f) for f in figures], list(space.names), *xs, *(r for t in ids for r in runs[t]))
         saved = store / f"wave-{k}" / "points.json" if store else None
@@ -264,11 +221,11 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
         train = _inside(waves, figures, allx, s)
         emus = {t: fit_emulator(allx[train], np.vstack(runs[t])[train], random_state=s.design_seed) for t in ids}
         wave = Wave(k, u, emus, 0, 0, 0.0, {}, math.nan, {})
-        cand = _lhs(s.candidates, d, s.design_seed + 1000 * k)
-        cin = cand[_inside(waves, figures, cand, s)]
+        cin = cand[alive]
         imp = _wave_imp(wave, figures, cin)
-        comb = _combine(imp, s.rank) if len(cin) else np.empty(0)
-        lhs_in = cin[comb <= s.cutoff]
+        comb = combine(imp, s.rank) if len(cin) else np.empty(0)
+        alive[np.flatnonzero(alive)[comb > s.cutoff]] = False
+        lhs_in = cand[alive]
         wave.entering, wave.survivors, wave.share = len(cin), len(lhs_in), len(lhs_in) / s.candidates
         wave.ruled_out = {t: float(np.mean(imp[:, j] > s.cutoff)) if len(cin) else math.nan for j, t in enumerate(ids)}
         wave.min_combined = float(comb.min()) if len(comb) else math.nan
@@ -396,7 +353,8 @@ def describe(result: HistoryResult) -> dict[str, Any]:
     """What ``history.json`` says of a result: the space, figures, waves, verdict and conflicts."""
     sp = result.space
     last = result.waves[-1]
-    verdict = ("empty: no value of the free parameters is non-implausible for every matched target at once"
+    verdict = ("empty: no value of the free parameters is non-implausible for every matched target at once "
+               f"(none of {result.settings.candidates:,} candidates over the prior)"
                if result.empty else f"non-implausible share of the prior {last.share:.4g} after {len(result.waves)} wave(s)")
     return {"space": [{"parameter": n, "low": float(lo), "high": float(hi), "integer": n in sp.integer}
                       for n, lo, hi in zip(sp.names, sp.low, sp.high)],
@@ -472,8 +430,11 @@ def _figure(result: HistoryResult, path: Path) -> None:
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
     w = [x.number for x in result.waves]
-    a.plot(w, [max(x.share, 1 / result.settings.candidates / 10) for x in result.waves], "o-")
-    a.set(yscale="log", xlabel="wave", ylabel="non-implausible share of the prior", xticks=w)
+    floor = 1 / result.settings.candidates / 3  # an empty region drawn below the sample's resolution
+    shares = [1.0] + [max(x.share, floor) for x in result.waves]
+    a.plot([0, *w], shares, "o-")
+    a.set(yscale="log", xlabel="wave (0: the prior)", ylabel="non-implausible share of the prior", xticks=[0, *w],
+          ylim=(min(shares) / 3, 1.5))
     for f in result.figures:
         b.plot(w, [x.ruled_out.get(f.id, math.nan) for x in result.waves], "o-", label=f.id)
     b.set(xlabel="wave", ylabel="share of the entering region ruled out alone", ylim=(-0.02, 1.02), xticks=w)
