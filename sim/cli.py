@@ -160,7 +160,14 @@ def _args_report(p: argparse.ArgumentParser) -> None:
 
 def _args_calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", type=Path, help="targets file with a calibration section (experiments/targets.yaml)")
-    p.add_argument("--out", type=Path, default=Path("results") / "calibration", help="output folder (default results/calibration)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default results/calibration; with --method history "
+                   "results/history-matching)")
+    # --method history (sim.calibration.history): waves of emulated runs instead of ABC rejection
+    p.add_argument("--method", choices=("abc", "history"), default="abc", help="abc: ABC rejection (default); history: history "
+                   "matching over residents' and handlers' parameters (calibration.history of the targets file)")
+    for flag, what in (("--waves", "most waves"), ("--points", "design points per wave"),
+                       ("--candidates", "candidates screened per wave")):
+        p.add_argument(flag, type=_positive, default=None, help=f"--method history: {what} (default: the file's)")
     for flag, what in (("--samples", "prior draws"), ("--seeds", "seeds per draw"), ("--fit-seeds", "seeds of the fit")):
         p.add_argument(flag, type=_positive, default=None, help=f"{what} (default: the file's)")
     p.add_argument("--accept", type=float, default=None, help="share of draws accepted (default: the file's)")
@@ -375,8 +382,14 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    if args.method == "history":
+        from sim.calibration.history import history_cli
+
+        args.out = args.out or Path("results") / "history-matching"
+        return history_cli(args, _sets(args))
     from sim.calibration.abc import calibrate_cli
 
+    args.out = args.out or Path("results") / "calibration"
     if args.accept is not None and not 0 < args.accept <= 1:
         raise ScenarioError(f"--accept {args.accept:g}: must be a share in (0, 1]")
     return calibrate_cli(args, _sets(args))

@@ -33,10 +33,20 @@ from sim.outcomes.registry import REGISTRY
 from sim.scenario.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
 from sim.sweep.experiment import Range
 
-__all__ = ["RESIDENT_KEYS", "Calibration", "Target", "Targets", "load_targets", "rms"]
+__all__ = ["HANDLER_KEYS", "RESIDENT_KEYS", "Calibration", "HistoryMatching", "Target", "Targets", "load_targets", "rms"]
 
 #: Free parameters outside ``behaviour`` that are residents' behaviour too (how long they wait).
 RESIDENT_KEYS: tuple[str, ...] = ("issues.patience_days", "issues.latent_lifetime_days")
+#: Handlers' parameters that history matching (``calibration.history.handlers``) may free: how
+#: handlers work (success, pressure, passing, hours, priorities), shared by both regimes, which
+#: differ only in their mechanisms. Pool sizes and budgets stay fixed.
+HANDLER_KEYS: tuple[str, ...] = (
+    "capacity.resolve_quality", "capacity.buck_passing", "capacity.false_closure_pressure", "capacity.pressure_days",
+    "capacity.routing_accuracy", "capacity.feedback_probability", "capacity.handoff_days", "capacity.duty_priority",
+    "capacity.reply_closure", "capacity.community_staff_hours_per_day", "capacity.grid_worker_hours_per_day",
+    "capacity.case_hours.building", "capacity.case_hours.compound", "capacity.case_hours.community",
+    "capacity.case_hours.area", "capacity.case_hours.street", "capacity.case_hours.department",
+)
 _SNAKE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 
 
@@ -115,6 +125,24 @@ class Note(_Strict):
     reason: str = Field(min_length=1)
 
 
+class HistoryMatching(_Strict):
+    """How ``govsim calibrate --method history`` runs its waves (:mod:`sim.calibration.history`)."""
+
+    handlers: dict[str, Range] = Field(default_factory=dict, description="Handlers' parameters free besides calibration.free.")
+    targets: list[str] | None = Field(None, min_length=1, description="Ids of the matched targets (default: the distance targets).")
+    waves: int = Field(4, ge=1, le=50, description="Most waves.")
+    points: int = Field(60, ge=4, le=100_000, description="Design points per wave.")
+    seeds: int = Field(2, ge=1, le=1000, description="Seeds per point and regime (replicates give the seed variance).")
+    candidates: int = Field(20_000, ge=100, le=5_000_000, description="Latin-hypercube candidates a wave screens.")
+    cutoff: float = Field(3.0, gt=0, le=100, description="Implausibility cutoff (3: Pukelsheim's three-sigma rule).")
+    rank: Literal["max", "second"] = Field("max", description="Implausibility over targets: its maximum or second maximum.")
+    discrepancy: float = Field(1 / 3, ge=0, le=100, description="Model-discrepancy SD in tolerances (1/3: cutoff 3 = tolerance).")
+    discrepancy_sd: dict[str, float] = Field(default_factory=dict, description="Per-target discrepancy SDs (figure units).")
+    observation_sd: float = Field(0.003, ge=0, le=1e6, description="Observation-error SD of a figure (rounding to 1%).")
+    min_shrink: float = Field(0.1, ge=0, lt=1, description="Stop once a wave shrinks the region by less than this share.")
+    design_seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the designs and candidates.")
+
+
 class Calibration(_Strict):
     """How ``govsim calibrate`` searches: regimes, free parameters, budget."""
 
@@ -126,6 +154,7 @@ class Calibration(_Strict):
     accept: float = Field(0.1, gt=0, le=1, description="Share of draws accepted (the closest).")
     fit_seeds: int = Field(10, ge=2, le=1000, description="Seeds of the fit at the calibrated values.")
     design_seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the Latin hypercube.")
+    history: HistoryMatching | None = Field(None, description="Settings of --method history (sim.calibration.history).")
 
 
 class TargetsFile(_Strict):
@@ -215,4 +244,36 @@ def _check_calibration(raw: RawScenario, spec: TargetsFile, base: Path) -> dict[
         resolve(first, cal.set, check_memory=False)
     except ScenarioError as exc:
         raise raw.error(f"calibration.set: {exc.detail}", ("calibration", "set")) from None
+    if cal.history is not None:
+        _check_history(raw, spec, first)
     return scenarios
+
+
+def _check_history(raw: RawScenario, spec: TargetsFile, first: RawScenario) -> None:
+    """``calibration.history``: handler keys among :data:`HANDLER_KEYS` with loading ranges,
+    matched and discrepancy ids among the distance targets."""
+    cal = spec.calibration
+    assert cal is not None and cal.history is not None
+    h = cal.history
+    for key, prior in h.handlers.items():
+        where = ("calibration", "history", "handlers", key)
+        if key not in HANDLER_KEYS:
+            guess = difflib.get_close_matches(key, HANDLER_KEYS, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"choose among {', '.join(HANDLER_KEYS)}"
+            raise raw.error(f"calibration.history.handlers: '{key}' is not a handler parameter history matching may free; {hint}",
+                            where)
+        if key in cal.set or key in cal.free:
+            raise raw.error(f"calibration.history.handlers: '{key}' is also under calibration.set or calibration.free", where)
+        for bound in (prior.low, prior.high):
+            try:
+                resolve(first, {**cal.set, key: bound}, check_memory=False)
+            except ScenarioError as exc:
+                raise raw.error(f"calibration.history.handlers.{key}: {exc.detail}", where) from None
+    fitted = [t.id for t in spec.targets if t.in_distance]
+    for name, ids in (("targets", h.targets or []), ("discrepancy_sd", list(h.discrepancy_sd))):
+        for i, tid in enumerate(ids):
+            if tid not in fitted:
+                guess = difflib.get_close_matches(tid, fitted, n=1)
+                hint = f"did you mean '{guess[0]}'?" if guess else f"choose among {', '.join(fitted)}"
+                raise raw.error(f"calibration.history.{name}: '{tid}' is not a calibration target in the distance; {hint}",
+                                ("calibration", "history", name, *((i,) if name == "targets" else (tid,))))

@@ -1,0 +1,468 @@
+"""History matching (``govsim calibrate --method history``): which values of the free
+parameters of residents *and* handlers the public figures do not rule out (Vernon, Goldstein &
+Bower 2010, Bayesian Analysis 5(4); Andrianakis et al. 2015, PLoS Comput Biol 11(1);
+McCulloch et al. 2022, JASSS 25(2)).
+
+Waves (:func:`history_match`): wave 1 runs a Latin hypercube of ``points`` over the prior box,
+each point in every regime with ``seeds`` seeds (common random numbers); each matched target
+gets a Gaussian-process emulator (:mod:`sim.calibration.emulator`) of its mean over seeds,
+trained on the runs so far inside the current region, and each point x its implausibility
+
+    I_t(x) = |z_t − E[f_t(x)]| / sqrt(Var_emulator(x) + Var_seed + Var_discrepancy + Var_observation)
+
+against figure z_t. The discrepancy SD is ``discrepancy`` tolerances of the target (1/3 by
+default, so that with a perfect emulator and no noise, the cutoff 3 is the tolerance) or its own
+``discrepancy_sd``; the observation SD is ``observation_sd``. A point is non-implausible when
+the maximum (or second maximum) of I_t over targets is at most ``cutoff`` (3, Pukelsheim's
+rule) under every wave's emulators so far. The region is estimated on one sample of ``candidates``
+Latin-hypercube points of the prior box, the same for every wave (its share of the prior, nested
+wave by wave, resolved to 1 / candidates: "empty" means no candidate is left), and the next wave's points are
+chosen from it (rejection sampling, topped up by jittering survivors when they are few, then a
+maximin subset). Stop after ``waves``, when the region is empty, or when a wave shrinks it
+by less than ``min_shrink``. When it is empty, :func:`conflicts` says which target alone rules
+out the most and which pairs cannot be met together.
+
+Every model run goes through :func:`sim.sweep.engine.run_experiment` (one explicit-points
+experiment per wave and regime under ``out/wave-K/REGIME``), so a run resumes and gives the same
+numbers for any number of workers; each wave's points are kept in ``out/wave-K/points.json``
+and reused when the runs before them are unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import numpy as np
+
+from sim.calibration.emulator import Emulator, Figure, combine, conflicts, fit_emulator, implausibility
+from sim.calibration.targets import HistoryMatching, Targets, load_targets
+from sim.errors import ScenarioError
+from sim.output.tables import write_csv
+from sim.sweep.experiment import Experiment
+from sim.sweep.store import wall_seconds
+from sim.warmup import code_fingerprint
+
+__all__ = ["Figure", "HistoryResult", "Settings", "Space", "Wave", "conflicts", "history_match"]
+
+#: The model: (wave, points in parameter units, n × d) -> per target id, its value in every run (n × seeds).
+Simulate = Callable[[int, np.ndarray], Mapping[str, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Space:
+    """The prior box of the free parameters; integer parameters are rounded when run."""
+
+    names: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+    integer: frozenset[str] = frozenset()
+
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=np.float64) - self.low) / (self.high - self.low)
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        x = self.low + np.asarray(u, dtype=np.float64) * (self.high - self.low)
+        for j, name in enumerate(self.names):
+            if name in self.integer:
+                x[:, j] = np.clip(np.rint(x[:, j]), math.ceil(self.low[j]), math.floor(self.high[j]))
+        return x
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the waves run (the defaults of ``calibration.history``)."""
+
+    waves: int = 4
+    points: int = 60
+    seeds: int = 2
+    candidates: int = 20_000
+    cutoff: float = 3.0
+    rank: Literal["max", "second"] = "max"
+    min_shrink: float = 0.1
+    design_seed: int = 0
+    keep: int = 2000  #: most non-implausible points written
+
+
+@dataclass
+class Wave:
+    """One wave: its runs, emulators, and the region after it (on the candidate sample)."""
+
+    number: int
+    x: np.ndarray  #: unit-box points run in this wave
+    emulators: dict[str, Emulator | None]
+    entering: int  #: candidates inside the region before this wave
+    survivors: int  #: candidates inside the region after it (pure Latin hypercube)
+    share: float  #: survivors / candidates: the non-implausible share of the prior
+    ruled_out: dict[str, float]  #: per target: share of the entering candidates its I alone rules out
+    min_combined: float  #: smallest combined implausibility among the entering candidates
+    conflicts: dict[str, Any]
+    pool: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))  #: region sample (LHS + jitter)
+
+    def summary(self) -> dict[str, Any]:
+        worst = max(self.ruled_out, key=lambda t: self.ruled_out[t]) if self.ruled_out else None
+        return {"wave": self.number, "points": len(self.x), "entering": self.entering, "survivors": self.survivors,
+                "share_of_prior": self.share, "rules_out_most": worst,
+                "rules_out_most_share": self.ruled_out.get(worst, math.nan) if worst else math.nan,
+                "min_combined_implausibility": self.min_combined}
+
+
+@dataclass
+class HistoryResult:
+    """The waves, the verdict and the final region's sample (unit box)."""
+
+    settings: Settings
+    space: Space
+    figures: tuple[Figure, ...]
+    waves: list[Wave]
+    stopped: str
+    region: np.ndarray
+
+    @property
+    def empty(self) -> bool:
+        return self.waves[-1].share == 0 and len(self.region) == 0
+
+
+def _lhs(n: int, d: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
+
+
+def _wave_imp(wave: Wave, figures: Sequence[Figure], u: np.ndarray) -> np.ndarray:
+    """Per target, the implausibility under one wave's emulators (n × targets)."""
+    return np.column_stack([implausibility(wave.emulators[f.id], u, value=f.value, other_var=f.other_var,
+                                           comparison=f.comparison) for f in figures]) if len(u) else \
+        np.empty((0, len(figures)))
+
+
+def _inside(waves: Sequence[Wave], figures: Sequence[Figure], u: np.ndarray, s: Settings) -> np.ndarray:
+    """Which points pass every wave's emulators (evaluated wave by wave on the survivors)."""
+    ok = np.ones(len(u), dtype=bool)
+    for w in waves:
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            break
+        ok[idx] = combine(_wave_imp(w, figures, u[idx]), s.rank) <= s.cutoff
+    return ok
+
+
+def _maximin(pool: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """``k`` points of ``pool`` chosen greedily far apart (the first one at random)."""
+    if len(pool) <= k:
+        return pool
+    rng = np.random.default_rng(seed)
+    chosen = [int(rng.integers(len(pool)))]
+    dist = np.linalg.norm(pool - pool[chosen[0]], axis=1)
+    for _ in range(k - 1):
+        i = int(np.argmax(dist))
+        chosen.append(i)
+        dist = np.minimum(dist, np.linalg.norm(pool - pool[i], axis=1))
+    return pool[sorted(chosen)]
+
+
+def _top_up(lhs_in: np.ndarray, waves: Sequence[Wave], figures: Sequence[Figure], s: Settings, seed: int) -> np.ndarray:
+    """The region's sample: its Latin-hypercube survivors, and when fewer than five times a
+    wave's points, jittered copies of them that pass every wave (at most 20 rounds)."""
+    pool, rng = lhs_in, np.random.default_rng(seed)
+    for _ in range(20):
+        if len(pool) == 0 or len(pool) >= 5 * s.points:
+            break
+        prop = np.clip(pool[rng.integers(len(pool), size=10 * s.points)] + rng.normal(0, 0.05, (10 * s.points, pool.shape[1])),
+                       0, 1)
+        pool = np.vstack([pool, prop[_inside(waves, figures, prop, s)]])
+    return pool
+
+
+def _digest(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(np.ascontiguousarray(p).tobytes() if isinstance(p, np.ndarray) else json.dumps(p, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], settings: Settings, *,
+                  store: Path | None = None, log: TextIO | None = None) -> HistoryResult:
+    """The waves of the module docstring; ``store`` keeps each wave's points (reused on resume)."""
+    s, d = settings, len(space.names)
+    figures = tuple(figures)
+    ids = [f.id for f in figures]
+    xs: list[np.ndarray] = []
+    runs: dict[str, list[np.ndarray]] = {f.id: [] for f in figures}
+    waves: list[Wave] = []
+    design = _lhs(s.points, d, s.design_seed)
+    stopped = f"after {s.waves} wave(s), the most asked for"
+    region = np.empty((0, d))
+    cand = _lhs(s.candidates, d, s.design_seed + 1000)  # one sample of the prior for every wave: nested estimates
+    alive = np.ones(len(cand), dtype=bool)
+    for k in range(1, s.waves + 1):
+        key = _digest(asdict(s), [asdict(f) for f in figures], list(space.names), *xs, *(r for t in ids for r in runs[t]))
+        saved = store / f"wave-{k}" / "points.json" if store else None
+        if saved is not None and saved.is_file() and json.loads(saved.read_text())["key"] == key:
+            design = np.asarray(json.loads(saved.read_text())["unit"], dtype=np.float64).reshape(-1, d)
+        x_run = space.from_unit(design)
+        u = space.to_unit(x_run)
+        if saved is not None:
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(json.dumps({"key": key, "unit": u.tolist(), "names": list(space.names), "values": x_run.tolist()}))
+        got = simulate(k, x_run)
+        xs.append(u)
+        for t in ids:
+            runs[t].append(np.asarray(got[t], dtype=np.float64).reshape(len(u), -1))
+        allx = np.vstack(xs)
+        train = _inside(waves, figures, allx, s)
+        emus = {t: fit_emulator(allx[train], np.vstack(runs[t])[train], random_state=s.design_seed) for t in ids}
+        wave = Wave(k, u, emus, 0, 0, 0.0, {}, math.nan, {})
+        cin = cand[alive]
+        imp = _wave_imp(wave, figures, cin)
+        comb = combine(imp, s.rank) if len(cin) else np.empty(0)
+        alive[np.flatnonzero(alive)[comb > s.cutoff]] = False
+        lhs_in = cand[alive]
+        wave.entering, wave.survivors, wave.share = len(cin), len(lhs_in), len(lhs_in) / s.candidates
+        wave.ruled_out = {t: float(np.mean(imp[:, j] > s.cutoff)) if len(cin) else math.nan for j, t in enumerate(ids)}
+        wave.min_combined = float(comb.min()) if len(comb) else math.nan
+        wave.conflicts = conflicts(imp, ids, s.cutoff)
+        waves.append(wave)
+        region = _top_up(lhs_in, waves, figures, s, s.design_seed + 7 * k)
+        wave.pool = region
+        if log is not None:
+            print(f"wave {k}: {len(u)} points, non-implausible share of the prior {wave.share:.4g} "
+                  f"({wave.survivors} of {s.candidates:,} candidates)", file=log, flush=True)
+        before = waves[-2].share if len(waves) > 1 else 1.0
+        if len(region) == 0:
+            stopped = f"wave {k}: the non-implausible space is empty"
+            break
+        if k > 1 and wave.share > (1 - s.min_shrink) * before:
+            stopped = f"wave {k}: the region shrank by less than {s.min_shrink:.0%} (from {before:.4g} to {wave.share:.4g})"
+            break
+        if k == s.waves:
+            break
+        design = _maximin(region, s.points, s.design_seed + k)
+    return HistoryResult(s, space, figures, waves, stopped, region)
+
+
+def loo_rows(result: HistoryResult) -> list[dict[str, Any]]:
+    """``emulators.csv``: per wave and target, the emulator's training size, noise and LOO quality."""
+    rows = []
+    for w in result.waves:
+        for f in result.figures:
+            em = w.emulators[f.id]
+            if em is None:
+                rows.append({"wave": w.number, "target": f.id, "n_train": 0, "status": "not emulated (fewer than 3 points "
+                             "with a value)"})
+                continue
+            loo = em.loo()
+            rows.append({"wave": w.number, "target": f.id, "n_train": len(em.y), "seed_df": em.seed_df,
+                         "seed_sd": math.sqrt(em.run_var), "white_sd": math.sqrt(em.white), "output_sd": float(np.std(em.y)),
+                         "loo_r2": loo.r2, "loo_within2": loo.within2, "loo_max_abs_std_error": float(np.max(np.abs(loo.std_errors))),
+                         "length_scales": " ".join(f"{v:.3g}" for v in em.length_scales), "status": "emulated"})
+    return rows
+
+
+
+# --------------------------------------------------------------------------- govsim calibrate --method history
+
+#: Files written into the output folder.
+FILES = ("history.json", "history.md", "waves.csv", "emulators.csv", "nonimplausible.parquet", "history.png")
+
+
+def problem(targets: Targets, h: HistoryMatching) -> tuple[Space, tuple[Figure, ...]]:
+    """The prior box (``calibration.free`` and ``history.handlers``) and the matched figures."""
+    cal = targets.calibration
+    assert cal is not None
+    box = {**cal.free, **h.handlers}
+    probe = Experiment.build([str(next(iter(targets.scenarios.values())))], set=cal.set,
+                             factors={k: {"low": r.low, "high": r.high} for k, r in box.items()},
+                             design={"method": "lhs", "samples": 2}, replications=1)
+    space = Space(tuple(box), np.array([r.low for r in box.values()]), np.array([r.high for r in box.values()]),
+                  probe.integer_factors)
+    chosen = [t for t in targets.distance_targets if h.targets is None or t.id in h.targets]
+    figures = tuple(Figure(t.id, t.value, h.observation_sd, h.discrepancy_sd.get(t.id, h.discrepancy * t.tolerance),
+                           t.comparison) for t in chosen)
+    return space, figures
+
+
+def engine_simulator(targets: Targets, out: Path, space: Space, figures: Sequence[Figure], *, seeds: int,
+                     overrides: Mapping[str, Any], workers: int | None, quiet: bool, counts: dict[str, int]) -> Simulate:
+    """The model as :func:`history_match` calls it: each wave one explicit-points experiment per
+    regime on the engine (``out/wave-K/REGIME``); ``counts`` adds up runs done now and resumed."""
+    from sim.calibration.abc import Budget, readings, run_regimes
+
+    wanted = {f.id for f in figures}
+
+    def simulate(k: int, x: np.ndarray) -> dict[str, np.ndarray]:
+        factors = {n: [int(v) if n in space.integer else float(v) for v in x[:, j]] for j, n in enumerate(space.names)}
+        budget = Budget(samples=len(x), seeds=seeds, accept=1.0, fit_seeds=2, workers=workers, quiet=quiet)
+        results = run_regimes(targets, out, stage=f"wave-{k}", overrides=overrides, replications=seeds, budget=budget,
+                              factors=factors, design={"method": "points"})
+        got: dict[str, np.ndarray] = {}
+        for regime, result in results.items():
+            counts["ran"] += result.ran
+            counts["resumed"] += result.resumed
+            got.update(readings(result, [t for t in targets.of(regime) if t.id in wanted]))
+        return got
+
+    return simulate
+
+
+def _settings(h: HistoryMatching, **given: int | None) -> Settings:
+    base = {k: getattr(h, k) for k in ("waves", "points", "seeds", "candidates", "cutoff", "rank", "min_shrink", "design_seed")}
+    for flag, least in (("waves", 1), ("points", 4), ("seeds", 1), ("candidates", 100)):
+        if given.get(flag) is not None and given[flag] < least:  # type: ignore[operator]
+            raise ScenarioError(f"--{flag} {given[flag]}: history matching needs at least {least}")
+    return Settings(**{**base, **{k: v for k, v in given.items() if v is not None}})
+
+
+def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | None = None, workers: int | None = None,
+                quiet: bool = True, log: TextIO | None = None, **given: int | None) -> dict[str, Any]:
+    """The whole history matching of a targets file into ``out`` (``given``: waves, points,
+    seeds, candidates over the file's ``calibration.history``); returns ``history.json``'s record."""
+    t0, out = time.perf_counter(), Path(out)
+    targets = load_targets(path)
+    cal = targets.calibration
+    if cal is None:
+        raise ScenarioError(f"{path}: no 'calibration' section: name the regimes' scenarios and the free parameters")
+    h = cal.history or HistoryMatching()
+    sets = dict(sets or {})
+    clash = sorted(set(sets) & (set(cal.free) | set(h.handlers)))
+    if clash:
+        raise ScenarioError(f"--set {clash[0]}: a free parameter is searched, not set; drop the override")
+    settings = _settings(h, **given)
+    space, figures = problem(targets, h)
+    counts = {"ran": 0, "resumed": 0}
+    simulate = engine_simulator(targets, out, space, figures, seeds=settings.seeds, overrides={**cal.set, **sets},
+                                workers=workers, quiet=quiet, counts=counts)
+    result = history_match(simulate, space, figures, settings, store=out, log=log)
+    record = {"command": " ".join(sys.argv), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
+              "wall_s": round(max(time.perf_counter() - t0, wall_seconds(out)), 1), "code_fingerprint": code_fingerprint(),
+              "targets_file": str(path), "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
+              "settings": asdict(settings), "set": {**cal.set, **sets}, "runs": counts, **describe(result)}
+    write_outputs(result, record, out)
+    return record
+
+
+def describe(result: HistoryResult) -> dict[str, Any]:
+    """What ``history.json`` says of a result: the space, figures, waves, verdict and conflicts."""
+    sp = result.space
+    last = result.waves[-1]
+    verdict = ("empty: no value of the free parameters is non-implausible for every matched target at once "
+               f"(none of {result.settings.candidates:,} candidates over the prior)"
+               if result.empty else f"non-implausible share of the prior {last.share:.4g} after {len(result.waves)} wave(s)")
+    return {"space": [{"parameter": n, "low": float(lo), "high": float(hi), "integer": n in sp.integer}
+                      for n, lo, hi in zip(sp.names, sp.low, sp.high)],
+            "figures": [asdict(f) for f in result.figures], "stopped": result.stopped, "empty": result.empty, "verdict": verdict,
+            "waves": [w.summary() | {"ruled_out_alone": w.ruled_out} for w in result.waves],
+            "conflicts": {"prior (wave 1 emulators)": result.waves[0].conflicts, f"wave {last.number}": last.conflicts},
+            "region": _ranges(result)}
+
+
+def _ranges(result: HistoryResult) -> dict[str, dict[str, float]]:
+    if not len(result.region):
+        return {}
+    x = result.space.from_unit(result.region)
+    return {n: {"min": float(x[:, j].min()), "median": float(np.median(x[:, j])), "max": float(x[:, j].max())}
+            for j, n in enumerate(result.space.names)}
+
+
+def write_outputs(result: HistoryResult, record: dict[str, Any], out: Path) -> list[Path]:
+    """``history.json``, ``waves.csv``, ``emulators.csv``, ``nonimplausible.parquet``, ``history.md``, ``history.png``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "history.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_csv([{k: v for k, v in w.summary().items()} for w in result.waves], None, out / "waves.csv", digits=6)
+    rows = loo_rows(result)
+    cols = ["wave", "target", "n_train", "seed_df", "seed_sd", "white_sd", "output_sd", "loo_r2", "loo_within2",
+            "loo_max_abs_std_error", "length_scales", "status"]
+    write_csv(rows, cols, out / "emulators.csv", digits=6)
+    x = result.space.from_unit(result.region[:result.settings.keep]) if len(result.region) else np.empty((0, len(result.space.names)))
+    table = {n: pa.array(x[:, j], pa.float64()) for j, n in enumerate(result.space.names)}
+    if len(x):
+        last = result.waves[-1]
+        for f in result.figures:
+            em = last.emulators[f.id]
+            table[f"{f.id}__mean"] = pa.array(em.predict(result.region[:len(x)])[0] if em else np.full(len(x), np.nan))
+    pq.write_table(pa.table(table) if table else pa.table({"empty": pa.array([], pa.float64())}), out / "nonimplausible.parquet")
+    (out / "history.md").write_text(markdown(result, record), encoding="utf-8")
+    _figure(result, out / "history.png")
+    return [out / f for f in FILES]
+
+
+def markdown(result: HistoryResult, record: Mapping[str, Any]) -> str:
+    """``history.md``: settings, the waves, emulator quality and the verdict with its conflicts."""
+    s = result.settings
+    lines = [f"# History matching of {record['targets_file']}", "",
+             f"`{record['command']}` on {record['date']}, {record['wall_s']:.0f} s; {record['runs']['ran']} runs done, "
+             f"{record['runs']['resumed']} resumed. {len(result.space.names)} free parameters, {len(result.figures)} targets, "
+             f"{s.points} points a wave × {s.seeds} seed(s) × every regime; cutoff {s.cutoff:g} on the {s.rank} implausibility; "
+             f"{s.candidates:,} candidates a wave.", "", f"**Verdict: {record['verdict']}.** Stopped: {result.stopped}.", "",
+             "| wave | points | share of prior | rules out most (share of the entering region) | min combined I |",
+             "| ---: | ---: | ---: | --- | ---: |"]
+    for w in result.waves:
+        m = w.summary()
+        lines.append(f"| {m['wave']} | {m['points']} | {m['share_of_prior']:.4g} | {m['rules_out_most']} "
+                     f"({m['rules_out_most_share']:.2f}) | {m['min_combined_implausibility']:.3g} |")
+    lines += ["", "| wave | target | LOO R² | within ±2 | seed SD |", "| ---: | --- | ---: | ---: | ---: |"]
+    lines += [f"| {r['wave']} | {r['target']} | {r.get('loo_r2', math.nan):.3f} | {r.get('loo_within2', math.nan):.2f} | "
+              f"{r.get('seed_sd', math.nan):.3g} |" for r in loo_rows(result)]
+    c = result.waves[-1].conflicts
+    lines += ["", f"Conflicts in the region entering wave {result.waves[-1].number} ({c['sample']:,} candidates): "
+              f"rules out most alone: {c['rules_out_most']}; cannot be met at all: {', '.join(c['unreachable']) or 'none'}; "
+              f"pairs that cannot be met together: {'; '.join(' + '.join(p) for p in c['conflicting_pairs']) or 'none'}.", ""]
+    return "\n".join(lines)
+
+
+def _figure(result: HistoryResult, path: Path) -> None:
+    """Share of the prior per wave and each target's share ruled out alone (matplotlib, output only)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    w = [x.number for x in result.waves]
+    floor = 1 / result.settings.candidates / 3  # an empty region drawn below the sample's resolution
+    shares = [1.0] + [max(x.share, floor) for x in result.waves]
+    a.plot([0, *w], shares, "o-")
+    a.set(yscale="log", xlabel="wave (0: the prior)", ylabel="non-implausible share of the prior", xticks=[0, *w],
+          ylim=(min(shares) / 3, 1.5))
+    for f in result.figures:
+        b.plot(w, [x.ruled_out.get(f.id, math.nan) for x in result.waves], "o-", label=f.id)
+    b.set(xlabel="wave", ylabel="share of the entering region ruled out alone", ylim=(-0.02, 1.02), xticks=w)
+    b.legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
+    """``govsim calibrate TARGETS --method history``: the file's ``calibration.history`` unless overridden."""
+    for flag in ("samples", "accept", "fit_seeds"):
+        if getattr(args, flag, None) is not None:
+            raise ScenarioError(f"--{flag.replace('_', '-')} applies to --method abc; history matching takes --waves, --points, "
+                                "--seeds and --candidates")
+    if getattr(args, "publish", False):
+        raise ScenarioError("--publish applies to --method abc; history matching writes only its output folder")
+    record = run_history(args.targets, args.out, sets=sets, workers=args.workers, quiet=args.quiet,
+                         log=None if args.quiet else sys.stderr, waves=args.waves, points=args.points, seeds=args.seeds,
+                         candidates=args.candidates)
+    print(f"history matching in {record['wall_s']:.0f} s: {record['runs']['ran']} runs done now, {record['runs']['resumed']} "
+          f"resumed; {record['verdict']} ({record['stopped']})")
+    for w in record["waves"]:
+        print(f"  wave {w['wave']}: {w['points']} points, share of prior {w['share_of_prior']:.4g}, rules out most: "
+              f"{w['rules_out_most']} ({w['rules_out_most_share']:.2f})")
+    c = record["conflicts"][f"wave {record['waves'][-1]['wave']}"]
+    if record["empty"]:
+        print(f"  conflicts: cannot be met at all: {', '.join(c['unreachable']) or 'none'}; pairs: "
+              f"{'; '.join(' + '.join(p) for p in c['conflicting_pairs']) or 'none'}")
+    print(f"wrote: {args.out}/" + ", ".join(FILES))
+    return 0
