@@ -38,7 +38,8 @@ __all__ = ["HANDLER_KEYS", "RESIDENT_KEYS", "Calibration", "HistoryMatching", "T
 #: Free parameters outside ``behaviour`` that are residents' behaviour too (how long they wait).
 RESIDENT_KEYS: tuple[str, ...] = ("issues.patience_days", "issues.latent_lifetime_days")
 #: Handlers' parameters that history matching (``calibration.history.handlers``) may free: how
-#: handlers work (success, pressure, passing, hours, priorities), shared by both regimes, which
+#: handlers work (success, pressure, passing, hours, priorities, duties from above, replies) and
+#: what lies outside the street's authority, shared by both regimes, which
 #: differ only in their mechanisms. Pool sizes and budgets stay fixed.
 HANDLER_KEYS: tuple[str, ...] = (
     "capacity.resolve_quality", "capacity.buck_passing", "capacity.false_closure_pressure", "capacity.pressure_days",
@@ -46,6 +47,7 @@ HANDLER_KEYS: tuple[str, ...] = (
     "capacity.reply_closure", "capacity.community_staff_hours_per_day", "capacity.grid_worker_hours_per_day",
     "capacity.case_hours.building", "capacity.case_hours.compound", "capacity.case_hours.community",
     "capacity.case_hours.area", "capacity.case_hours.street", "capacity.case_hours.department",
+    "capacity.duties_from_above_share", "issues.outside_authority_share",
 )
 _SNAKE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 
