@@ -202,6 +202,10 @@ def test_the_library_file_declares_handlers_and_leaves_the_abc_alone() -> None:
      r"calibration\.history\.handlers\.capacity\.pressure_days: .*500"),
     ((r"\n    waves: 4\n", "\n    wave: 4\n"), [], r"unknown key 'calibration\.history\.wave'"),
     ((r"\n    rank: max\n", "\n    rank: third\n"), [], r"calibration\.history\.rank"),
+    ((r"resolution_2019_01: hotline_resolution_rate", "resolution_2019_01: hotline_resolution_rat"), [],
+     r"calibration\.history\.maps_to\.beijing_12345_resolution_2019_01: unknown outcome.*did you mean 'hotline_resolution_rate'"),
+    ((r"\n      shanghai_rc_election_turnout: turnout", "\n      shanghai_turnout: turnout"), [],
+     r"calibration\.history\.maps_to: 'shanghai_turnout' is not a calibration target.*shanghai_rc_election_turnout"),
     (None, ["--waves", "0"], r"^error: --waves 0: history matching needs at least 1$"),
     (None, ["--accept", "0.5"], r"^error: --accept applies to --method abc"),
 ])
@@ -223,3 +227,4 @@ def test_bad_input_ends_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert err.startswith(f"error: {bad}, line "), err
     assert re.search(message, err.strip()), err
     assert not (tmp_path / "out").exists()
+

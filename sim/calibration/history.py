@@ -37,7 +37,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -331,6 +331,9 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     if cal is None:
         raise ScenarioError(f"{path}: no 'calibration' section: name the regimes' scenarios and the free parameters")
     h = cal.history or HistoryMatching()
+    if h.maps_to:  # the measurement model's reading of figures the ABC maps otherwise
+        targets = replace(targets, targets=tuple(t.model_copy(update={"maps_to": h.maps_to.get(t.id, t.maps_to)})
+                                                 for t in targets.targets))
     sets = dict(sets or {})
     clash = sorted(set(sets) & (set(cal.free) | set(h.handlers)))
     if clash:
@@ -344,7 +347,7 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     record = {"command": " ".join(sys.argv), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
               "wall_s": round(max(time.perf_counter() - t0, wall_seconds(out)), 1), "code_fingerprint": code_fingerprint(),
               "targets_file": str(path), "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
-              "settings": asdict(settings), "set": {**cal.set, **sets}, "runs": counts, **describe(result)}
+              "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts, **describe(result)}
     write_outputs(result, record, out)
     return record
 

@@ -143,6 +143,9 @@ class HistoryMatching(_Strict):
     observation_sd: float = Field(0.003, ge=0, le=1e6, description="Observation-error SD of a figure (rounding to 1%).")
     min_shrink: float = Field(0.1, ge=0, lt=1, description="Stop once a wave shrinks the region by less than this share.")
     design_seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the designs and candidates.")
+    maps_to: dict[str, str] = Field(default_factory=dict, description=(
+        "Target id -> the outcome history matching compares it with, where the measurement model gives a better "
+        "reading than the target's own maps_to (kept for the ABC's curated fit): the hotline's figures are callbacks."))
 
 
 class Calibration(_Strict):
@@ -272,6 +275,16 @@ def _check_history(raw: RawScenario, spec: TargetsFile, first: RawScenario) -> N
             except ScenarioError as exc:
                 raise raw.error(f"calibration.history.handlers.{key}: {exc.detail}", where) from None
     fitted = [t.id for t in spec.targets if t.in_distance]
+    for tid, outcome in h.maps_to.items():
+        where = ("calibration", "history", "maps_to", tid)
+        if tid not in fitted:
+            guess = difflib.get_close_matches(tid, fitted, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"choose among {', '.join(fitted)}"
+            raise raw.error(f"calibration.history.maps_to: '{tid}' is not a calibration target in the distance; {hint}", where)
+        if outcome not in REGISTRY:
+            guess = difflib.get_close_matches(outcome, REGISTRY, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "see docs/data-dictionary.md for the outcomes"
+            raise raw.error(f"calibration.history.maps_to.{tid}: unknown outcome '{outcome}'; {hint}", where)
     for name, ids in (("targets", h.targets or []), ("discrepancy_sd", list(h.discrepancy_sd))):
         for i, tid in enumerate(ids):
             if tid not in fitted:
