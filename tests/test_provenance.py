@@ -142,3 +142,16 @@ def test_crate_command_is_one_line(sweep: Path, tmp_path: Path, capsys: pytest.C
     assert capsys.readouterr().err.count("\n") == 1
     assert cli.main(["crate", str(sweep), "--out", str(tmp_path / "ok.zip")]) == 0
     assert (tmp_path / "ok.zip").is_file()
+
+
+def test_the_command_line_is_recorded_without_the_machines_paths(monkeypatch) -> None:
+    import sys
+
+    from sim.output.provenance import command_line
+
+    monkeypatch.setattr(sys, "argv", ["/home/someone/repo/sim/__main__.py", "calibrate", "experiments/targets.yaml"])
+    assert command_line() == "govsim calibrate experiments/targets.yaml"
+    monkeypatch.setattr(sys, "argv", ["/opt/venv/bin/govsim", "run", "x.yaml"])
+    assert command_line() == "govsim run x.yaml"
+    monkeypatch.setattr(sys, "argv", ["/srv/repo/experiments/validate.py", "--run"])
+    assert command_line() == "validate.py --run"

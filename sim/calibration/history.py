@@ -46,6 +46,7 @@ import numpy as np
 from sim.calibration.emulator import Emulator, Figure, combine, conflicts, fit_emulator, implausibility
 from sim.calibration.targets import HistoryMatching, Targets, load_targets
 from sim.errors import ScenarioError
+from sim.output.provenance import command_line
 from sim.output.tables import write_csv
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import wall_seconds
@@ -344,7 +345,7 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     simulate = engine_simulator(targets, out, space, figures, seeds=settings.seeds, overrides={**cal.set, **sets},
                                 workers=workers, quiet=quiet, counts=counts)
     result = history_match(simulate, space, figures, settings, store=out, log=log)
-    record = {"command": " ".join(sys.argv), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
+    record = {"command": command_line(), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
               "wall_s": round(max(time.perf_counter() - t0, wall_seconds(out)), 1), "code_fingerprint": code_fingerprint(),
               "targets_file": str(path), "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
               "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts, **describe(result)}

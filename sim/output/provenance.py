@@ -62,6 +62,16 @@ def _git(*args: str) -> str | None:
     return p.stdout.strip() if p.returncode == 0 else None
 
 
+def command_line() -> str:
+    """This process's command as a user would type it, without the machine's paths:
+    ``govsim ...`` for the package's entry points, else the script's name and its arguments."""
+    if not sys.argv or not sys.argv[0]:
+        return ""
+    first = Path(sys.argv[0])
+    name = "govsim" if first.name == "govsim" or (first.name == "__main__.py" and first.parent.name == "sim") else first.name
+    return " ".join([name, *sys.argv[1:]])
+
+
 @lru_cache(maxsize=1)
 def code_version() -> dict[str, Any]:
     """The checkout's commit and whether tracked files differ from it (None when not a git checkout)."""
