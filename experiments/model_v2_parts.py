@@ -17,6 +17,10 @@ seeds) of party-led governance, its realised-use control and its null variant ag
 community system, on the headline outcomes.
 
     python experiments/model_v2_parts.py [--seeds 10] [--residents 10000] [--out DIR] [--workers N]
+                                         [--vary KEY=V1,V2,...]
+
+``--vary`` runs every rule on with one of them at each value given instead of the groups (is a
+finding robust to that rule's value within its documented range?).
 
 prints the table and writes ``OUT/model_v2_parts.csv`` and ``OUT/model_v2_parts.md`` (default
 OUT: ``results/model-v2-parts``; curated through ``experiments/curate.py model-v2-parts``).
@@ -84,6 +88,15 @@ def settings(rules: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def varied(rules: Mapping[str, Any], spec: str) -> dict[str, dict[str, Any]]:
+    """Every rule on, with one of them (``KEY=V1,V2,...``) at each of the values given: is a
+    finding robust to that rule's value within its range?"""
+    key, _, values = spec.partition("=")
+    if key not in rules or not values:
+        raise SystemExit(f"--vary {spec}: give KEY=V1,V2,... with KEY one of {', '.join(rules)}")
+    return {f"all of v2, {key.rsplit('.', 1)[-1]} = {v}": {**rules, key: yaml.safe_load(v)} for v in values.split(",")}
+
+
 def rows_of(out: Path, setting: str, names: Sequence[str], seeds: Sequence[int]) -> list[dict[str, Any]]:
     """Paired differences of every scenario after the first against the first."""
     runs = read_runs(out, outcomes=OUTCOMES).to_pydict()
@@ -123,11 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--residents", type=int, default=10_000)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--out", type=Path, default=ROOT / "results" / "model-v2-parts")
+    p.add_argument("--vary", metavar="KEY=V1,V2,...", help="instead of the groups: every rule on, KEY at each value")
     args = p.parse_args(argv)
     scenarios, rules = preview()
     t0 = time.perf_counter()
     rows: list[dict[str, Any]] = []
-    for i, (setting, values) in enumerate(settings(rules).items()):
+    chosen = varied(rules, args.vary) if args.vary else settings(rules)
+    for i, (setting, values) in enumerate(chosen.items()):
         exp = Experiment.build(scenarios, name=f"model-v2-parts-{i}",
                                set={"population.residents": args.residents, **values},
                                replications=args.seeds, outcomes=list(OUTCOMES))

@@ -488,9 +488,9 @@ def feedback_and_experience(model: GovernanceModel) -> None:
     _each(eff, r[own & ~found & ~replied], lambda e: e + b.efficacy_gain * (1 - e))
     _each(eff, r[found], lambda e: e - b.efficacy_loss * e)
     if b.heard_efficacy_gain:  # being told, and having one's suggestion adopted, says they listen (model v2)
-        gain = b.heard_efficacy_gain * heard
-        np.add.at(eff, r, gain * (1 - eff[r]))
-        eff[r] = np.clip(eff[r], 0.0, 1.0)
+        for level in (0.5, 1.0):
+            g = b.heard_efficacy_gain * level
+            _each(eff, r[heard == level], lambda e, g=g: e + g * (1 - e))
 
 
 def _each(values: np.ndarray, idx: np.ndarray, update: Callable[[np.ndarray], np.ndarray]) -> None:

@@ -28,3 +28,11 @@ def test_every_preview_value_changes_the_library_baseline() -> None:
     base = load_scenario(scenarios[0])
     unchanged = [k for k, v in rules.items() if _get(base, k) == v]
     assert not unchanged, f"experiments/model_v2.yaml sets these to the library's value: {unchanged}"
+
+
+def test_varying_one_rule_keeps_every_other_rule_on() -> None:
+    _, rules = parts.preview()
+    s = parts.varied(rules, "behaviour.procedural_weight=0,1")
+    assert [v["behaviour.procedural_weight"] for v in s.values()] == [0, 1]
+    assert all({k: v for k, v in x.items() if k != "behaviour.procedural_weight"}
+               == {k: v for k, v in rules.items() if k != "behaviour.procedural_weight"} for x in s.values())
