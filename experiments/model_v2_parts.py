@@ -111,10 +111,11 @@ def rows_of(out: Path, setting: str, names: Sequence[str], seeds: Sequence[int])
     return rows
 
 
-def markdown(rows: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, wall: float) -> str:
+def markdown(rows: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, wall: float,
+             what: str = "group by group") -> str:
     """One table per outcome: settings down, comparisons across."""
     names = list(dict.fromkeys(r["scenario"] for r in rows))
-    lines = [f"# Model v2's rules, group by group ({residents:,} residents, {seeds} paired seeds, {wall / 60:.1f} min)",
+    lines = [f"# Model v2's rules, {what} ({residents:,} residents, {seeds} paired seeds, {wall / 60:.1f} min)",
              "", "Paired difference against `community_system` (95% CI over seeds; * where the CI excludes 0). "
              "Rule values: `experiments/model_v2.yaml`; groups: `experiments/model_v2_parts.py`.", ""]
     for outcome in OUTCOMES:
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += rows_of(out, setting, [s.name for s in exp.scenarios], list(range(args.seeds)))
     wall = time.perf_counter() - t0
     write_csv(rows, FIELDS, args.out / "model_v2_parts.csv")
-    text = markdown(rows, seeds=args.seeds, residents=args.residents, wall=wall)
+    what = f"every one on, {args.vary.partition('=')[0]} varied" if args.vary else "group by group"
+    text = markdown(rows, seeds=args.seeds, residents=args.residents, wall=wall, what=what)
     (args.out / "model_v2_parts.md").write_text(text, encoding="utf-8")
     print(text, end="")
     return 0
