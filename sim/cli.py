@@ -168,6 +168,9 @@ def _args_calibrate(p: argparse.ArgumentParser) -> None:
     for flag, what in (("--waves", "most waves"), ("--points", "design points per wave"),
                        ("--candidates", "candidates screened per wave")):
         p.add_argument(flag, type=_positive, default=None, help=f"--method history: {what} (default: the file's)")
+    p.add_argument("--match", default=None, metavar="REGIME[,REGIME]", help="--method history: the regimes whose figures "
+                   "are matched (default: the file's calibration.history.match, else every regime); the others are predicted")
+    p.add_argument("--no-posterior", action="store_true", help="--method history: stop after the waves")
     for flag, what in (("--samples", "prior draws"), ("--seeds", "seeds per draw"), ("--fit-seeds", "seeds of the fit")):
         p.add_argument(flag, type=_positive, default=None, help=f"{what} (default: the file's)")
     p.add_argument("--accept", type=float, default=None, help="share of draws accepted (default: the file's)")
@@ -389,6 +392,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return history_cli(args, _sets(args))
     from sim.calibration.abc import calibrate_cli
 
+    for flag, given in (("--match", args.match), ("--no-posterior", args.no_posterior)):
+        if given:
+            raise ScenarioError(f"{flag} applies to --method history")
     args.out = args.out or Path("results") / "calibration"
     if args.accept is not None and not 0 < args.accept <= 1:
         raise ScenarioError(f"--accept {args.accept:g}: must be a share in (0, 1]")

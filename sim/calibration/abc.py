@@ -151,11 +151,11 @@ def calibrated_values(posterior: Mapping[str, Mapping[str, Any]]) -> dict[str, f
     return {k: int(round(p["median"])) if p["integer"] else float(f"{p['median']:.4g}") for k, p in posterior.items()}
 
 
-def fit(targets: Targets, out: Path, values: Mapping[str, Any], budget: Budget) -> list[dict[str, Any]]:
+def fit(targets: Targets, out: Path, values: Mapping[str, Any], budget: Budget, *, stage: str = "fit") -> list[dict[str, Any]]:
     """Step 5: every target's model mean with 95% CI at the calibrated values, and its verdict."""
     cal = targets.calibration
     assert cal is not None
-    results = run_regimes(targets, out, stage="fit", overrides={**cal.set, **budget.set, **values},
+    results = run_regimes(targets, out, stage=stage, overrides={**cal.set, **budget.set, **values},
                           replications=budget.fit_seeds, budget=budget)
     got = {}
     for regime, result in results.items():
@@ -178,7 +178,8 @@ def fit_row(t: Target, values: np.ndarray | None) -> dict[str, Any]:
             "within": t.within(ci.mean), "status": status}
 
 
-def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *, header: str) -> list[Path]:
+def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *, header: str,
+                    description: str = "with the behavioural parameters of the calibration (docs/validation.md)") -> list[Path]:
     """One scenario file per regime extending the library's file with only ``values`` changed.
     A value inside a mapping below a section (a group's value, ``behaviour.availability.local``)
     is written with its siblings at the regime's own values, since such mappings are given whole."""
@@ -198,7 +199,7 @@ def write_scenarios(targets: Targets, values: Mapping[str, Any], folder: Path, *
             node[leaf] = v
         rel = os.path.relpath(path.resolve(), folder.resolve())
         data = {"extends": rel, "name": f"{regime}_calibrated",
-                "description": f"{regime} with the behavioural parameters of the calibration (docs/validation.md)."}
+                "description": f"{regime} {description}."}
         text = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
         text += yaml.safe_dump({**data, **nested}, sort_keys=False, allow_unicode=True)
         files.append(folder / f"{regime}.yaml")

@@ -126,10 +126,15 @@ class HistoryResult:
     waves: list[Wave]
     stopped: str
     region: np.ndarray
+    predicted: tuple[Figure, ...] = ()  #: emulated every wave, never matched (out-of-sample figures)
 
     @property
     def empty(self) -> bool:
         return self.waves[-1].share == 0 and len(self.region) == 0
+
+    def inside(self, u: np.ndarray) -> np.ndarray:
+        """Which unit-box points ``u`` every wave's emulators leave non-implausible."""
+        return _inside(self.waves, self.figures, u, self.settings)
 
 
 def _lhs(n: int, d: int, seed: int) -> np.ndarray:
@@ -191,13 +196,15 @@ def _digest(*parts: Any) -> str:
 
 
 def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], settings: Settings, *,
-                  store: Path | None = None, log: TextIO | None = None) -> HistoryResult:
-    """The waves of the module docstring; ``store`` keeps each wave's points (reused on resume)."""
+                  predicted: Sequence[Figure] = (), store: Path | None = None, log: TextIO | None = None) -> HistoryResult:
+    """The waves of the module docstring; ``predicted`` figures are emulated on the same runs but
+    never matched; ``store`` keeps each wave's points (reused on resume)."""
     s, d = settings, len(space.names)
-    figures = tuple(figures)
-    ids = [f.id for f in figures]
+    figures, predicted = tuple(figures), tuple(predicted)
+    ids = [f.id for f in figures + predicted]
+    matched = ids[:len(figures)]
     xs: list[np.ndarray] = []
-    runs: dict[str, list[np.ndarray]] = {f.id: [] for f in figures}
+    runs: dict[str, list[np.ndarray]] = {t: [] for t in ids}
     waves: list[Wave] = []
     design = _lhs(s.points, d, s.design_seed)
     stopped = f"after {s.waves} wave(s), the most asked for"
@@ -228,9 +235,9 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
         alive[np.flatnonzero(alive)[comb > s.cutoff]] = False
         lhs_in = cand[alive]
         wave.entering, wave.survivors, wave.share = len(cin), len(lhs_in), len(lhs_in) / s.candidates
-        wave.ruled_out = {t: float(np.mean(imp[:, j] > s.cutoff)) if len(cin) else math.nan for j, t in enumerate(ids)}
+        wave.ruled_out = {t: float(np.mean(imp[:, j] > s.cutoff)) if len(cin) else math.nan for j, t in enumerate(matched)}
         wave.min_combined = float(comb.min()) if len(comb) else math.nan
-        wave.conflicts = conflicts(imp, ids, s.cutoff)
+        wave.conflicts = conflicts(imp, matched, s.cutoff)
         waves.append(wave)
         region = _top_up(lhs_in, waves, figures, s, s.design_seed + 7 * k)
         wave.pool = region
@@ -247,26 +254,29 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
         if k == s.waves:
             break
         design = _maximin(region, s.points, s.design_seed + k)
-    return HistoryResult(s, space, figures, waves, stopped, region)
+    return HistoryResult(s, space, figures, waves, stopped, region, predicted)
 
 
 def loo_rows(result: HistoryResult) -> list[dict[str, Any]]:
     """``emulators.csv``: per wave and target, the emulator's training size, noise and LOO quality."""
     rows = []
     for w in result.waves:
-        for f in result.figures:
+        for f in result.figures + result.predicted:
             em = w.emulators[f.id]
             if em is None:
-                rows.append({"wave": w.number, "target": f.id, "n_train": 0, "status": "not emulated (fewer than 3 points "
-                             "with a value)"})
+                rows.append({"wave": w.number, "target": f.id, "role": _role(result, f), "n_train": 0,
+                             "status": "not emulated (fewer than 3 points with a value)"})
                 continue
             loo = em.loo()
-            rows.append({"wave": w.number, "target": f.id, "n_train": len(em.y), "seed_df": em.seed_df,
+            rows.append({"wave": w.number, "target": f.id, "role": _role(result, f), "n_train": len(em.y), "seed_df": em.seed_df,
                          "seed_sd": math.sqrt(em.run_var), "white_sd": math.sqrt(em.white), "output_sd": float(np.std(em.y)),
                          "loo_r2": loo.r2, "loo_within2": loo.within2, "loo_max_abs_std_error": float(np.max(np.abs(loo.std_errors))),
                          "length_scales": " ".join(f"{v:.3g}" for v in em.length_scales), "status": "emulated"})
     return rows
 
+
+def _role(result: HistoryResult, f: Figure) -> str:
+    return "predicted" if f in result.predicted else "matched"
 
 
 # --------------------------------------------------------------------------- govsim calibrate --method history
@@ -275,8 +285,9 @@ def loo_rows(result: HistoryResult) -> list[dict[str, Any]]:
 FILES = ("history.json", "history.md", "waves.csv", "emulators.csv", "nonimplausible.parquet", "history.png")
 
 
-def problem(targets: Targets, h: HistoryMatching) -> tuple[Space, tuple[Figure, ...]]:
-    """The prior box (``calibration.free`` and ``history.handlers``) and the matched figures."""
+def problem(targets: Targets, h: HistoryMatching) -> tuple[Space, tuple[Figure, ...], tuple[Figure, ...]]:
+    """The prior box (``calibration.free`` and ``history.handlers``), the matched figures (those
+    of ``targets`` in the ``match`` regimes) and the predicted ones (the other distance targets)."""
     cal = targets.calibration
     assert cal is not None
     box = {**cal.free, **h.handlers}
@@ -285,10 +296,15 @@ def problem(targets: Targets, h: HistoryMatching) -> tuple[Space, tuple[Figure, 
                              design={"method": "lhs", "samples": 2}, replications=1)
     space = Space(tuple(box), np.array([r.low for r in box.values()]), np.array([r.high for r in box.values()]),
                   probe.integer_factors)
-    chosen = [t for t in targets.distance_targets if h.targets is None or t.id in h.targets]
-    figures = tuple(Figure(t.id, t.value, h.observation_sd, h.discrepancy_sd.get(t.id, h.discrepancy * t.tolerance),
-                           t.comparison) for t in chosen)
-    return space, figures
+    def figure(t: Any) -> Figure:
+        return Figure(t.id, t.value, h.observation_sd, h.discrepancy_sd.get(t.id, h.discrepancy * t.tolerance), t.comparison)
+
+    chosen = [t for t in targets.distance_targets
+              if (h.targets is None or t.id in h.targets) and (h.match is None or t.regime in h.match)]
+    rest = [t for t in targets.distance_targets if t not in chosen]
+    if not chosen:
+        raise ScenarioError(f"{targets.path}: calibration.history matches no target (targets {h.targets}, match {h.match})")
+    return space, tuple(map(figure, chosen)), tuple(map(figure, rest))
 
 
 def engine_simulator(targets: Targets, out: Path, space: Space, figures: Sequence[Figure], *, seeds: int,
@@ -323,15 +339,23 @@ def _settings(h: HistoryMatching, **given: int | None) -> Settings:
 
 
 def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | None = None, workers: int | None = None,
-                quiet: bool = True, log: TextIO | None = None, **given: int | None) -> dict[str, Any]:
+                quiet: bool = True, log: TextIO | None = None, match: Sequence[str] | None = None,
+                posterior: bool = True, **given: int | None) -> dict[str, Any]:
     """The whole history matching of a targets file into ``out`` (``given``: waves, points,
-    seeds, candidates over the file's ``calibration.history``); returns ``history.json``'s record."""
+    seeds, candidates over the file's ``calibration.history``; ``match``: the regimes matched),
+    then, unless ``posterior`` is False, the posterior (:mod:`sim.calibration.posterior`) when
+    the file asks for one and the region is not empty; returns ``history.json``'s record."""
     t0, out = time.perf_counter(), Path(out)
     targets = load_targets(path)
     cal = targets.calibration
     if cal is None:
         raise ScenarioError(f"{path}: no 'calibration' section: name the regimes' scenarios and the free parameters")
     h = cal.history or HistoryMatching()
+    if match is not None:
+        unknown = sorted(set(match) - set(cal.scenarios))
+        if unknown:
+            raise ScenarioError(f"--match {unknown[0]}: unknown regime; choose among {', '.join(cal.scenarios)}")
+        h = h.model_copy(update={"match": list(match)})
     if h.maps_to:  # the measurement model's reading of figures the ABC maps otherwise
         targets = replace(targets, targets=tuple(t.model_copy(update={"maps_to": h.maps_to.get(t.id, t.maps_to)})
                                                  for t in targets.targets))
@@ -340,15 +364,30 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     if clash:
         raise ScenarioError(f"--set {clash[0]}: a free parameter is searched, not set; drop the override")
     settings = _settings(h, **given)
-    space, figures = problem(targets, h)
+    space, figures, predicted = problem(targets, h)
     counts = {"ran": 0, "resumed": 0}
-    simulate = engine_simulator(targets, out, space, figures, seeds=settings.seeds, overrides={**cal.set, **sets},
+    simulate = engine_simulator(targets, out, space, figures + predicted, seeds=settings.seeds, overrides={**cal.set, **sets},
                                 workers=workers, quiet=quiet, counts=counts)
-    result = history_match(simulate, space, figures, settings, store=out, log=log)
+    result = history_match(simulate, space, figures, settings, predicted=predicted, store=out, log=log)
     record = {"command": command_line(), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
               "wall_s": round(max(time.perf_counter() - t0, wall_seconds(out)), 1), "code_fingerprint": code_fingerprint(),
               "targets_file": str(path), "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
-              "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts, **describe(result)}
+              "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts,
+              "matched_regimes": list(h.match or cal.scenarios), **describe(result)}
+    if posterior and h.posterior is not None and len(result.region) >= 2:
+        from sim.calibration import posterior as post
+
+        header = (f"Calibrated by `{record['command']}` on {record['date']} (code {record['code_fingerprint'][:12]}):\n"
+                  f"history matching, then an emulator-based posterior inside the non-implausible region; the values\n"
+                  f"are the posterior medians of the figures of {', '.join(record['matched_regimes'])}; intervals and checks in\n"
+                  "the output folder's history.md. Only the free parameters differ from the library's file.")
+        record["posterior"] = post.run_posterior(result, targets, h.posterior, out, overrides={**cal.set, **h.posterior.set, **sets},
+                                                 workers=workers, quiet=quiet, header=header)
+    elif h.posterior is not None:
+        record["posterior"] = None
+        record["posterior_skipped"] = ("the non-implausible region is empty: no posterior inside it" if posterior
+                                       else "skipped on request (--no-posterior)")
+    record["wall_s"] = round(max(time.perf_counter() - t0, wall_seconds(out)), 1)
     write_outputs(result, record, out)
     return record
 
@@ -385,14 +424,14 @@ def write_outputs(result: HistoryResult, record: dict[str, Any], out: Path) -> l
     (out / "history.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_csv([{k: v for k, v in w.summary().items()} for w in result.waves], None, out / "waves.csv", digits=6)
     rows = loo_rows(result)
-    cols = ["wave", "target", "n_train", "seed_df", "seed_sd", "white_sd", "output_sd", "loo_r2", "loo_within2",
+    cols = ["wave", "target", "role", "n_train", "seed_df", "seed_sd", "white_sd", "output_sd", "loo_r2", "loo_within2",
             "loo_max_abs_std_error", "length_scales", "status"]
     write_csv(rows, cols, out / "emulators.csv", digits=6)
     x = result.space.from_unit(result.region[:result.settings.keep]) if len(result.region) else np.empty((0, len(result.space.names)))
     table = {n: pa.array(x[:, j], pa.float64()) for j, n in enumerate(result.space.names)}
     if len(x):
         last = result.waves[-1]
-        for f in result.figures:
+        for f in result.figures + result.predicted:
             em = last.emulators[f.id]
             table[f"{f.id}__mean"] = pa.array(em.predict(result.region[:len(x)])[0] if em else np.full(len(x), np.nan))
     pq.write_table(pa.table(table) if table else pa.table({"empty": pa.array([], pa.float64())}), out / "nonimplausible.parquet")
@@ -422,6 +461,12 @@ def markdown(result: HistoryResult, record: Mapping[str, Any]) -> str:
     lines += ["", f"Conflicts in the region entering wave {result.waves[-1].number} ({c['sample']:,} candidates): "
               f"rules out most alone: {c['rules_out_most']}; cannot be met at all: {', '.join(c['unreachable']) or 'none'}; "
               f"pairs that cannot be met together: {'; '.join(' + '.join(p) for p in c['conflicting_pairs']) or 'none'}.", ""]
+    if record.get("posterior"):
+        from sim.calibration.posterior import markdown as posterior_lines
+
+        lines += [*posterior_lines(record), ""]
+    elif record.get("posterior_skipped"):
+        lines += [f"No posterior: {record['posterior_skipped']}.", ""]
     return "\n".join(lines)
 
 
@@ -456,9 +501,10 @@ def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
                                 "--seeds and --candidates")
     if getattr(args, "publish", False):
         raise ScenarioError("--publish applies to --method abc; history matching writes only its output folder")
+    match = args.match.split(",") if getattr(args, "match", None) else None
     record = run_history(args.targets, args.out, sets=sets, workers=args.workers, quiet=args.quiet,
-                         log=None if args.quiet else sys.stderr, waves=args.waves, points=args.points, seeds=args.seeds,
-                         candidates=args.candidates)
+                         log=None if args.quiet else sys.stderr, match=match, posterior=not getattr(args, "no_posterior", False),
+                         waves=args.waves, points=args.points, seeds=args.seeds, candidates=args.candidates)
     print(f"history matching in {record['wall_s']:.0f} s: {record['runs']['ran']} runs done now, {record['runs']['resumed']} "
           f"resumed; {record['verdict']} ({record['stopped']})")
     for w in record["waves"]:
@@ -468,5 +514,16 @@ def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
     if record["empty"]:
         print(f"  conflicts: cannot be met at all: {', '.join(c['unreachable']) or 'none'}; pairs: "
               f"{'; '.join(' + '.join(p) for p in c['conflicting_pairs']) or 'none'}")
-    print(f"wrote: {args.out}/" + ", ".join(FILES))
+    p = record.get("posterior")
+    if p:
+        print(f"  posterior: {'converged' if p['converged'] else 'NOT converged'} (max R-hat {p['max_rhat']:.3f}, "
+              f"min ESS {p['min_ess']:.0f})")
+        for c in p["changes"]:
+            print(f"  {c['series']}: observed change {c['observed']:+.3f}, predicted {c['median']:+.3f} "
+                  f"[{c['q025']:+.3f}, {c['q975']:+.3f}]")
+    elif record.get("posterior_skipped"):
+        print(f"  no posterior: {record['posterior_skipped']}")
+    from sim.calibration.posterior import FILES as POSTERIOR_FILES
+
+    print(f"wrote: {args.out}/" + ", ".join(FILES + (POSTERIOR_FILES + ("calibrated/",) if p else ())))
     return 0

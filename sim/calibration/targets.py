@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.errors import ScenarioError
 from sim.outcomes.registry import REGISTRY
 from sim.scenario.loading import RawScenario, load_raw, read_yaml, resolve, validate_model
 from sim.sweep.experiment import Range
 
-__all__ = ["HANDLER_KEYS", "RESIDENT_KEYS", "Calibration", "HistoryMatching", "Target", "Targets", "load_targets", "rms"]
+__all__ = ["HANDLER_KEYS", "RESIDENT_KEYS", "Calibration", "HistoryMatching", "Posterior", "Target", "Targets", "load_targets", "rms"]
 
 #: Free parameters outside ``behaviour`` that are residents' behaviour too (how long they wait).
 RESIDENT_KEYS: tuple[str, ...] = ("issues.patience_days", "issues.latent_lifetime_days")
@@ -127,11 +127,37 @@ class Note(_Strict):
     reason: str = Field(min_length=1)
 
 
+class Posterior(_Strict):
+    """How ``govsim calibrate --method history`` samples the posterior inside the non-implausible
+    region and checks it with model runs (:mod:`sim.calibration.posterior`)."""
+
+    chains: int = Field(4, ge=2, le=64, description="Independent Metropolis chains (at least two, for the split R-hat).")
+    steps: int = Field(4000, ge=100, le=1_000_000, description="Steps a chain, burn-in included.")
+    burn: int = Field(1000, ge=0, le=999_999, description="Steps a chain discards at its start.")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the chains' starts and proposals.")
+    draws: int = Field(20, ge=0, le=10_000, description="Posterior draws run through the model for the predictive checks (0: none).")
+    draw_seeds: int = Field(2, ge=1, le=1000, description="Seeds per posterior draw and regime.")
+    fit_seeds: int = Field(10, ge=2, le=1000, description="Seeds of the fit at the posterior medians.")
+    set: dict[str, Any] = Field(default_factory=dict, description=(
+        "Overrides of the checks' runs over calibration.set (the reported scale, e.g. population.residents: 10000); "
+        "the command line's --set wins over both."))
+
+    @model_validator(mode="after")
+    def _burn_below_steps(self) -> Posterior:
+        if self.burn >= self.steps:
+            raise ValueError(f"burn ({self.burn}) must be smaller than steps ({self.steps})")
+        return self
+
+
 class HistoryMatching(_Strict):
     """How ``govsim calibrate --method history`` runs its waves (:mod:`sim.calibration.history`)."""
 
     handlers: dict[str, Range] = Field(default_factory=dict, description="Handlers' parameters free besides calibration.free.")
     targets: list[str] | None = Field(None, min_length=1, description="Ids of the matched targets (default: the distance targets).")
+    match: list[str] | None = Field(None, min_length=1, description=(
+        "Regimes whose figures are matched (default: every regime). The other distance targets are emulated and "
+        "predicted, not matched: fitting the pre-reform regime alone predicts the reform out of sample."))
+    posterior: Posterior | None = Field(None, description="The posterior inside a non-empty region and its checks.")
     waves: int = Field(4, ge=1, le=50, description="Most waves.")
     points: int = Field(60, ge=4, le=100_000, description="Design points per wave.")
     seeds: int = Field(2, ge=1, le=1000, description="Seeds per point and regime (replicates give the seed variance).")
@@ -275,16 +301,26 @@ def _check_history(raw: RawScenario, spec: TargetsFile, first: RawScenario) -> N
             except ScenarioError as exc:
                 raise raw.error(f"calibration.history.handlers.{key}: {exc.detail}", where) from None
     fitted = [t.id for t in spec.targets if t.in_distance]
+    compared = [t.id for t in spec.targets if t.mapped]
     for tid, outcome in h.maps_to.items():
         where = ("calibration", "history", "maps_to", tid)
-        if tid not in fitted:
-            guess = difflib.get_close_matches(tid, fitted, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"choose among {', '.join(fitted)}"
-            raise raw.error(f"calibration.history.maps_to: '{tid}' is not a calibration target in the distance; {hint}", where)
+        if tid not in compared:
+            guess = difflib.get_close_matches(tid, compared, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "choose a calibration or validation target with a model outcome"
+            raise raw.error(f"calibration.history.maps_to: '{tid}' is not a target compared with the model; {hint}", where)
         if outcome not in REGISTRY:
             guess = difflib.get_close_matches(outcome, REGISTRY, n=1)
             hint = f"did you mean '{guess[0]}'?" if guess else "see docs/data-dictionary.md for the outcomes"
             raise raw.error(f"calibration.history.maps_to.{tid}: unknown outcome '{outcome}'; {hint}", where)
+    if h.posterior is not None and h.posterior.set:
+        try:
+            resolve(first, {**cal.set, **h.posterior.set}, check_memory=False)
+        except ScenarioError as exc:
+            raise raw.error(f"calibration.history.posterior.set: {exc.detail}", ("calibration", "history", "posterior", "set")) from None
+    for i, regime in enumerate(h.match or []):
+        if regime not in cal.scenarios:
+            raise raw.error(f"calibration.history.match: unknown regime '{regime}'; choose among {', '.join(cal.scenarios)}",
+                            ("calibration", "history", "match", i))
     for name, ids in (("targets", h.targets or []), ("discrepancy_sd", list(h.discrepancy_sd))):
         for i, tid in enumerate(ids):
             if tid not in fitted:
