@@ -43,7 +43,8 @@ FIGURES = ROOT / "docs" / "validation"
 TARGETS = ROOT / "experiments" / "targets.yaml"
 SCREENING = ROOT / "experiments" / "screening.yaml"
 #: Curated files that record the code that made them.
-STAMPED = ("screening/meta.json", "calibration/calibration.json", "validation/validation.json")
+STAMPED = ("screening/meta.json", "calibration/calibration.json", "validation/validation.json",
+           "history_matching/history.json", "history_pre_reform/history.json")
 
 
 def _now() -> str:

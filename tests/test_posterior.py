@@ -83,6 +83,13 @@ def test_the_chains_sample_the_density_they_are_given(matched: tuple[Space, obje
     assert params["a"]["width_share"] < 0.5 < params["b"]["width_share"]
 
 
+def test_thinning_keeps_every_nth_step_of_the_same_chain(matched: tuple[Space, object]) -> None:
+    _, result = matched
+    every = sample(result, Posterior(chains=2, steps=300, burn=100, seed=4))
+    thinned = sample(result, Posterior(chains=2, steps=300, burn=100, thin=5, seed=4))
+    assert thinned.u.shape == (2, 40, 2) and np.array_equal(thinned.u, every.u[:, 4::5])
+
+
 def test_the_same_seed_gives_the_same_chains(matched: tuple[Space, object]) -> None:
     _, result = matched
     cfg = Posterior(chains=3, steps=300, burn=100, seed=1)
@@ -114,7 +121,7 @@ def pre_reform(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (root / "experiments").mkdir()
     text = TARGETS.read_text(encoding="utf-8")
     small = text
-    for key, value in (("chains", 4), ("steps", 400), ("burn", 200), ("draws", 3), ("fit_seeds", 2)):
+    for key, value in (("chains", 4), ("steps", 400), ("burn", 200), ("thin", 1), ("draws", 3), ("fit_seeds", 2)):
         small = re.sub(rf"(\n    posterior:\n(?:      .*\n)*?      {key}: )\d+", rf"\g<1>{value}", small, count=1)
     small = re.sub(r"\n    discrepancy: [0-9.]+\n", "\n    discrepancy: 2.0\n", small)
     assert small.count("\n") == text.count("\n") and "      steps: 400\n" in small and "      draws: 3\n" in small

@@ -26,7 +26,7 @@ FIX = "python experiments/validate.py"
 
 def _copy(tmp: Path) -> Path:
     dest = tmp / "curated"
-    for sub in ("screening", "calibration", "validation"):
+    for sub in ("screening", "calibration", "validation", "history_matching", "history_pre_reform"):
         shutil.copytree(CURATED / sub, dest / sub)
     shutil.copy(CURATED / "convergence.csv", dest / "convergence.csv")
     return dest
@@ -45,6 +45,8 @@ def test_the_curated_results_come_from_this_model_code() -> None:
 @pytest.mark.parametrize(("name", "edit"), [
     ("validation/patterns.csv", lambda t: t.replace(",holds", ",does not hold", 1)),
     ("calibration/calibration.json", lambda t: t.replace('"accepted": ', '"accepted": 1', 1)),
+    ("history_pre_reform/history.json", lambda t: t.replace('"max_rhat": ', '"max_rhat": 9', 1)),
+    ("history_matching/emulators.csv", lambda t: re.sub(r"\n(1,[^,\n]*,[^,\n]*,)([0-9]+)", r"\n\g<1>9\2", t, count=1)),
     ("screening/morris.csv", lambda t: re.sub(r"\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.e-]+)", r"\n\1,9\2", t, count=1)),
 ])
 def test_a_changed_curated_file_makes_the_document_stale(tmp_path: Path, name: str, edit) -> None:

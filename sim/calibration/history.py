@@ -214,9 +214,13 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
     for k in range(1, s.waves + 1):
         key = _digest(asdict(s), [asdict(f) for f in figures], list(space.names), *xs, *(r for t in ids for r in runs[t]))
         saved = store / f"wave-{k}" / "points.json" if store else None
-        if saved is not None and saved.is_file() and json.loads(saved.read_text())["key"] == key:
-            design = np.asarray(json.loads(saved.read_text())["unit"], dtype=np.float64).reshape(-1, d)
-        x_run = space.from_unit(design)
+        kept = json.loads(saved.read_text()) if saved is not None and saved.is_file() else None
+        if kept is not None and kept["key"] == key:
+            # the values run, as run: mapping the unit points again may move a value by a rounding
+            # error, and the engine's store would then refuse it as another experiment
+            x_run = np.asarray(kept["values"], dtype=np.float64).reshape(-1, d)
+        else:
+            x_run = space.from_unit(design)
         u = space.to_unit(x_run)
         if saved is not None:
             saved.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,8 @@ the draws.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -91,7 +93,8 @@ def log_density(result: HistoryResult, u: np.ndarray) -> np.ndarray:
 
 
 def sample(result: HistoryResult, cfg: Posterior) -> Chains:
-    """``cfg.chains`` Metropolis chains of ``cfg.steps`` steps. During the burn-in (discarded)
+    """``cfg.chains`` Metropolis chains of ``cfg.steps`` steps, every ``cfg.thin``-th kept after
+    the burn-in. During the burn-in (discarded)
     the proposal adapts: every 100 steps its scale moves toward an acceptance of 0.234 (Roberts,
     Gelman & Gilks 1997), and half-way its covariance becomes that of the chains' draws so far
     (Haario, Saksman & Tamminen 2001); after the burn-in it is fixed, so the kept draws come
@@ -109,7 +112,7 @@ def sample(result: HistoryResult, cfg: Posterior) -> Chains:
     start = region[rng.choice(len(region), size=cfg.chains, replace=len(region) < cfg.chains)]
     x, lp = start.copy(), log_density(result, start)
     burnt = np.empty((cfg.chains, cfg.burn, d))
-    kept = np.empty((cfg.chains, cfg.steps - cfg.burn, d))
+    kept = np.empty((cfg.chains, (cfg.steps - cfg.burn) // cfg.thin, d))
     recent, accepted = np.zeros(cfg.chains), np.zeros(cfg.chains)
     for step in range(cfg.steps):
         prop = x + math.exp(log_scale) * rng.standard_normal((cfg.chains, d)) @ chol.T
@@ -125,8 +128,10 @@ def sample(result: HistoryResult, cfg: Posterior) -> Chains:
             if step + 1 == cfg.burn // 2 and step >= 2 * d:
                 chol, log_scale = factor(np.cov(burnt[:, :step + 1].reshape(-1, d), rowvar=False)), 0.0
         else:
-            kept[:, step - cfg.burn] = x
             accepted += take
+            i, r = divmod(step - cfg.burn, cfg.thin)
+            if r == cfg.thin - 1 and i < len(kept[0]):
+                kept[:, i] = x
     return Chains(kept, accepted / (cfg.steps - cfg.burn))
 
 
@@ -219,6 +224,10 @@ def predictions(result: HistoryResult, chains: Chains, targets: Targets, *, seed
     return rows, changes
 
 
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+
 def checks(targets: Targets, out: Path, chains: Chains, space: Space, values: Mapping[str, Any], cfg: Posterior, *,
            matched: Sequence[str], overrides: Mapping[str, Any], workers: int | None, quiet: bool) -> list[dict[str, Any]]:
     """The model run at the posterior medians (``fit_seeds`` seeds) and at ``draws`` posterior
@@ -229,7 +238,9 @@ def checks(targets: Targets, out: Path, chains: Chains, space: Space, values: Ma
 
     sets = dict(overrides)
     budget = Budget(samples=1, seeds=1, accept=1.0, fit_seeds=cfg.fit_seeds, set=sets, workers=workers, quiet=quiet)
-    rows = fit(targets, out, values, budget, stage="posterior-fit")
+    # each stage's folder is named by what it runs, so that a posterior sampled again (other
+    # chains, more steps) runs its own checks instead of meeting the store of another experiment
+    rows = fit(targets, out, values, budget, stage=f"posterior-fit-{_key(values, sets)}")
     for row in rows:
         if row["status"] == "fitted" and row["id"] not in matched:
             row["status"] = "predicted (not matched)"
@@ -238,7 +249,8 @@ def checks(targets: Targets, out: Path, chains: Chains, space: Space, values: Ma
     u = chains.pooled()
     x = space.from_unit(u[np.linspace(0, len(u) - 1, cfg.draws).astype(int)])
     factors = {n: [int(v) if n in space.integer else float(v) for v in x[:, j]] for j, n in enumerate(space.names)}
-    results = run_regimes(targets, out, stage="posterior-draws", overrides=sets, replications=cfg.draw_seeds,
+    stage = f"posterior-draws-{_key(factors, sets, cfg.draw_seeds)}"
+    results = run_regimes(targets, out, stage=stage, overrides=sets, replications=cfg.draw_seeds,
                           budget=budget, factors=factors, design={"method": "points"})
     per: dict[str, np.ndarray] = {}
     for regime, result in results.items():
@@ -305,7 +317,8 @@ def markdown(record: Mapping[str, Any]) -> list[str]:
     p = record["posterior"]
     s = p["settings"]
     lines = ["", "## Posterior inside the region", "",
-             f"{s['chains']} Metropolis chains × {s['steps'] - s['burn']} kept steps (burn-in {s['burn']}); acceptance "
+             f"{s['chains']} Metropolis chains × {s['steps'] - s['burn']} steps after a burn-in of {s['burn']}, every "
+             f"{s['thin']}-th kept; acceptance "
              f"{min(p['acceptance']):.2f}–{max(p['acceptance']):.2f}; max split R-hat {p['max_rhat']:.3f}, min effective size "
              f"{p['min_ess']:.0f}: **{'converged' if p['converged'] else 'NOT converged'}** (R-hat < {RHAT_MAX}, ESS ≥ {ESS_MIN}).",
              "", "| parameter | prior | median | 95% interval | width / prior | R-hat | ESS |",

@@ -132,8 +132,9 @@ class Posterior(_Strict):
     region and checks it with model runs (:mod:`sim.calibration.posterior`)."""
 
     chains: int = Field(4, ge=2, le=64, description="Independent Metropolis chains (at least two, for the split R-hat).")
-    steps: int = Field(4000, ge=100, le=1_000_000, description="Steps a chain, burn-in included.")
-    burn: int = Field(1000, ge=0, le=999_999, description="Steps a chain discards at its start.")
+    steps: int = Field(4000, ge=100, le=10_000_000, description="Steps a chain, burn-in included.")
+    burn: int = Field(1000, ge=0, le=9_999_999, description="Steps a chain discards at its start.")
+    thin: int = Field(1, ge=1, le=10_000, description="Keep every thin-th step after the burn-in (the statistics use the kept draws).")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the chains' starts and proposals.")
     draws: int = Field(20, ge=0, le=10_000, description="Posterior draws run through the model for the predictive checks (0: none).")
     draw_seeds: int = Field(2, ge=1, le=1000, description="Seeds per posterior draw and regime.")
