@@ -8,6 +8,8 @@ from curated result files only, and the two runs behind them that ``govsim calib
                                                      #   -> results/curated/screening/, then render
     python experiments/validate.py --run             # the calibrated scenarios, 10 seeds at their own scale:
                                                      #   targets, patterns, anchors -> results/curated/validation/
+    python experiments/validate.py --run-history     # the same for history matching's posterior medians
+                                                     #   (results/curated/history_pre_reform/) -> validation_history/
 
 The full chain after a change of the model (each step resumes when run again with the same
 ``--out``): ``--screen``, then ``govsim calibrate experiments/targets.yaml --workers 2 --publish``,
@@ -44,7 +46,9 @@ TARGETS = ROOT / "experiments" / "targets.yaml"
 SCREENING = ROOT / "experiments" / "screening.yaml"
 #: Curated files that record the code that made them.
 STAMPED = ("screening/meta.json", "calibration/calibration.json", "validation/validation.json",
-           "history_matching/history.json", "history_pre_reform/history.json")
+           "history_matching/history.json", "history_pre_reform/history.json", "validation_history/validation.json")
+#: The scenarios history matching calibrated (the posterior medians), curated with it.
+HISTORY_SCENARIOS = CURATED / "history_pre_reform"
 
 
 def _now() -> str:
@@ -108,8 +112,10 @@ def anchors(values: dict[str, dict[str, np.ndarray]], cfg: Any) -> list[dict[str
 
 
 def run(out: Path, curated: Path, *, seeds: int, workers: int | None, quiet: bool,
-        scenarios: Path = ROOT / "scenarios" / "calibrated", sets: dict[str, Any] | None = None) -> None:
-    """The calibrated scenarios at their own scale: targets, patterns, anchors."""
+        scenarios: Path = ROOT / "scenarios" / "calibrated", sets: dict[str, Any] | None = None,
+        dest: str = "validation", command: str = "--run") -> None:
+    """The calibrated scenarios at their own scale: targets, patterns, anchors (into
+    ``curated/dest``)."""
     from sim.calibration.abc import Budget, fit_row, readings, run_regimes
     from sim.calibration.targets import load_targets
     from sim.scenario.loading import load_scenario
@@ -127,16 +133,16 @@ def run(out: Path, curated: Path, *, seeds: int, workers: int | None, quiet: boo
     read = {r: {t: v[0] for t, v in readings(res, targets.of(r)).items()} for r, res in results.items()}
     rows = [fit_row(t, read.get(t.regime, {}).get(t.id)) for t in targets.targets]
     found = patterns.evaluate(values, read)
-    dest = curated / "validation"
-    write_csv(rows, None, dest / "fit_scenarios.csv", digits=6)
-    write_csv(found, None, dest / "patterns.csv", digits=6)
+    folder = curated / dest
+    write_csv(rows, None, folder / "fit_scenarios.csv", digits=6)
+    write_csv(found, None, folder / "patterns.csv", digits=6)
     anchor_rows = anchors(values, load_scenario(calibrated[patterns.PLF]))
-    write_csv(anchor_rows, None, dest / "anchors.csv", digits=6)
-    meta = {"command": f"python experiments/validate.py --run --seeds {seeds} --workers 2", "date": _now(),
+    write_csv(anchor_rows, None, folder / "anchors.csv", digits=6)
+    meta = {"command": f"python experiments/validate.py {command} --seeds {seeds} --workers 2", "date": _now(),
             "wall_s": round(time.perf_counter() - t0, 1), "seeds": seeds, "code_fingerprint": code_fingerprint(),
             "scenarios": {r: p.name for r, p in calibrated.items()},
             "residents": load_scenario(calibrated[patterns.CS], overrides=sets).population.residents}
-    (dest / "validation.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    (folder / "validation.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
 def stale_results(curated: Path = CURATED) -> list[str]:
@@ -155,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--screen", action="store_true", help="run the Morris screening first")
     p.add_argument("--run", action="store_true", help="run the calibrated scenarios first")
+    p.add_argument("--run-history", action="store_true", help="run the scenarios of the history matching's posterior "
+                   "(results/curated/history_pre_reform/) for the patterns of section 9")
     p.add_argument("--check", action="store_true", help="only check that the document and results are current")
     p.add_argument("--seeds", type=int, default=10, help="seeds of --run (default 10)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
@@ -171,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(f"stale: {line}", file=sys.stderr)
         return 1 if problems else 0
-    if args.screen or args.run:
+    if args.screen or args.run or args.run_history:
         from sim.errors import ScenarioError
         from sim.output.provenance import require_clean
 
         try:
-            require_clean("curated results (--screen, --run)")
+            require_clean("curated results (--screen, --run, --run-history)")
         except ScenarioError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -184,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         screen(args.out / "screening", CURATED, workers=args.workers, quiet=args.quiet)
     if args.run:
         run(args.out, CURATED, seeds=args.seeds, workers=args.workers, quiet=args.quiet)
+    if args.run_history:
+        run(args.out / "history", CURATED, seeds=args.seeds, workers=args.workers, quiet=args.quiet,
+            scenarios=HISTORY_SCENARIOS, dest="validation_history", command="--run-history")
     from experiments.validation_figures import draw_all
 
     figures = draw_all(CURATED, FIGURES)

@@ -83,7 +83,10 @@ def reproduce(d: D) -> str:
                _minutes(r["wall_s"]), _code(r)]
               for k, what, r in ((4, "both regimes", d["history"]["history_matching"]),
                                  (5, "the pre-reform figures and the posterior", d["history"]["history_pre_reform"]))),
-            ["6. this document and its figures", "`python experiments/validate.py`", "–", "seconds", "–"]]
+            ["6. validation runs of the posterior's scenarios (section 9)", f"`{d['history']['runs']['command']}`",
+             f"{d['history']['runs']['seeds']} seeds × 2 regimes", _minutes(d["history"]["runs"]["wall_s"]),
+             _code(d["history"]["runs"])],
+            ["7. this document and its figures", "`python experiments/validate.py`", "–", "seconds", "–"]]
     return ("## 1 How to reproduce\n\nRun from the repository root, in this order (each step resumes when run "
             "again); wall times on the 2-core development machine, shared with other jobs (load averages in the "
             "curated files):\n\n" + table(["step", "command", "runs", "wall time", "code"], rows) +

@@ -155,3 +155,18 @@ def test_the_command_line_is_recorded_without_the_machines_paths(monkeypatch) ->
     assert command_line() == "govsim run x.yaml"
     monkeypatch.setattr(sys, "argv", ["/srv/repo/experiments/validate.py", "--run"])
     assert command_line() == "validate.py --run"
+
+
+def test_publishing_asks_git_again_after_files_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    status = {"porcelain": ""}
+
+    def git(*args: str) -> str | None:
+        return "a" * 40 if args[0] == "rev-parse" else status["porcelain"]
+
+    monkeypatch.setattr(provenance, "_git", git)
+    provenance.code_version.cache_clear()
+    assert provenance.require_clean("x") == "a" * 40
+    status["porcelain"] = " M experiments/validate.py"  # an edit between two curated jobs of one process
+    with pytest.raises(provenance.DirtyCheckout, match="uncommitted changes"):
+        provenance.require_clean("x")
+    provenance.code_version.cache_clear()

@@ -131,7 +131,9 @@ class DirtyCheckout(ScenarioError):
 
 def require_clean(what: str) -> str:
     """The commit to publish ``what`` from; DirtyCheckout (one line, with the fix) if tracked
-    files differ from it or this is not a git checkout."""
+    files differ from it or this is not a git checkout. Asks git again, since files may have
+    changed since :func:`code_version` was first asked (several curated jobs in one process)."""
+    getattr(code_version, "cache_clear", lambda: None)()
     code = code_version()
     if code["commit"] is None:
         raise DirtyCheckout(f"cannot publish {what}: {REPO} is not a git checkout, so no commit would say what made "
