@@ -85,6 +85,13 @@ JOBS: dict[str, Job] = {
                               files=("waves.csv", "emulators.csv", "history.json", "history.md", "history.png",
                                      "posterior.csv", "predictions.csv", "changes.csv", "checks.csv", "posterior.png",
                                      "community_system.yaml", "party_led_full.yaml")),
+    # the verdict of the joint history matching against its least certain analysis choice (wave 1 only)
+    **{f"history-discrepancy-{d}": Job(commands=(("calibrate", "experiments/targets.yaml", "--method", "history", "--waves",
+                                                  "1", "--discrepancy", d, "--out", f"results/history-discrepancy-{d}",
+                                                  "--quiet"),),
+                                       out=f"history-discrepancy-{d}", dest=f"history_discrepancy/{d}",
+                                       files=("history.md", "history.json", "checks.csv", "changes.csv"))
+       for d in ("0.5", "1.0")},
     "comparison-calibrated": Job(commands=(("compare", "results/curated/history_pre_reform/community_system.yaml",
                                             "results/curated/history_pre_reform/party_led_full.yaml", "--seeds", "10",
                                             "--out", "results/compare-calibrated", "--quiet"),),

@@ -171,6 +171,8 @@ def _args_calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--match", default=None, metavar="REGIME[,REGIME]", help="--method history: the regimes whose figures "
                    "are matched (default: the file's calibration.history.match, else every regime); the others are predicted")
     p.add_argument("--no-posterior", action="store_true", help="--method history: stop after the waves")
+    p.add_argument("--discrepancy", type=float, default=None, metavar="TOLERANCES", help="--method history: the "
+                   "model-discrepancy SD in tolerances of each figure (default: the file's calibration.history.discrepancy)")
     for flag, what in (("--samples", "prior draws"), ("--seeds", "seeds per draw"), ("--fit-seeds", "seeds of the fit")):
         p.add_argument(flag, type=_positive, default=None, help=f"{what} (default: the file's)")
     p.add_argument("--accept", type=float, default=None, help="share of draws accepted (default: the file's)")
@@ -392,7 +394,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return history_cli(args, _sets(args))
     from sim.calibration.abc import calibrate_cli
 
-    for flag, given in (("--match", args.match), ("--no-posterior", args.no_posterior)):
+    for flag, given in (("--match", args.match), ("--no-posterior", args.no_posterior),
+                        ("--discrepancy", args.discrepancy is not None)):
         if given:
             raise ScenarioError(f"{flag} applies to --method history")
     args.out = args.out or Path("results") / "calibration"

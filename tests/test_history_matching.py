@@ -209,6 +209,7 @@ def test_the_library_file_declares_handlers_and_leaves_the_abc_alone() -> None:
      r"calibration\.history\.maps_to: 'shanghai_turnout' is not a target compared.*shanghai_rc_election_turnout"),
     (None, ["--waves", "0"], r"^error: --waves 0: history matching needs at least 1$"),
     (None, ["--accept", "0.5"], r"^error: --accept applies to --method abc"),
+    (None, ["--discrepancy", "-1"], r"^error: --discrepancy -1: a model-discrepancy SD in tolerances, between 0 and 100$"),
 ])
 def test_bad_input_ends_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, change: tuple[str, str] | None,
                                     extra: list[str], message: str) -> None:

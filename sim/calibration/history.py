@@ -344,7 +344,7 @@ def _settings(h: HistoryMatching, **given: int | None) -> Settings:
 
 def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | None = None, workers: int | None = None,
                 quiet: bool = True, log: TextIO | None = None, match: Sequence[str] | None = None,
-                posterior: bool = True, **given: int | None) -> dict[str, Any]:
+                discrepancy: float | None = None, posterior: bool = True, **given: int | None) -> dict[str, Any]:
     """The whole history matching of a targets file into ``out`` (``given``: waves, points,
     seeds, candidates over the file's ``calibration.history``; ``match``: the regimes matched),
     then, unless ``posterior`` is False, the posterior (:mod:`sim.calibration.posterior`) when
@@ -360,6 +360,10 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
         if unknown:
             raise ScenarioError(f"--match {unknown[0]}: unknown regime; choose among {', '.join(cal.scenarios)}")
         h = h.model_copy(update={"match": list(match)})
+    if discrepancy is not None:  # the analysis choice the verdict is most sensitive to, varied from the command line
+        if not 0 <= discrepancy <= 100:
+            raise ScenarioError(f"--discrepancy {discrepancy:g}: a model-discrepancy SD in tolerances, between 0 and 100")
+        h = h.model_copy(update={"discrepancy": discrepancy})
     if h.maps_to:  # the measurement model's reading of figures the ABC maps otherwise
         targets = replace(targets, targets=tuple(t.model_copy(update={"maps_to": h.maps_to.get(t.id, t.maps_to)})
                                                  for t in targets.targets))
@@ -507,7 +511,8 @@ def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
         raise ScenarioError("--publish applies to --method abc; history matching writes only its output folder")
     match = args.match.split(",") if getattr(args, "match", None) else None
     record = run_history(args.targets, args.out, sets=sets, workers=args.workers, quiet=args.quiet,
-                         log=None if args.quiet else sys.stderr, match=match, posterior=not getattr(args, "no_posterior", False),
+                         log=None if args.quiet else sys.stderr, match=match, discrepancy=getattr(args, "discrepancy", None),
+                         posterior=not getattr(args, "no_posterior", False),
                          waves=args.waves, points=args.points, seeds=args.seeds, candidates=args.candidates)
     print(f"history matching in {record['wall_s']:.0f} s: {record['runs']['ran']} runs done now, {record['runs']['resumed']} "
           f"resumed; {record['verdict']} ({record['stopped']})")
