@@ -26,7 +26,8 @@ FIX = "python experiments/validate.py"
 
 def _copy(tmp: Path) -> Path:
     dest = tmp / "curated"
-    for sub in ("screening", "calibration", "validation", "history_matching", "history_pre_reform", "validation_history"):
+    for sub in ("screening", "calibration", "validation", "history_matching", "history_pre_reform", "validation_history",
+                "history_discrepancy"):
         shutil.copytree(CURATED / sub, dest / sub)
     shutil.copy(CURATED / "convergence.csv", dest / "convergence.csv")
     return dest
