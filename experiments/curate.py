@@ -46,10 +46,11 @@ class Job:
 COMPARE = ("compare", "scenarios/community_system.yaml", "scenarios/party_led_full.yaml",
            "scenarios/controls/party_led_full_control.yaml", "scenarios/controls/realised/party_led_full_realised.yaml",
            "scenarios/nulls/party_led_full_null.yaml", "--seeds", "20", "--out", "results/compare", "--quiet")
+#: What a comparison job keeps.
+JOBS_COMPARISON_FILES = (tuple(f"{n}.{e}" for n in ("comparison", "comparison_summary") for e in ("png", "pdf", "svg"))
+                         + ("comparison.csv", "comparison.tex", "costs.csv", "costs.tex", "survival.csv", "survival.tex"))
 JOBS: dict[str, Job] = {
-    "comparison": Job(commands=(COMPARE,), out="compare", dest="", stdout="comparison.txt",
-                      files=tuple(f"{n}.{e}" for n in ("comparison", "comparison_summary") for e in ("png", "pdf", "svg"))
-                      + ("comparison.csv", "comparison.tex", "costs.csv", "costs.tex", "survival.csv", "survival.tex")),
+    "comparison": Job(commands=(COMPARE,), out="compare", dest="", stdout="comparison.txt", files=JOBS_COMPARISON_FILES),
     "leadership": Job(commands=(("sweep", "experiments/leadership.yaml", "--out", "results/leadership", "--quiet"),
                                 ("report", "results/leadership")), out="leadership", dest="leadership"),
     "mechanisms": Job(commands=(("sweep", "experiments/mechanisms.yaml", "--out", "results/mechanisms", "--quiet"),
@@ -92,12 +93,26 @@ JOBS: dict[str, Job] = {
                                        out=f"history-discrepancy-{d}", dest=f"history_discrepancy/{d}",
                                        files=("history.md", "history.json", "checks.csv", "changes.csv"))
        for d in ("0.5", "1.0")},
-    "comparison-calibrated": Job(commands=(("compare", "results/curated/history_pre_reform/community_system.yaml",
-                                            "results/curated/history_pre_reform/party_led_full.yaml", "--seeds", "10",
-                                            "--out", "results/compare-calibrated", "--quiet"),),
-                                 out="compare-calibrated", dest="comparison_calibrated", stdout="comparison.txt",
-                                 files=("comparison.csv", "comparison.png", "comparison_summary.png", "costs.csv",
-                                        "survival.csv")),
+    # the headline, the expectations and their robustness at the pre-reform posterior's medians (scenarios/posterior/)
+    "comparison-posterior": Job(commands=(("compare", *(f"scenarios/posterior/{f}.yaml" for f in (
+                                    "community_system", "party_led_full", "controls/party_led_full_posterior_control",
+                                    "controls/realised/party_led_full_posterior_realised", "party_led_full_null",
+                                    "party_led_full_ranking")), "--seeds", "20", "--out", "results/compare-posterior", "--quiet"),),
+                                out="compare-posterior", dest="posterior/comparison", stdout="comparison.txt",
+                                files=JOBS_COMPARISON_FILES),
+    "expectations-posterior": Job(commands=(("@experiments/expectations.py", "--baseline", "scenarios/posterior/community_system.yaml",
+                                             "--residents", "10000", "--seeds", "10", "--out", "results/expectations-posterior"),),
+                                  out="expectations-posterior", dest="posterior/expectations", stdout="expectations.txt",
+                                  files=("expectations.csv", "expectations.png", "expectations.pdf", "expectations.svg")),
+    "robustness-posterior": Job(commands=(("@experiments/robustness.py", "--residents", "3000", "--seeds", "5",
+                                           "--baseline", "scenarios/posterior/community_system.yaml",
+                                           "--package", "scenarios/posterior/party_led_full.yaml",
+                                           "--posterior", "results/curated/history_pre_reform/posterior.csv",
+                                           "--expectations", "results/curated/posterior/expectations/expectations.csv",
+                                           "--out", "results/robustness-posterior"),),
+                                out="robustness-posterior", dest="posterior/robustness", stdout="robustness.txt",
+                                files=("robustness.csv", "robustness.md",
+                                       *(f"robustness_{n}.{e}" for n in ("headline", "expectations") for e in ("png", "pdf", "svg")))),
     "rmst-tau": Job(commands=(("@experiments/rmst_tau.py", "--seeds", "10", "--residents", "10000", "--out", "results/rmst-tau"),),
                     out="rmst-tau", dest="rmst_tau", files=("rmst_tau.csv", "rmst_tau.md")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",

@@ -28,6 +28,7 @@ must beat both ends (level 0 and level 1) at the 1% level (paired t, in the outc
 direction). The null variant's grid goes through the same criterion and must fail it.
 
     python experiments/expectations.py [--seeds 20] [--residents 10000] [--days 365] [--out DIR]
+    python experiments/expectations.py --baseline scenarios/posterior/community_system.yaml   # at other values
 
 prints one row per check and arm with the paired difference, its 95% CI, p and d_z, and the
 verdict, and writes them to ``OUT/expectations.csv`` with a figure. The model is untouched
@@ -180,14 +181,14 @@ def censored_measures(issues: Mapping[str, Sequence[Any]], cohorts: Sequence[str
 
 
 def run_all(variants: Sequence[Mapping[str, Any]], *, seeds: int, residents: int, days: int, out: Path,
-            workers: int | None = None, quiet: bool = True) -> Table:
+            workers: int | None = None, quiet: bool = True, baseline: Path = BASELINE) -> Table:
     """Every variant × seed 0..seeds-1 on the engine (``sim.sweep.engine``; resumable in ``out``),
-    each a variant of the community-system scenario (its warm-up included). Returns the
-    measured outcomes by variant name: ``{name: {outcome: values over seeds}}``."""
+    each a variant of the ``baseline`` scenario (its warm-up included; the community system by
+    default). Returns the measured outcomes by variant name: ``{name: {outcome: values over seeds}}``."""
     from sim.sweep.engine import run_experiment
     from sim.sweep.experiment import Experiment
 
-    scenarios = [{"file": str(BASELINE), "name": variant_name(v), "set": _on(v)} for v in variants]
+    scenarios = [{"file": str(baseline), "name": variant_name(v), "set": _on(v)} for v in variants]
     cohorts = cohorts_needed()
     exp = Experiment.build(scenarios, name="expectations", set={"population.residents": residents, "days": days},
                            replications=seeds, outcomes=outcomes_needed(), issues=survival.COLUMNS if cohorts else False)
@@ -416,11 +417,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, default=Path("results/expectations"))
     p.add_argument("--odd", action="store_true", help="also write the results table into docs/ODD.md (section 1.2)")
+    p.add_argument("--baseline", type=Path, default=BASELINE,
+                   help="the scenario every arm varies (default: scenarios/community_system.yaml)")
     args = p.parse_args(argv)
-    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days after the warm-up; "
-          "pass rule: see the module docstring\n")
+    if not args.baseline.is_file():
+        p.error(f"--baseline {args.baseline}: no such scenario file")
+    if args.odd and args.baseline.resolve() != BASELINE.resolve():
+        p.error("--odd writes the library's results into docs/ODD.md; leave it out with --baseline")
+    print(f"{args.seeds} paired seeds, {args.residents:,} residents, {args.days} days after the warm-up, arms varying "
+          f"{args.baseline}; pass rule: see the module docstring\n")
     table = run_all(all_variants(), seeds=args.seeds, residents=args.residents, days=args.days,
-                    out=args.out / "runs", workers=args.workers, quiet=False)
+                    out=args.out / "runs", workers=args.workers, quiet=False, baseline=args.baseline.resolve())
     results = [r for e in EXPECTATIONS for r in evaluate(e, table)]
     peaks = inverted_u(table, arm="rule") + inverted_u(table, arm="null")
     table_rows = rows(results, peaks, table)

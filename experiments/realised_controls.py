@@ -20,6 +20,8 @@ nothing taken away), and a baseline rule spends it:
   budget-matched control.
 
     python experiments/realised_controls.py [--seeds 5] [--workers 2] [--only party_led_full]
+    python experiments/realised_controls.py --baseline scenarios/posterior/community_system.yaml \
+        --only scenarios/posterior/party_led_full.yaml --dest scenarios/posterior/controls/realised
 
 writes ``scenarios/controls/realised/<package>_realised.yaml`` and ``derivation.json`` beside
 them (the measured extras and what each pool's rule was given), which
@@ -40,15 +42,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from experiments.controls import BASELINE, BUDGET_KEYS, SCENARIOS, arguments, measure, raised, split, units, write  # noqa: E402
-from experiments.controls import _package as package_path  # noqa: E402
+from experiments import controls  # noqa: E402
 from sim.graph import build_population  # noqa: E402
 from sim.resources import BUDGET_POOLS  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.schema import ScenarioConfig  # noqa: E402
 
-REALISED = SCENARIOS / "controls" / "realised"
-PACKAGES: tuple[Path, ...] = (SCENARIOS / "party_led_full.yaml",)
+REALISED = controls.SCENARIOS / "controls" / "realised"
+PACKAGES: tuple[Path, ...] = (controls.SCENARIOS / "party_led_full.yaml",)
 #: Offices that work cases: pool -> (its capacity key, how the key scales, the case kinds drawing on it).
 CASE_OFFICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "community_staff": ("community_staff_hours_per_day", "per community", ("community",)),
@@ -64,14 +65,14 @@ def counts(cfg: ScenarioConfig) -> dict[str, float]:
                            households_per_grid_worker=cfg.capacity.households_per_grid_worker)
     # Members are drawn per seed: their expected number, not one draw's.
     members = cfg.population.residents * cfg.population.party_member_share * cfg.capacity.active_member_share
-    return {**units(cfg), "per compound": pop.n_compounds, "grid workers": pop.n_grid_cells, "active members": members}
+    return {**controls.units(cfg), "per compound": pop.n_compounds, "grid workers": pop.n_grid_cells, "active members": members}
 
 
-def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *,
-                     seeds: Sequence[int]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The realised-use control's own mapping and its derivation record."""
-    base_use, pkg_use = used[str(BASELINE)], used[str(package)]
-    cfg = load_scenario(BASELINE)
+def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *, seeds: Sequence[int],
+                     baseline: Path = controls.BASELINE, dest: Path = REALISED) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The realised-use control's own mapping (a file in ``dest`` extending ``baseline``) and its derivation record."""
+    base_use, pkg_use = used[str(baseline)], used[str(package)]
+    cfg = load_scenario(baseline)
     cap, per = cfg.capacity, counts(cfg)
     extra = {k.removeprefix("used_"): pkg_use[k] - base_use[k] for k in pkg_use}
     given = {pool: max(v, 0.0) for pool, v in extra.items()}
@@ -87,7 +88,7 @@ def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *,
     case_hours: dict[str, float] = {}
     for pool, (key, scale, kinds) in CASE_OFFICES.items():
         if given[pool] and base_use[f"used_{pool}"] > 0:
-            capacity |= raised(cap, {pool: given[pool]}, {pool: (key, scale)}, per)
+            capacity |= controls.raised(cap, {pool: given[pool]}, {pool: (key, scale)}, per)
             factor = 1 + given[pool] / base_use[f"used_{pool}"]
             case_hours |= {k: round(getattr(cap.case_hours, k) * factor, 6) for k in kinds}
         else:
@@ -95,16 +96,16 @@ def realised_control(package: Path, used: Mapping[str, Mapping[str, float]], *,
     if case_hours:
         capacity["case_hours"] = case_hours
     extra_budget = sum(extra[p] for p in BUDGET_POOLS)
-    capacity |= raised(cap, split(extra_budget, base_use, BUDGET_KEYS), BUDGET_KEYS, per)
+    capacity |= controls.raised(cap, controls.split(extra_budget, base_use, controls.BUDGET_KEYS), controls.BUDGET_KEYS, per)
     hours = sum(given[p] for p in ("grid_workers", "party_volunteers", *CASE_OFFICES))
     name = f"{load_scenario(package).name}_realised"
-    own = {"extends": "../../community_system.yaml", "name": name,
-           "description": (f"Realised-use control of {package.name}: the community system given, pool by pool, the "
+    own = {"extends": controls.extends(baseline, dest), "name": name,
+           "description": (f"Realised-use control of {controls.shown(package)}: {cfg.name} given, pool by pool, the "
                            f"{hours:.4g} extra hours and {max(extra_budget, 0.0):.4g} extra budget units a day that "
-                           f"{package.name} uses beyond it, spent through baseline rules (more patrols, volunteer "
+                           f"{controls.shown(package)} uses beyond it, spent through baseline rules (more patrols, volunteer "
                            "patrols, more hours per case; generated by experiments/realised_controls.py)."),
            "capacity": capacity}
-    record = {"package": str(package.relative_to(ROOT)), "seeds": list(seeds), "extra_by_pool": extra,
+    record = {"package": controls.shown(package), "baseline": controls.shown(baseline), "seeds": list(seeds), "extra_by_pool": extra,
               "given_hours_by_pool": {p: given[p] for p in ("grid_workers", "party_volunteers", *CASE_OFFICES)},
               "given_hours_per_day": hours, "given_budget_per_day": max(extra_budget, 0.0),
               "used_package": dict(pkg_use), "used_baseline": dict(base_use)}
@@ -117,18 +118,19 @@ HEADER = ("# Realised-use control, generated by experiments/realised_controls.py
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = arguments(__doc__.splitlines()[0], "results/realised-controls").parse_args(argv)
-    packages = [package_path(name) for name in args.only] if args.only else list(PACKAGES)
-    used = measure([BASELINE, *packages], args.seeds, workers=args.workers, out=args.out)
-    REALISED.mkdir(parents=True, exist_ok=True)
-    kept = REALISED / "derivation.json"
+    args = controls.arguments(__doc__.splitlines()[0], "results/realised-controls", REALISED).parse_args(argv)
+    baseline, dest, packages = controls.packages_of(args, PACKAGES)
+    out = args.out if baseline == controls.BASELINE.resolve() else args.out.with_name(args.out.name + "-" + baseline.parent.name)
+    used = controls.measure([baseline, *packages], args.seeds, workers=args.workers, out=out)
+    dest.mkdir(parents=True, exist_ok=True)
+    kept = dest / "derivation.json"
     derivation = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
     for package in packages:
-        own, record = realised_control(package, used, seeds=range(args.seeds))
-        path = REALISED / f"{own['name']}.yaml"
-        write(own, path, header=HEADER)
+        own, record = realised_control(package, used, seeds=range(args.seeds), baseline=baseline, dest=dest)
+        path = dest / f"{own['name']}.yaml"
+        controls.write(own, path, header=HEADER)
         derivation[path.name] = record
-        print(f"{path.relative_to(ROOT)}: +{record['given_hours_per_day']:.2f} h/day given, "
+        print(f"{controls.shown(path)}: +{record['given_hours_per_day']:.2f} h/day given, "
               f"+{record['given_budget_per_day']:.2f} budget units/day")
     kept.write_text(json.dumps(derivation, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0

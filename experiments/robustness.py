@@ -37,6 +37,9 @@ margin): robust when every CI lies within ± the margin, not robust when some CI
 outside it, inconclusive otherwise.
 
     python experiments/robustness.py [--seeds 5] [--residents 3000] [--days 365] [--only headline,exp1] [--out DIR]
+    python experiments/robustness.py --baseline scenarios/posterior/community_system.yaml \
+        --package scenarios/posterior/party_led_full.yaml --posterior results/curated/history_pre_reform/posterior.csv \
+        --expectations results/curated/expectations_posterior/expectations.csv      # at the posterior medians
 
 Every run goes through the sweep engine (``sim.sweep.engine``; resumable: an interrupted call
 with the same settings picks up the stored runs in ``OUT/runs/``); writes ``robustness.csv``,
@@ -136,9 +139,9 @@ class Finding:
         return {1: "higher", -1: "lower", 0: f"unchanged (±{self.margin:g})"}[self.sign]
 
 
-def _mech_arm(mechanisms: Mapping[str, Any]) -> Arm:
+def _mech_arm(mechanisms: Mapping[str, Any], baseline: Path = BASELINE) -> Arm:
     name = ex.variant_name(mechanisms)
-    return Arm("community_system" if name == "baseline" else name, BASELINE, tuple(sorted(ex._on(mechanisms).items())))
+    return Arm("community_system" if name == "baseline" else name, baseline, tuple(sorted(ex._on(mechanisms).items())))
 
 
 def leadership_peaks(path: Path = EXPECTATIONS_CSV) -> dict[str, float]:
@@ -154,19 +157,21 @@ def leadership_peaks(path: Path = EXPECTATIONS_CSV) -> dict[str, float]:
     return peaks
 
 
-def findings(peaks: Mapping[str, float] | None = None) -> tuple[list[Finding], dict[str, Arm]]:
-    """Every finding and the arms they need (by name)."""
-    arms = {"community_system": Arm("community_system", BASELINE), "party_led_full": Arm("party_led_full", PARTY_LED)}
+def findings(peaks: Mapping[str, float] | None = None, *, baseline: Path = BASELINE,
+             package: Path = PARTY_LED) -> tuple[list[Finding], dict[str, Arm]]:
+    """Every finding and the arms they need (by name); the arms vary ``baseline``, the headline's
+    other arm is ``package`` (the library's two regimes by default)."""
+    arms = {"community_system": Arm("community_system", baseline), "party_led_full": Arm("party_led_full", package)}
     out = [Finding(f"headline/{o}", "headline", "Party-led governance against the community system", o,
                    (("community_system", "party_led_full"),)) for o in (*HEADLINE, "resolution_days_rmst")]
     for e in ex.EXPECTATIONS:
-        mech = _mech_arm(e.arms()["mechanism"])
+        mech = _mech_arm(e.arms()["mechanism"], baseline)
         arms[mech.name] = mech
         for c in e.checks:
             out.append(Finding(f"exp{e.number}/{c.measure}", f"exp{e.number}", e.claim, c.measure,
                                (("community_system", mech.name),), c.sign, c.margin))
     peaks = dict(peaks or leadership_peaks())
-    grid = {lvl: _mech_arm({"leadership_intensity": {"enabled": True, "level": lvl, "null_variant": False}})
+    grid = {lvl: _mech_arm({"leadership_intensity": {"enabled": True, "level": lvl, "null_variant": False}}, baseline)
             for lvl in {0.0, 1.0, *peaks.values()}}
     arms.update({a.name: a for a in grid.values()})
     for o in ex.LEADERSHIP_OUTCOMES:
@@ -337,13 +342,15 @@ class Plan:
     values: dict[str, dict[str, float | int]]  #: parameter -> level -> value
     points: list[Point] = field(default_factory=list)
     needs: dict[str, list[str]] = field(default_factory=dict)  #: point tag -> arm names
+    base: Path = BASELINE  #: the scenario the arms vary
+    posterior: Path = POSTERIOR  #: where the identification was read
 
     @classmethod
     def build(cls, chosen_findings: Sequence[Finding], arms: Mapping[str, Arm], screening: Mapping, ident: Mapping[str, float],
-              base: Path = BASELINE) -> Plan:
+              base: Path = BASELINE, posterior: Path = POSTERIOR) -> Plan:
         chosen = {f.id: choose(f, screening, ident) for f in chosen_findings}
         params = [c.parameter for f in chosen_findings for c in chosen[f.id]]
-        plan = cls(list(chosen_findings), dict(arms), chosen, level_values(params, base))
+        plan = cls(list(chosen_findings), dict(arms), chosen, level_values(params, base), base=base, posterior=posterior)
         plan.points = [Point()] + [Point(p, lvl, plan.values[p][lvl]) for p in plan.values for lvl in ("low", "high")]
         for pt in plan.points:
             using = [f for f in chosen_findings if pt.parameter is None or pt.parameter in {c.parameter for c in chosen[f.id]}]
@@ -540,13 +547,20 @@ def _short(p: str) -> str:
     return p.removeprefix("behaviour.")
 
 
-def rule_text() -> str:
+def _rel(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def rule_text(plan: Plan | None = None) -> str:
+    base, posterior = (plan.base, plan.posterior) if plan else (BASELINE, POSTERIOR)
+    value = "the library's value" if Path(base).resolve() == BASELINE.resolve() else f"the value in {_rel(base)}"
     return (f"Parameters per finding: of the screened parameters ({SCREENING.relative_to(ROOT)}), those the finding's "
             f"outcome depends on (relative Morris mu* ≥ {DEPENDS:g} in either regime), poorly identified first "
-            f"(posterior 95% width ≥ {WIDE:g} × the prior's in {POSTERIOR.relative_to(ROOT)}; a parameter the calibration "
+            f"(posterior 95% width ≥ {WIDE:g} × the prior's in {_rel(posterior)}; a parameter the calibration "
             f"did not fit counts 1), each group by influence; the first {PER_FINDING}. Outcomes the screening did not "
             "measure are read through: " + "; ".join(f"{k} → {', '.join(v)}" for k, v in PROXIES.items()) + ". "
-            f"Levels: {1 - RELATIVE:g} and {1 + RELATIVE:g} × the library's value within the key's allowed range (the "
+            f"Levels: {1 - RELATIVE:g} and {1 + RELATIVE:g} × {value} within the key's allowed range (the "
             "screening's range).")
 
 
@@ -564,17 +578,17 @@ def compute_time(out: Path) -> tuple[float, float]:
 
 
 def markdown(plan: Plan, by: Mapping[str, list[Cell]], *, seeds: int, residents: int, days: int, wall: float,
-             ran: int, resumed: int = 0, cpu_min: float = math.nan, worker_min: float = math.nan) -> str:
+             ran: int, resumed: int = 0, cpu_min: float = math.nan, worker_min: float = math.nan, flags: str = "") -> str:
     cost = f" ({cpu_min:.1f} CPU-min, {worker_min:.0f} worker-min in all)" if math.isfinite(cpu_min) else ""
     when = (f"{resumed:,} of them resumed from an earlier call, this call {wall / 60:.1f} min" if resumed
             else f"in {wall / 60:.1f} min")
     lines = ["# Robustness of the headline comparison and the article's expectations", "",
-             f"Made by `python experiments/robustness.py --seeds {seeds} --residents {residents} --days {days}`: "
+             f"Made by `python experiments/robustness.py --seeds {seeds} --residents {residents} --days {days}{flags}`: "
              f"{residents:,} residents, {days} days after the library's warm-up, {seeds} paired seeds per level "
              f"(common random numbers): {ran + resumed:,} runs{cost}, {when}. A modest scale: the "
              "effects' sizes differ from the curated 10,000-resident runs, and a CI over few seeds is wide; what is "
              "tested is the sign.", "",
-             rule_text(), "",
+             rule_text(plan), "",
              "Status: **robust**, every 95% CI excludes 0 on the same side; **not robust (sign flips)**, one CI lies above 0 "
              "and another below; **inconclusive**, some CI spans 0. For \"unchanged\": robust when every CI lies within ± "
              "the margin, not robust when one lies wholly outside it.", "",
@@ -645,7 +659,7 @@ def plot(plan: Plan, by: Mapping[str, list[Cell]], path: Path, *, title: str, on
 
 
 def describe_plan(plan: Plan, *, seeds: int) -> str:
-    lines = [rule_text(), ""]
+    lines = [rule_text(plan), ""]
     w = max(len(f.id) for f in plan.findings) + 2
     for f in plan.findings:
         lines.append(f"{f.id:<{w}}" + "  ".join(
@@ -668,6 +682,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--only", default=None, help="comma-separated groups (headline, exp1, ...) or finding ids")
     p.add_argument("--screening", type=Path, default=SCREENING, help="Morris screening table (morris.csv)")
     p.add_argument("--posterior", type=Path, default=POSTERIOR, help="calibration posterior (posterior.csv)")
+    p.add_argument("--baseline", type=Path, default=BASELINE, help="the scenario the arms vary (default: the community system)")
+    p.add_argument("--package", type=Path, default=PARTY_LED, help="the headline's other arm (default: party_led_full)")
+    p.add_argument("--expectations", type=Path, default=EXPECTATIONS_CSV,
+                   help="the expectations table whose leadership peaks are tested (expectations.csv)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, default=Path("results/robustness"))
     p.add_argument("--list", action="store_true", help="list the findings, their parameters and the runs, and stop")
@@ -675,9 +693,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.seeds < 2:
             raise ScenarioError(f"--seeds {args.seeds}: a paired CI needs at least 2 seeds; give --seeds 5")
-        every, arms = findings()
+        for flag, path in (("--baseline", args.baseline), ("--package", args.package)):
+            if not path.is_file():
+                raise ScenarioError(f"{flag} {path}: no such scenario file")
+        every, arms = findings(leadership_peaks(args.expectations), baseline=args.baseline.resolve(),
+                               package=args.package.resolve())
         chosen = pick(every, args.only)
-        plan = Plan.build(chosen, arms, load_screening(args.screening), load_identification(args.posterior))
+        plan = Plan.build(chosen, arms, load_screening(args.screening), load_identification(args.posterior),
+                          base=args.baseline.resolve(), posterior=args.posterior)
+        flags = "".join(f" --{k} {_rel(v)}" for k, v, d in (("baseline", args.baseline, BASELINE), ("package", args.package, PARTY_LED),
+                                                           ("posterior", args.posterior, POSTERIOR),
+                                                           ("expectations", args.expectations, EXPECTATIONS_CSV))
+                        if Path(v).resolve() != d.resolve())
         print(f"{len(chosen)} findings; {args.seeds} paired seeds, {args.residents:,} residents, {args.days} days after the "
               "warm-up (a modest scale: signs are tested, sizes differ from the curated runs)\n", flush=True)
         print(describe_plan(plan, seeds=args.seeds) + "\n", flush=True)
@@ -694,7 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = [write_csv(rows_, args.out / "robustness.csv")]
         cpu_min, worker_min = compute_time(done.out)
         md = markdown(plan, by, seeds=args.seeds, residents=args.residents, days=args.days, wall=wall,
-                      ran=done.ran, resumed=done.resumed, cpu_min=cpu_min, worker_min=worker_min)
+                      ran=done.ran, resumed=done.resumed, cpu_min=cpu_min, worker_min=worker_min, flags=flags)
         (args.out / "robustness.md").write_text(md + "\n", encoding="utf-8")
         files.append(args.out / "robustness.md")
         scale = f"{args.residents:,} residents, {args.seeds} seeds"

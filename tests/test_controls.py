@@ -19,6 +19,16 @@ sys.path.insert(0, str(ROOT))
 from experiments import controls  # noqa: E402
 
 DERIVATION = json.loads((controls.CONTROLS / "derivation.json").read_text(encoding="utf-8"))
+#: Controls derived at other values (``--baseline/--dest``): the library at the posterior medians.
+POSTERIOR = ROOT / "scenarios" / "posterior" / "controls"
+#: Every control folder and its records: folder -> {file name: record}.
+FOLDERS = {folder: json.loads((folder / "derivation.json").read_text(encoding="utf-8"))
+           for folder in (controls.CONTROLS, POSTERIOR)}
+
+
+def _baseline(record: dict) -> Path:
+    """The scenario a control was derived from (records before --baseline existed name none: the library's)."""
+    return ROOT / record.get("baseline", "scenarios/community_system.yaml")
 
 
 @pytest.mark.parametrize("package", controls.PACKAGES, ids=lambda p: p.stem)
@@ -33,15 +43,15 @@ def test_no_control_without_its_package() -> None:
     assert set(DERIVATION) <= names and {p.name for p in controls.CONTROLS.glob("*.yaml")} <= names
 
 
-@pytest.mark.parametrize("name", sorted(DERIVATION))
-def test_control_is_the_baseline_plus_the_measured_extras(name: str) -> None:
+@pytest.mark.parametrize("path", [f / n for f, recs in FOLDERS.items() for n in sorted(recs)], ids=lambda p: p.name)
+def test_control_is_the_baseline_plus_the_measured_extras(path: Path) -> None:
     """Only capacity changes; each changed key is the baseline's value plus its pool's share
     of the measured extra, and the shares add up to the whole extra."""
-    record = DERIVATION[name]
-    path = controls.CONTROLS / name
+    record = FOLDERS[path.parent][path.name]
     own = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert own["extends"] == "../community_system.yaml" and set(own) == {"extends", "name", "description", "capacity"}
-    base, ctrl = load_scenario(controls.BASELINE), load_scenario(path)
+    assert (path.parent / own["extends"]).resolve() == _baseline(record).resolve()
+    assert set(own) == {"extends", "name", "description", "capacity"}
+    base, ctrl = load_scenario(_baseline(record)), load_scenario(path)
     assert ctrl.model_dump(exclude={"capacity", "name", "description"}) == base.model_dump(exclude={"capacity", "name", "description"})
     per = controls.units(base)
     added = record["added_per_day"]
@@ -70,22 +80,24 @@ from sim.model import GovernanceModel  # noqa: E402
 from sim.resources import HOUR_POOLS  # noqa: E402
 from sim.run import run  # noqa: E402
 
-REALISED = json.loads((realised_controls.REALISED / "derivation.json").read_text(encoding="utf-8"))
+REALISED = {folder / name: record for folder in (realised_controls.REALISED, POSTERIOR / "realised")
+            for name, record in json.loads((folder / "derivation.json").read_text(encoding="utf-8")).items()}
 
 
 @pytest.mark.parametrize("package", realised_controls.PACKAGES, ids=lambda p: p.stem)
 def test_the_full_regime_has_a_realised_use_control(package: Path) -> None:
     name = f"{load_scenario(package).name}_realised.yaml"
-    assert name in REALISED and (realised_controls.REALISED / name).is_file(), (
+    assert realised_controls.REALISED / name in REALISED and (realised_controls.REALISED / name).is_file(), (
         f"no realised-use control for {package.relative_to(ROOT)}: run python experiments/realised_controls.py")
 
 
-@pytest.mark.parametrize("name", sorted(REALISED))
-def test_realised_control_gives_each_pool_what_the_package_used_of_it(name: str) -> None:
+@pytest.mark.parametrize("path", sorted(REALISED), ids=lambda p: p.name)
+def test_realised_control_gives_each_pool_what_the_package_used_of_it(path: Path) -> None:
     """Every hour pool's positive extra is added to that pool, and patrols or hours per case take it."""
-    record = REALISED[name]
-    base = load_scenario(controls.BASELINE)
-    ctrl = load_scenario(realised_controls.REALISED / name)
+    record = REALISED[path]
+    base = load_scenario(_baseline(record))
+    ctrl = load_scenario(path)
+    assert (path.parent / yaml.safe_load(path.read_text(encoding="utf-8"))["extends"]).resolve() == _baseline(record).resolve()
     assert ctrl.model_dump(exclude={"capacity", "name", "description"}) == base.model_dump(
         exclude={"capacity", "name", "description"})
     rate = {}
@@ -117,12 +129,12 @@ def test_volunteer_patrols_spend_volunteers_hours_and_find_issues() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(REALISED))
-def test_realised_control_spends_nine_tenths_of_its_extra_hours(name: str) -> None:
+@pytest.mark.parametrize("path", sorted(REALISED), ids=lambda p: p.name)
+def test_realised_control_spends_nine_tenths_of_its_extra_hours(path: Path) -> None:
     """At test scale (one community, 180 days after the library's warm-up, two seeds) the control
     uses at least 90% of the extra hours its pools were given (issue 15: 'fair controls')."""
-    base_cfg = load_scenario(controls.BASELINE, overrides={"population.residents": 2900, "days": 180})
-    ctrl_cfg = load_scenario(realised_controls.REALISED / name, overrides={"population.residents": 2900, "days": 180})
+    base_cfg = load_scenario(_baseline(REALISED[path]), overrides={"population.residents": 2900, "days": 180})
+    ctrl_cfg = load_scenario(path, overrides={"population.residents": 2900, "days": 180})
     given = sum(float(GovernanceModel(ctrl_cfg.model_copy(update={"warmup_days": 0})).pools[p].rate.sum())
                 - float(GovernanceModel(base_cfg.model_copy(update={"warmup_days": 0})).pools[p].rate.sum())
                 for p in HOUR_POOLS)
@@ -132,3 +144,16 @@ def test_realised_control_spends_nine_tenths_of_its_extra_hours(name: str) -> No
         c = run(ctrl_cfg.model_copy(update={"seed": seed}), detail=False).outcomes
         spent.append(sum(c[f"used_{p}"] - b[f"used_{p}"] for p in HOUR_POOLS))
     assert given > 0 and min(spent) >= 0.9 * given, f"spent {spent} of {given:.1f} extra hours a day"
+
+
+def test_another_baseline_needs_its_packages_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit, match="needs --only"):
+        controls.main(["--baseline", "scenarios/posterior/community_system.yaml"])
+    with pytest.raises(SystemExit, match="no such scenario file"):
+        realised_controls.main(["--baseline", "scenarios/posterior/nothing.yaml", "--only", "party_led_full"])
+
+
+def test_extends_is_relative_to_the_destination() -> None:
+    assert controls.extends(ROOT / "scenarios" / "posterior" / "community_system.yaml",
+                            ROOT / "scenarios" / "posterior" / "controls" / "realised") == "../../community_system.yaml"
+    assert controls.extends(controls.BASELINE, ROOT / "results" / "x") == "../../scenarios/community_system.yaml"

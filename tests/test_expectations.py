@@ -121,3 +121,16 @@ def test_expectation_1_is_judged_on_censored_times(tmp_path: Path) -> None:
     assert [r["comparison"] for r in out][-1] == RESOLVED_ONLY
     assert out[0]["outcome"] == "rmst_cross_department" and f"RMST to {tau:g} days" in out[0]["expected"]
     assert out[-1]["outcome"] == "resolution_days_cross_department" and out[-1]["verdict"].startswith("not judged")
+
+
+def test_another_baseline_is_checked_and_keeps_the_odd(capsys: pytest.CaptureFixture[str]) -> None:
+    """--baseline: a missing file, or --odd with another baseline (the ODD shows the library's), is a one-line error."""
+    from experiments import expectations
+
+    post = expectations.BASELINE.parent / "posterior" / "community_system.yaml"
+    for argv in (["--baseline", "scenarios/posterior/nothing.yaml"], ["--baseline", str(post), "--odd"]):
+        with pytest.raises(SystemExit) as exc:
+            expectations.main(argv)
+        assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "no such scenario file" in err and "--odd writes the library's results" in err

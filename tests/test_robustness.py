@@ -192,3 +192,15 @@ def test_a_tiny_run_writes_tables_that_agree_with_the_classifier(tmp_path: Path,
                     "--out", str(out)]) == 0
     md = (out / "robustness.md").read_text(encoding="utf-8")
     assert "28 runs (" in md and "CPU-min" in md and "28 of them resumed from an earlier call" in md
+
+
+def test_another_baseline_moves_every_arm_and_the_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    """--baseline/--package: the arms vary the posterior library, and the levels are read around its values."""
+    post = rb.ROOT / "scenarios" / "posterior"
+    every, arms = rb.findings(baseline=post / "community_system.yaml", package=post / "party_led_full.yaml")
+    assert {a.file for n, a in arms.items() if n != "party_led_full"} == {post / "community_system.yaml"}
+    assert arms["party_led_full"].file == post / "party_led_full.yaml"
+    v = rb.level_values(["behaviour.expectation_initial"], post / "community_system.yaml")
+    assert v["behaviour.expectation_initial"]["default"] == pytest.approx(0.2947)
+    assert rb.main(["--baseline", str(post / "nothing.yaml"), "--list"]) == 2
+    assert "--baseline" in capsys.readouterr().err

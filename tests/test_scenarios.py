@@ -105,10 +105,24 @@ def test_the_mechanisms_sweep_lists_every_mechanism_and_its_control(key: str) ->
         assert entry in listed, f"experiments/mechanisms.yaml does not list {entry}: add it under scenarios"
 
 
-def test_the_null_regime_nulls_every_mechanism_of_the_full_regime() -> None:
-    full = load_scenario(SCENARIOS / "party_led_full.yaml")
-    null = load_scenario(SCENARIOS / "nulls" / "party_led_full_null.yaml")
+@pytest.mark.parametrize(("null_file", "full_file"), [("nulls/party_led_full_null.yaml", "party_led_full.yaml"),
+                                                    ("posterior/party_led_full_null.yaml", "posterior/party_led_full.yaml")])
+def test_the_null_regime_nulls_every_mechanism_of_the_full_regime(null_file: str, full_file: str) -> None:
+    full = load_scenario(SCENARIOS / full_file)
+    null = load_scenario(SCENARIOS / null_file)
     assert _enabled(null) == _enabled(full)
     assert all(getattr(null.mechanisms, k).null_variant for k in _enabled(null))
     assert null.model_dump(exclude={"mechanisms", "name", "description"}) == full.model_dump(
         exclude={"mechanisms", "name", "description"})
+
+
+@pytest.mark.parametrize("stem", ["community_system", "party_led_full"])
+def test_the_posterior_library_holds_the_curated_posterior_medians(stem: str) -> None:
+    """scenarios/posterior/ is the library at the pre-reform posterior's medians, as the curated
+    history matching wrote them (results/curated/history_pre_reform/): the same values, other names."""
+    curated = load_scenario(ROOT / "results" / "curated" / "history_pre_reform" / f"{stem}.yaml")
+    posterior = load_scenario(SCENARIOS / "posterior" / f"{stem}.yaml")
+    assert posterior.name == f"{stem}_posterior"
+    assert posterior.model_dump(exclude={"name", "description"}) == curated.model_dump(exclude={"name", "description"})
+    assert posterior.model_dump(exclude={"name", "description"}) != load_scenario(SCENARIOS / f"{stem}.yaml").model_dump(
+        exclude={"name", "description"})
