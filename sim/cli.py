@@ -170,6 +170,9 @@ def _args_calibrate(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, type=_positive, default=None, help=f"--method history: {what} (default: the file's)")
     p.add_argument("--match", default=None, metavar="REGIME[,REGIME]", help="--method history: the regimes whose figures "
                    "are matched (default: the file's calibration.history.match, else every regime); the others are predicted")
+    p.add_argument("--regime", action="append", default=[], metavar="REGIME=FILE", help="--method history: run REGIME's "
+                   "figures on another scenario file (a structure to test, e.g. party_led_full=scenarios/posterior/"
+                   "party_led_full_ranking.yaml; repeatable)")
     p.add_argument("--no-posterior", action="store_true", help="--method history: stop after the waves")
     p.add_argument("--discrepancy", type=float, default=None, metavar="TOLERANCES", help="--method history: the "
                    "model-discrepancy SD in tolerances of each figure (default: the file's calibration.history.discrepancy)")
@@ -394,7 +397,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return history_cli(args, _sets(args))
     from sim.calibration.abc import calibrate_cli
 
-    for flag, given in (("--match", args.match), ("--no-posterior", args.no_posterior),
+    for flag, given in (("--match", args.match), ("--no-posterior", args.no_posterior), ("--regime", args.regime),
                         ("--discrepancy", args.discrepancy is not None)):
         if given:
             raise ScenarioError(f"{flag} applies to --method history")

@@ -44,10 +44,10 @@ from typing import Any, Literal, TextIO
 import numpy as np
 
 from sim.calibration.emulator import Emulator, Figure, combine, conflicts, fit_emulator, implausibility
+from sim.calibration.history_report import FILES, describe, write_outputs
 from sim.calibration.targets import HistoryMatching, Targets, load_targets
 from sim.errors import ScenarioError
 from sim.output.provenance import command_line
-from sim.output.tables import write_csv
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import wall_seconds
 from sim.warmup import code_fingerprint
@@ -261,33 +261,7 @@ def history_match(simulate: Simulate, space: Space, figures: Sequence[Figure], s
     return HistoryResult(s, space, figures, waves, stopped, region, predicted)
 
 
-def loo_rows(result: HistoryResult) -> list[dict[str, Any]]:
-    """``emulators.csv``: per wave and target, the emulator's training size, noise and LOO quality."""
-    rows = []
-    for w in result.waves:
-        for f in result.figures + result.predicted:
-            em = w.emulators[f.id]
-            if em is None:
-                rows.append({"wave": w.number, "target": f.id, "role": _role(result, f), "n_train": 0,
-                             "status": "not emulated (fewer than 3 points with a value)"})
-                continue
-            loo = em.loo()
-            rows.append({"wave": w.number, "target": f.id, "role": _role(result, f), "n_train": len(em.y), "seed_df": em.seed_df,
-                         "seed_sd": math.sqrt(em.run_var), "white_sd": math.sqrt(em.white), "output_sd": float(np.std(em.y)),
-                         "loo_r2": loo.r2, "loo_within2": loo.within2, "loo_max_abs_std_error": float(np.max(np.abs(loo.std_errors))),
-                         "length_scales": " ".join(f"{v:.3g}" for v in em.length_scales), "status": "emulated"})
-    return rows
-
-
-def _role(result: HistoryResult, f: Figure) -> str:
-    return "predicted" if f in result.predicted else "matched"
-
-
 # --------------------------------------------------------------------------- govsim calibrate --method history
-
-#: Files written into the output folder.
-FILES = ("history.json", "history.md", "waves.csv", "emulators.csv", "nonimplausible.parquet", "history.png")
-
 
 def problem(targets: Targets, h: HistoryMatching) -> tuple[Space, tuple[Figure, ...], tuple[Figure, ...]]:
     """The prior box (``calibration.free`` and ``history.handlers``), the matched figures (those
@@ -342,11 +316,29 @@ def _settings(h: HistoryMatching, **given: int | None) -> Settings:
     return Settings(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
 
+def _regime_files(regimes: Mapping[str, str | Path], known: Mapping[str, Path]) -> dict[str, Path]:
+    """``--regime REGIME=FILE``: each a known regime and a scenario file that loads (one-line errors)."""
+    from sim.scenario.loading import load_scenario
+
+    out = {}
+    for regime, file in regimes.items():
+        if regime not in known:
+            raise ScenarioError(f"--regime {regime}={file}: unknown regime; choose among {', '.join(known)}")
+        path = Path(file).resolve()
+        if not path.is_file():
+            raise ScenarioError(f"--regime {regime}={file}: no such scenario file")
+        load_scenario(path)  # its own errors name the file, the key and the fix
+        out[regime] = path
+    return out
+
+
 def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | None = None, workers: int | None = None,
                 quiet: bool = True, log: TextIO | None = None, match: Sequence[str] | None = None,
-                discrepancy: float | None = None, posterior: bool = True, **given: int | None) -> dict[str, Any]:
+                discrepancy: float | None = None, posterior: bool = True, regimes: Mapping[str, str | Path] | None = None,
+                **given: int | None) -> dict[str, Any]:
     """The whole history matching of a targets file into ``out`` (``given``: waves, points,
-    seeds, candidates over the file's ``calibration.history``; ``match``: the regimes matched),
+    seeds, candidates over the file's ``calibration.history``; ``match``: the regimes matched;
+    ``regimes``: regime -> another scenario file to run its figures on, a structure to test),
     then, unless ``posterior`` is False, the posterior (:mod:`sim.calibration.posterior`) when
     the file asks for one and the region is not empty; returns ``history.json``'s record."""
     t0, out = time.perf_counter(), Path(out)
@@ -355,6 +347,8 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     if cal is None:
         raise ScenarioError(f"{path}: no 'calibration' section: name the regimes' scenarios and the free parameters")
     h = cal.history or HistoryMatching()
+    if regimes:
+        targets = replace(targets, scenarios={**targets.scenarios, **_regime_files(regimes, targets.scenarios)})
     if match is not None:
         unknown = sorted(set(match) - set(cal.scenarios))
         if unknown:
@@ -382,6 +376,8 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
               "targets_file": str(path), "method": "history matching (Vernon et al. 2010; Andrianakis et al. 2015)",
               "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts,
               "matched_regimes": list(h.match or cal.scenarios), **describe(result)}
+    if regimes:
+        record["regime_files"] = {r: str(targets.scenarios[r]) for r in regimes}
     if posterior and h.posterior is not None and len(result.region) >= 2:
         from sim.calibration import posterior as post
 
@@ -400,107 +396,6 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
     return record
 
 
-def describe(result: HistoryResult) -> dict[str, Any]:
-    """What ``history.json`` says of a result: the space, figures, waves, verdict and conflicts."""
-    sp = result.space
-    last = result.waves[-1]
-    verdict = ("empty: no value of the free parameters is non-implausible for every matched target at once "
-               f"(none of {result.settings.candidates:,} candidates over the prior)"
-               if result.empty else f"non-implausible share of the prior {last.share:.4g} after {len(result.waves)} wave(s)")
-    return {"space": [{"parameter": n, "low": float(lo), "high": float(hi), "integer": n in sp.integer}
-                      for n, lo, hi in zip(sp.names, sp.low, sp.high)],
-            "figures": [asdict(f) for f in result.figures], "stopped": result.stopped, "empty": result.empty, "verdict": verdict,
-            "waves": [w.summary() | {"ruled_out_alone": w.ruled_out} for w in result.waves],
-            "conflicts": {"prior (wave 1 emulators)": result.waves[0].conflicts, f"wave {last.number}": last.conflicts},
-            "region": _ranges(result)}
-
-
-def _ranges(result: HistoryResult) -> dict[str, dict[str, float]]:
-    if not len(result.region):
-        return {}
-    x = result.space.from_unit(result.region)
-    return {n: {"min": float(x[:, j].min()), "median": float(np.median(x[:, j])), "max": float(x[:, j].max())}
-            for j, n in enumerate(result.space.names)}
-
-
-def write_outputs(result: HistoryResult, record: dict[str, Any], out: Path) -> list[Path]:
-    """``history.json``, ``waves.csv``, ``emulators.csv``, ``nonimplausible.parquet``, ``history.md``, ``history.png``."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "history.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_csv([{k: v for k, v in w.summary().items()} for w in result.waves], None, out / "waves.csv", digits=6)
-    rows = loo_rows(result)
-    cols = ["wave", "target", "role", "n_train", "seed_df", "seed_sd", "white_sd", "output_sd", "loo_r2", "loo_within2",
-            "loo_max_abs_std_error", "length_scales", "status"]
-    write_csv(rows, cols, out / "emulators.csv", digits=6)
-    x = result.space.from_unit(result.region[:result.settings.keep]) if len(result.region) else np.empty((0, len(result.space.names)))
-    table = {n: pa.array(x[:, j], pa.float64()) for j, n in enumerate(result.space.names)}
-    if len(x):
-        last = result.waves[-1]
-        for f in result.figures + result.predicted:
-            em = last.emulators[f.id]
-            table[f"{f.id}__mean"] = pa.array(em.predict(result.region[:len(x)])[0] if em else np.full(len(x), np.nan))
-    pq.write_table(pa.table(table) if table else pa.table({"empty": pa.array([], pa.float64())}), out / "nonimplausible.parquet")
-    (out / "history.md").write_text(markdown(result, record), encoding="utf-8")
-    _figure(result, out / "history.png")
-    return [out / f for f in FILES]
-
-
-def markdown(result: HistoryResult, record: Mapping[str, Any]) -> str:
-    """``history.md``: settings, the waves, emulator quality and the verdict with its conflicts."""
-    s = result.settings
-    lines = [f"# History matching of {record['targets_file']}", "",
-             f"`{record['command']}` on {record['date']}, {record['wall_s']:.0f} s; {record['runs']['ran']} runs done, "
-             f"{record['runs']['resumed']} resumed. {len(result.space.names)} free parameters, {len(result.figures)} targets, "
-             f"{s.points} points a wave × {s.seeds} seed(s) × every regime; cutoff {s.cutoff:g} on the {s.rank} implausibility; "
-             f"{s.candidates:,} candidates a wave.", "", f"**Verdict: {record['verdict']}.** Stopped: {result.stopped}.", "",
-             "| wave | points | share of prior | rules out most (share of the entering region) | min combined I |",
-             "| ---: | ---: | ---: | --- | ---: |"]
-    for w in result.waves:
-        m = w.summary()
-        lines.append(f"| {m['wave']} | {m['points']} | {m['share_of_prior']:.4g} | {m['rules_out_most']} "
-                     f"({m['rules_out_most_share']:.2f}) | {m['min_combined_implausibility']:.3g} |")
-    lines += ["", "| wave | target | LOO R² | within ±2 | seed SD |", "| ---: | --- | ---: | ---: | ---: |"]
-    lines += [f"| {r['wave']} | {r['target']} | {r.get('loo_r2', math.nan):.3f} | {r.get('loo_within2', math.nan):.2f} | "
-              f"{r.get('seed_sd', math.nan):.3g} |" for r in loo_rows(result)]
-    c = result.waves[-1].conflicts
-    lines += ["", f"Conflicts in the region entering wave {result.waves[-1].number} ({c['sample']:,} candidates): "
-              f"rules out most alone: {c['rules_out_most']}; cannot be met at all: {', '.join(c['unreachable']) or 'none'}; "
-              f"pairs that cannot be met together: {'; '.join(' + '.join(p) for p in c['conflicting_pairs']) or 'none'}.", ""]
-    if record.get("posterior"):
-        from sim.calibration.posterior import markdown as posterior_lines
-
-        lines += [*posterior_lines(record), ""]
-    elif record.get("posterior_skipped"):
-        lines += [f"No posterior: {record['posterior_skipped']}.", ""]
-    return "\n".join(lines)
-
-
-def _figure(result: HistoryResult, path: Path) -> None:
-    """Share of the prior per wave and each target's share ruled out alone (matplotlib, output only)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
-    w = [x.number for x in result.waves]
-    floor = 1 / result.settings.candidates / 3  # an empty region drawn below the sample's resolution
-    shares = [1.0] + [max(x.share, floor) for x in result.waves]
-    a.plot([0, *w], shares, "o-")
-    a.set(yscale="log", xlabel="wave (0: the prior)", ylabel="non-implausible share of the prior", xticks=[0, *w],
-          ylim=(min(shares) / 3, 1.5))
-    for f in result.figures:
-        b.plot(w, [x.ruled_out.get(f.id, math.nan) for x in result.waves], "o-", label=f.id)
-    b.set(xlabel="wave", ylabel="share of the entering region ruled out alone", ylim=(-0.02, 1.02), xticks=w)
-    b.legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
     """``govsim calibrate TARGETS --method history``: the file's ``calibration.history`` unless overridden."""
     for flag in ("samples", "accept", "fit_seeds"):
@@ -510,9 +405,15 @@ def history_cli(args: Any, sets: Mapping[str, Any]) -> int:
     if getattr(args, "publish", False):
         raise ScenarioError("--publish applies to --method abc; history matching writes only its output folder")
     match = args.match.split(",") if getattr(args, "match", None) else None
+    regimes = {}
+    for given in getattr(args, "regime", None) or ():
+        regime, sep, file = given.partition("=")
+        if not sep or not regime or not file:
+            raise ScenarioError(f"--regime {given}: give REGIME=FILE, e.g. party_led_full=scenarios/posterior/party_led_full_ranking.yaml")
+        regimes[regime] = file
     record = run_history(args.targets, args.out, sets=sets, workers=args.workers, quiet=args.quiet,
                          log=None if args.quiet else sys.stderr, match=match, discrepancy=getattr(args, "discrepancy", None),
-                         posterior=not getattr(args, "no_posterior", False),
+                         posterior=not getattr(args, "no_posterior", False), regimes=regimes,
                          waves=args.waves, points=args.points, seeds=args.seeds, candidates=args.candidates)
     print(f"history matching in {record['wall_s']:.0f} s: {record['runs']['ran']} runs done now, {record['runs']['resumed']} "
           f"resumed; {record['verdict']} ({record['stopped']})")
