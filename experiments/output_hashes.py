@@ -66,7 +66,8 @@ def _strip(data: object) -> object:
 
 
 def digest(path: Path, tmp: Path) -> str:
-    """Content hash of one output file (the temporary folder's name replaced by ``<tmp>``)."""
+    """Content hash of one output file (the temporary folder's name replaced by ``<tmp>``, the
+    checkout's by ``<root>``)."""
     if path.suffix == ".parquet":
         return _table_digest(pq.read_table(path))
     if path.suffix == ".csv" and IGNORED:
@@ -75,7 +76,7 @@ def digest(path: Path, tmp: Path) -> str:
         return _table_digest(pacsv.read_csv(path))
     if path.suffix == ".json":
         text = json.dumps(_strip(json.loads(path.read_text(encoding="utf-8"))), sort_keys=True)
-        text = text.replace(str(tmp), "<tmp>")
+        text = text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")  # the same wherever the checkout lies
         return hashlib.sha256(text.encode()).hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -183,3 +183,16 @@ def test_registered_after_supervision_with_its_decision_points() -> None:
     keys = list(REGISTRY)
     assert keys.index("callback_ranking") == keys.index("supervision") + 1
     assert set(REGISTRY["callback_ranking"].decides) == {"paper_closure", "reply_closure"}
+
+
+@pytest.mark.parametrize(("scenario_priority", "assessed", "null", "expected"),
+                         [(1.0, 0.0, False, 0.0), (1.0, 0.3, False, 0.3), (0.2, 0.6, False, 0.2), (1.0, 0.0, True, 1.0)])
+def test_assessed_offices_serve_cases_before_duties(scenario_priority: float, assessed: float, null: bool,
+                                                   expected: float) -> None:
+    """Once ranked by callbacks, cases come before duties from above (at most ``assessed_duty_priority``
+    of them first); the null variant keeps the scenario's priority."""
+    cfg = ScenarioConfig(seed=3, days=5, population={"residents": 800}, warmup_days=0,
+                         capacity={"duties_from_above_share": 0.5, "duty_priority": scenario_priority},
+                         mechanisms={"callback_ranking": {"enabled": True, "assessed_duty_priority": assessed,
+                                                          "null_variant": null}})
+    assert GovernanceModel(cfg).rules.duty_priority == pytest.approx(expected)

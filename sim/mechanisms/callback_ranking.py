@@ -29,6 +29,15 @@ made, decide as without the mechanism. Only the bottom is named (末位), rather
 graded by rank: the pressure of a monthly ranking falls on those named in it. If the street
 office has no hours to compile the ranking, nobody is named that period.
 
+*Rule (what every assessed office does).* Once the ranking is announced, the hotline's figures
+are what the offices are assessed on (Lipsky 1980: street-level bureaucrats ration their time by
+what they are held to account for; Beijing's 接诉即办 ranked every street, township and department
+monthly on them, model spec §9), so they serve residents' cases before duties handed down from
+above: the share of the day's duties from above served before cases (`capacity.duty_priority`)
+becomes at most `assessed_duty_priority`, and the rest of the duties take what casework leaves
+(7.1.9). The duties are not dropped: they keep their share of the hours and wait. At
+`assessed_duty_priority` 1 the offices' priorities do not change.
+
 *Costs.* `hours_per_ranking` of street staff to compile each ranking (`rankings`), and
 `hours_per_review` from each named handler's own pool for its review meeting (`ranking
 reviews`: community staff for a committee, street staff for an area office, a department's
@@ -39,7 +48,7 @@ activity, and an overloaded handler misses it. Unpaid hours mean the ranking or 
 not happen.
 
 *Null variant.* The ranking is compiled and the named handlers' reviews are held and paid for;
-handlers do not respond (every factor stays 1).
+handlers do not respond (every factor stays 1) and the offices keep their priorities.
 
 *Regime.* Not part of the article's full regime (`scenarios/party_led_full.yaml`), since the
 article names no form of assessment; `scenarios/mechanisms/callback_ranking.yaml` studies it on
@@ -61,6 +70,7 @@ from sim.vocab import Kind
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
+    from sim.rules import Rules
 
 #: Handler kinds the street office ranks.
 RANKED_KINDS = (Kind.COMMUNITY, Kind.AREA, Kind.DEPARTMENT)
@@ -74,6 +84,7 @@ class Params(MechanismParams):
     gaming: float = Field(0.5, ge=0, le=5, description="How much more a named handler under pressure closes on paper in the next period (paper closure × (1 + this), at most 1; Bevan & Hood 2006; assumption).")
     hours_per_ranking: float = Field(2.0, ge=0, le=100, description="Street-staff hours to compile one ranking.")
     hours_per_review: float = Field(2.0, ge=0, le=100, description="Hours of a named handler's own pool for its review meeting.")
+    assessed_duty_priority: float = Field(0.0, ge=0, le=1, description="Share of the day's duties from above the assessed offices serve before residents' cases once the ranking is announced, if below capacity.duty_priority (0: cases first, duties take what casework leaves; 1: no change; Lipsky 1980; assumption).")
     review_first: bool = Field(True, description="The review meeting is a summons from the street office and comes before the day's cases (what a handler is assessed on comes first: Lipsky 1980); false: it takes only hours not held back for today's cases, like a planned activity (capacity.casework_first).")
 
 
@@ -158,6 +169,12 @@ def rank(model: GovernanceModel, p: Params) -> None:
         st.paper[named[held]] = 1.0 + p.gaming
 
 
+def configure(rules: Rules, p: Params) -> None:
+    """What the offices are assessed on comes first: cases before duties from above."""
+    if p.rule:
+        rules.duty_priority = min(rules.duty_priority, p.assessed_duty_priority)
+
+
 def reply_closure(model: GovernanceModel, p: Params, value: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """A named handler closes a failed attempt by reply less often."""
     return value * state_of(model).reply[model.issues.handler[ids]]
@@ -174,12 +191,15 @@ MECHANISM = Mechanism(
     summary="Assessment and ranking of handlers by callbacks",
     source="the article, part 3(3)",
     params=Params,
+    configure=configure,
     hooks={"detect": rank, "social": record},
     decides={"paper_closure": paper_closure, "reply_closure": reply_closure},
     targets=(Target("false_closure_rate", +1, params={"gaming": 2.0}, residents=10_000, days=180,
                     sections=LOW_CAPACITY),
              Target("reply_closure_rate", -1, params={"effort_response": 0.8}, residents=3000, days=180,
-                    sections={"capacity": {"reply_closure": 0.5, "resolve_quality": 0.7}})),
+                    sections={"capacity": {"reply_closure": 0.5, "resolve_quality": 0.7}}),
+             Target("hotline_resolution_rate", +1, params={"effort_response": 0.0, "gaming": 0.0}, residents=3000, days=180,
+                    sections={"capacity": {"duties_from_above_share": 0.5}})),
     costs={("street_staff", "rankings"): True, ("community_staff", "ranking reviews"): True,
            ("departments", "ranking reviews"): True},
     free={"hours_per_ranking": 0.0, "hours_per_review": 0.0},
