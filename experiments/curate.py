@@ -113,6 +113,18 @@ JOBS: dict[str, Job] = {
                                 out="robustness-posterior", dest="posterior/robustness", stdout="robustness.txt",
                                 files=("robustness.csv", "robustness.md",
                                        *(f"robustness_{n}.{e}" for n in ("headline", "expectations") for e in ("png", "pdf", "svg")))),
+    # the reform's candidate structure: party-led governance plus callback ranking, at the posterior and in history matching
+    "comparison-ranking": Job(commands=(("compare", *(f"scenarios/posterior/{f}.yaml" for f in (
+                                  "community_system", "party_led_full", "party_led_full_ranking", "party_led_full_ranking_null")),
+                                  "--seeds", "20", "--out", "results/compare-ranking", "--quiet"),),
+                              out="compare-ranking", dest="posterior/ranking", stdout="comparison.txt", files=JOBS_COMPARISON_FILES),
+    "history-ranking": Job(commands=(("calibrate", "experiments/targets.yaml", "--method", "history", "--regime",
+                                      "party_led_full=scenarios/posterior/party_led_full_ranking.yaml", "--out",
+                                      "results/history-ranking", "--quiet"),),
+                           out="history-ranking", dest="history_ranking", sub=("", "calibrated"),
+                           files=("waves.csv", "emulators.csv", "history.json", "history.md", "history.png",
+                                  "posterior.csv", "predictions.csv", "changes.csv", "checks.csv", "posterior.png",
+                                  "community_system.yaml", "party_led_full.yaml")),
     "rmst-tau": Job(commands=(("@experiments/rmst_tau.py", "--seeds", "10", "--residents", "10000", "--out", "results/rmst-tau"),),
                     out="rmst-tau", dest="rmst_tau", files=("rmst_tau.csv", "rmst_tau.md")),
     "expectations": Job(commands=(("@experiments/expectations.py", "--residents", "10000", "--seeds", "10", "--odd",
