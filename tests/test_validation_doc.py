@@ -27,8 +27,9 @@ FIX = "python experiments/validate.py"
 def _copy(tmp: Path) -> Path:
     dest = tmp / "curated"
     for sub in ("screening", "calibration", "validation", "history_matching", "history_pre_reform", "validation_history",
-                "history_discrepancy"):
-        shutil.copytree(CURATED / sub, dest / sub)
+                "history_discrepancy", "history_ranking"):
+        if (CURATED / sub).is_dir():  # history_ranking: shown when curated
+            shutil.copytree(CURATED / sub, dest / sub)
     shutil.copy(CURATED / "convergence.csv", dest / "convergence.csv")
     return dest
 

@@ -377,7 +377,7 @@ def run_history(path: str | Path, out: str | Path, *, sets: Mapping[str, Any] | 
               "settings": asdict(settings), "maps_to": dict(h.maps_to), "set": {**cal.set, **sets}, "runs": counts,
               "matched_regimes": list(h.match or cal.scenarios), **describe(result)}
     if regimes:
-        record["regime_files"] = {r: str(targets.scenarios[r]) for r in regimes}
+        record["regime_files"] = {r: str(f) for r, f in regimes.items()}  # as given: no machine path in the record
     if posterior and h.posterior is not None and len(result.region) >= 2:
         from sim.calibration import posterior as post
 
