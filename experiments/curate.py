@@ -118,7 +118,7 @@ JOBS: dict[str, Job] = {
                                   "community_system", "party_led_full", "party_led_full_ranking", "party_led_full_ranking_null")),
                                   "--seeds", "20", "--out", "results/compare-ranking", "--quiet"),),
                               out="compare-ranking", dest="posterior/ranking", stdout="comparison.txt", files=JOBS_COMPARISON_FILES),
-    "history-ranking": Job(commands=(("calibrate", "experiments/targets.yaml", "--method", "history", "--waves", "2", "--regime",
+    "history-ranking": Job(commands=(("calibrate", "experiments/targets.yaml", "--method", "history", "--regime",
                                       "party_led_full=scenarios/posterior/party_led_full_ranking.yaml", "--out",
                                       "results/history-ranking", "--quiet"),),
                            out="history-ranking", dest="history_ranking", sub=("", "calibrated"),
