@@ -163,7 +163,7 @@ PARAM_HELP: dict[str, str] = {
     "callback_ranking.gaming": "被点名单位下一周期承压时纸面办结的增加程度（纸面办结概率 ×（1 + 该值），最多为 1；假设）。",
     "callback_ranking.hours_per_ranking": "编制一次排名耗费的街道工时。",
     "callback_ranking.hours_per_review": "被点名单位一次约谈会耗费的本单位工时。",
-    "callback_ranking.assessed_duty_priority": "排名公布后，被考核单位在当天办件之前先办上级交办任务的比例（不高于 capacity.duty_priority；0：先办群众诉求，上级任务用办件剩下的工时；1：不变；Lipsky 1980；假设）。",
+    "callback_ranking.assessed_duty_priority": "排名公布后，被考核单位在当天办件之前先办上级交办任务的比例（不高于情景本身的比例；0：先办群众诉求，上级任务用办件剩下的工时；1：不变；假设）。",
     "callback_ranking.review_first": "约谈是街道的召集，先于当天办件（被考核的事优先）；关闭：只用未为当天办件预留的工时，如同计划活动。",
     "leadership_intensity.level": "引领强度：党组织引领能力的使用比例（0 放任，1 完全引领）。",
     "leadership_intensity.steering_hours": "完全引领时社区党组织每天可投入的工时，先用在职党员，再用干部（假设：最多一个全职岗位）。",

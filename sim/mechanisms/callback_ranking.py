@@ -84,7 +84,7 @@ class Params(MechanismParams):
     gaming: float = Field(0.5, ge=0, le=5, description="How much more a named handler under pressure closes on paper in the next period (paper closure × (1 + this), at most 1; Bevan & Hood 2006; assumption).")
     hours_per_ranking: float = Field(2.0, ge=0, le=100, description="Street-staff hours to compile one ranking.")
     hours_per_review: float = Field(2.0, ge=0, le=100, description="Hours of a named handler's own pool for its review meeting.")
-    assessed_duty_priority: float = Field(0.0, ge=0, le=1, description="Share of the day's duties from above the assessed offices serve before residents' cases once the ranking is announced, if below capacity.duty_priority (0: cases first, duties take what casework leaves; 1: no change; Lipsky 1980; assumption).")
+    assessed_duty_priority: float = Field(0.0, ge=0, le=1, description="Share of the day's duties from above the assessed offices serve before residents' cases once the ranking is announced, if below the scenario's own share (0: cases first, duties take what casework leaves; 1: no change; Lipsky 1980; assumption).")
     review_first: bool = Field(True, description="The review meeting is a summons from the street office and comes before the day's cases (what a handler is assessed on comes first: Lipsky 1980); false: it takes only hours not held back for today's cases, like a planned activity (capacity.casework_first).")
 
 
