@@ -96,8 +96,8 @@ JOBS: dict[str, Job] = {
     # the headline, the expectations and their robustness at the pre-reform posterior's medians (scenarios/posterior/)
     "comparison-posterior": Job(commands=(("compare", *(f"scenarios/posterior/{f}.yaml" for f in (
                                     "community_system", "party_led_full", "controls/party_led_full_posterior_control",
-                                    "controls/realised/party_led_full_posterior_realised", "party_led_full_null",
-                                    "party_led_full_ranking")), "--seeds", "20", "--out", "results/compare-posterior", "--quiet"),),
+                                    "controls/realised/party_led_full_posterior_realised", "party_led_full_null")),
+                                    "--seeds", "20", "--out", "results/compare-posterior", "--quiet"),),
                                 out="compare-posterior", dest="posterior/comparison", stdout="comparison.txt",
                                 files=JOBS_COMPARISON_FILES),
     "expectations-posterior": Job(commands=(("@experiments/expectations.py", "--baseline", "scenarios/posterior/community_system.yaml",
@@ -118,6 +118,9 @@ JOBS: dict[str, Job] = {
                                   "community_system", "party_led_full", "party_led_full_ranking", "party_led_full_ranking_null")),
                                   "--seeds", "20", "--out", "results/compare-ranking", "--quiet"),),
                               out="compare-ranking", dest="posterior/ranking", stdout="comparison.txt", files=JOBS_COMPARISON_FILES),
+    "ranking-priority": Job(commands=(("sweep", "experiments/ranking_priority.yaml", "--out", "results/ranking_priority",
+                                       "--quiet"), ("report", "results/ranking_priority")),
+                            out="ranking_priority", dest="posterior/ranking_priority"),
     "history-ranking": Job(commands=(("calibrate", "experiments/targets.yaml", "--method", "history", "--regime",
                                       "party_led_full=scenarios/posterior/party_led_full_ranking.yaml", "--out",
                                       "results/history-ranking", "--quiet"),),

@@ -231,6 +231,24 @@ def test_two_tiny_runs_through_the_run_function(two_runs: dict[str, list]) -> No
     assert sum(shares) == pytest.approx(1.0)
 
 
+def test_a_job_keeping_issue_columns_gets_them_without_the_daily_detail(two_runs: dict[str, list]) -> None:
+    """A batch run that keeps issue columns but no daily series skips the full daily table
+    (``sim.sweep.job``): its issue columns and every outcome are those of a detailed run."""
+    from sim.output.provenance import config_hash
+    from sim.output.results import issues_table
+    from sim.sweep.job import Job, run_job
+
+    cfg = two_runs["summon"][1].config.model_copy(update={"days": 45})  # longer than the outcomes' window
+    rec = run_job(Job(0, 0, cfg.seed, cfg.name, cfg.model_dump(mode="json"), config_hash(cfg), issues=tuple(COLUMNS)))
+    full = run(cfg)
+    expected = issues_table(full.issues.select(list(COLUMNS)), config_hash=config_hash(cfg))
+    assert rec.issues is not None and rec.issues.num_rows > 0
+    assert rec.issues.replace_schema_metadata(None).equals(expected.replace_schema_metadata(None))
+    assert rec.outcomes.keys() == full.outcomes.keys()
+    assert all(rec.outcomes[k] == full.outcomes[k] or (math.isnan(rec.outcomes[k]) and math.isnan(full.outcomes[k]))
+               for k in full.outcomes)
+
+
 def test_engine_keeps_issue_columns_and_verifies_them(tmp_path) -> None:  # noqa: ANN001
     from sim.sweep.engine import run_experiment
     from sim.sweep.experiment import Experiment

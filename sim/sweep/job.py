@@ -1,6 +1,6 @@
 """One run of a sweep: a :class:`Job` (design point, scenario, seed and the resolved scenario)
 and :func:`run_job`, which a worker calls. It sits below the executors and the engine, which
-import it; it imports only the run function and the result writers."""
+import it; it imports only the run function, the issue table and the result writers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
+from sim.outcomes.daily import issue_table
 from sim.output.provenance import config_hash
 from sim.output.results import daily_table, issues_table
 from sim.run import run
@@ -50,12 +53,14 @@ def run_job(job: Job) -> RunRecord:
     if config_hash(cfg) != job.config_hash:
         raise RuntimeError("this worker resolves the scenario differently from the coordinator: "
                            "install the same govsim version on every worker")
-    result = run(cfg, detail=bool(job.daily or job.issues))
+    lean = bool(job.issues) and not job.daily  # the issue table is read from the final state: no daily detail
+    result = run(cfg, detail=bool(job.daily), keep_model=lean)
+    kept_issues = pa.table(issue_table(result.model)) if lean else result.issues
     daily = issues = None
     if job.daily:
         daily = daily_table(result.daily.select(["day", *job.daily]), config_hash=job.config_hash)
     if job.issues:
-        issues = issues_table(result.issues.select(list(job.issues)), config_hash=job.config_hash)
+        issues = issues_table(kept_issues.select(list(job.issues)), config_hash=job.config_hash)
         issues = issues.replace_schema_metadata({**issues.schema.metadata, b"govsim.end_day": str(cfg.days - 1).encode()})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
     timings = {"wall_s": time.perf_counter() - t0, "simulate_s": result.timings.get("simulate_s"),

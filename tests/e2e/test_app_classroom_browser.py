@@ -22,11 +22,11 @@ def wait_day(page: Page, expected: int, timeout: float = 20_000) -> None:
     page.wait_for_function(f"{DAY_JS} == {expected}", timeout=timeout)
 
 
-def step(page: Page, n: int) -> None:
+def step(page: Page, n: int, timeout: float = 20_000) -> None:
     start = int(page.evaluate(DAY_JS))
     for k in range(1, n + 1):
         page.click(".govsim-step")
-        wait_day(page, start + k)
+        wait_day(page, start + k, timeout)
 
 
 def test_the_about_tab_in_both_languages(page: Page) -> None:
@@ -163,6 +163,6 @@ def test_a_new_population_shows_progress_while_it_builds(page: Page) -> None:
 def test_the_spread_over_more_seeds_draws_a_band(page: Page) -> None:
     page.click(".govsim-spread")
     page.wait_for_selector(".govsim-building", state="detached", timeout=300_000)  # three more streets, if not cached
-    step(page, 2)
+    step(page, 2, timeout=120_000)  # a day of four streets, beside the other test worker
     page.wait_for_selector(".govsim-chart-trust .govsim-band", timeout=180_000)  # the extra seeds' runs, on a slow machine
     assert "range over 4 seeds" in page.inner_html(".govsim-chart-trust")
